@@ -1,0 +1,467 @@
+"""Load generator that drives any unary gRPC method at a chosen concurrency, loopback only.
+
+Two backends, same result shape:
+- `h2load` (Debian's nghttp2-client) over h2c: costs ~0.2 core, so on 2 cores it steals the least from the
+  server under test. The request is pre-encoded as a gRPC frame in a file. h2load does not read `grpc-status`,
+  so a sample call is made first with a real grpc.aio client, and failed calls are inferred from the received
+  data bytes (an error answer is trailers-only and carries no message frame).
+- `grpc`: N worker processes (`python -m bench.load --worker`) x M in-flight grpc.aio calls each, raw bytes
+  through identity serializers; records every call's latency and status. Used when h2load is unavailable.
+
+`run_load(...)` is the one entry point; `backend="auto"` prefers h2load and installs it when running as root.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import grpc
+
+MAX_DURATION_S = 600.0
+MAX_CALLS = 10_000_000
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+_IDENTITY = None  # grpc passes bytes through unchanged when (de)serializers are None
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+Metadata = Sequence[tuple[str, str]]
+
+
+@dataclass
+class LoadResult:
+    """What one load run measured. Latencies in ms; `rps` counts completed calls, errors included."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    calls: int
+    backend: str
+    elapsed_s: float = 0.0
+    loadgen_cpu_s: float = 0.0  # CPU used by the load generator's own processes (h2load or workers)
+    error_sample: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class LoadError(RuntimeError):
+    """The load could not be generated at all (bad target, backend missing, workers crashed)."""
+
+
+def grpc_frame(message: bytes) -> bytes:
+    """One gRPC length-prefixed message: compressed flag 0, 4-byte big-endian length, payload."""
+    return b"\x00" + len(message).to_bytes(4, "big") + message
+
+
+def percentile(sorted_values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile of an already sorted sequence (0.0 when empty)."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, math.ceil(pct / 100.0 * len(sorted_values)))
+    return float(sorted_values[min(rank, len(sorted_values)) - 1])
+
+
+def _check_target(target: str) -> tuple[str, int]:
+    host, sep, port = target.rpartition(":")
+    if not sep or not port.isdigit():
+        raise LoadError(f"target must be host:port, got {target!r}")
+    if host not in LOOPBACK_HOSTS:
+        raise LoadError(f"load is generated on loopback only, got host {host!r}")
+    return host, int(port)
+
+
+def _check_bounds(duration_s: float | None, count: int | None) -> None:
+    if duration_s is None and count is None:
+        raise LoadError("give duration_s or count")
+    if duration_s is not None and not 0 < duration_s <= MAX_DURATION_S:
+        raise LoadError(f"duration_s must be in (0, {MAX_DURATION_S}]")
+    if count is not None and not 0 < count <= MAX_CALLS:
+        raise LoadError(f"count must be in (0, {MAX_CALLS}]")
+
+
+_h2load_checked: str | bool | None = False
+
+
+def ensure_h2load() -> str | None:
+    """Path of h2load; installs nghttp2-client when missing and running as root. None if unavailable."""
+    global _h2load_checked
+    if _h2load_checked is not False:
+        return _h2load_checked or None
+    path = shutil.which("h2load")
+    if path is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("bench: h2load missing, installing nghttp2-client ...", file=sys.stderr, flush=True)
+        try:
+            subprocess.run(
+                ["apt-get", "install", "-y", "-q", "nghttp2-client"],
+                env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=180,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        path = shutil.which("h2load")
+    _h2load_checked = path
+    return path
+
+
+async def sample_call(
+    target: str, method: str, request_bytes: bytes, metadata: Metadata = (), timeout_s: float = 5.0
+) -> bytes:
+    """One call with a real grpc.aio client; raises grpc.aio.AioRpcError on a non-OK status."""
+    async with grpc.aio.insecure_channel(target, options=[("grpc.so_reuseport", 0)]) as channel:
+        call = channel.unary_unary(method, request_serializer=_IDENTITY, response_deserializer=_IDENTITY)
+        return await call(request_bytes, metadata=tuple(metadata), timeout=timeout_s)
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def run_load(
+    target: str,
+    method: str,
+    request_bytes: bytes,
+    *,
+    concurrency: int = 16,
+    duration_s: float | None = 6.0,
+    count: int | None = None,
+    metadata: Metadata = (),
+    backend: str = "auto",
+    processes: int | None = None,
+    warmup_s: float = 0.5,
+    timeout_s: float = 5.0,
+) -> LoadResult:
+    """Drive unary `method` (e.g. "/lienthong.bench.Echo/Echo") on loopback `target` ("127.0.0.1:PORT").
+
+    `request_bytes` is the serialized request message (no gRPC frame). Runs for `duration_s` seconds, or for
+    `count` calls when `duration_s` is None. `metadata` pairs become HTTP/2 headers (e.g. authorization).
+    `backend`: "auto" (h2load if available, else grpc), "h2load" or "grpc". `processes` applies to the grpc
+    backend only (default: half the cores, at least 1). Errors are counted, never raised, except when the load
+    itself cannot be generated (`LoadError`).
+    """
+    _check_target(target)
+    _check_bounds(duration_s, count)
+    if concurrency < 1:
+        raise LoadError("concurrency must be >= 1")
+    if backend not in {"auto", "h2load", "grpc"}:
+        raise LoadError(f"unknown backend {backend!r}")
+    h2load = ensure_h2load() if backend in {"auto", "h2load"} else None
+    if backend == "h2load" and h2load is None:
+        raise LoadError("h2load not available and could not be installed")
+    if h2load is not None:
+        return await _run_h2load(
+            h2load,
+            target,
+            method,
+            request_bytes,
+            concurrency,
+            duration_s,
+            count,
+            metadata,
+            warmup_s,
+            timeout_s,
+        )
+    return await _run_grpc(
+        target,
+        method,
+        request_bytes,
+        concurrency,
+        duration_s,
+        count,
+        metadata,
+        processes,
+        warmup_s,
+        timeout_s,
+    )
+
+
+# --- h2load backend -----------------------------------------------------------------------------------------
+
+_FINISHED = re.compile(r"finished in ([\d.]+)(m?s), ([\d.]+) req/s")
+_REQUESTS = re.compile(
+    r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, "
+    r"(\d+) timeout"
+)
+_STATUS = re.compile(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx")
+_TRAFFIC = re.compile(r"traffic: .*?, [\d.]+\w*B \((\d+)\) data")
+
+
+def parse_h2load_output(text: str) -> dict[str, float]:
+    """h2load's summary: elapsed_s, rps, done, succeeded, failed, errored, timeout, non2xx, data_bytes."""
+    finished, requests, status, traffic = (
+        _FINISHED.search(text),
+        _REQUESTS.search(text),
+        _STATUS.search(text),
+        _TRAFFIC.search(text),
+    )
+    if not (finished and requests and status and traffic):
+        raise LoadError(f"unexpected h2load output:\n{text[-2000:]}")
+    elapsed = float(finished.group(1)) / (1000.0 if finished.group(2) == "ms" else 1.0)
+    _, _, done, ok, failed, errored, timed_out = (int(g) for g in requests.groups())
+    _, s3, s4, s5 = (int(g) for g in status.groups())
+    return {
+        "elapsed_s": elapsed,
+        "rps": float(finished.group(3)),
+        "done": done,
+        "succeeded": ok,
+        "failed": failed,
+        "errored": errored,
+        "timeout": timed_out,
+        "non2xx": s3 + s4 + s5,
+        "data_bytes": int(traffic.group(1)),
+    }
+
+
+def parse_h2load_log(path: Path) -> list[float]:
+    """Per-request latencies in ms from h2load's --log-file (start_us, http_status, duration_us per line)."""
+    latencies = []
+    for line in path.read_text().splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[2].isdigit():
+            latencies.append(int(parts[2]) / 1000.0)
+    latencies.sort()
+    return latencies
+
+
+async def _run_h2load(
+    h2load: str,
+    target: str,
+    method: str,
+    request_bytes: bytes,
+    concurrency: int,
+    duration_s: float | None,
+    count: int | None,
+    metadata: Metadata,
+    warmup_s: float,
+    timeout_s: float,
+) -> LoadResult:
+    notes: list[str] = []
+    try:
+        reply = await sample_call(target, method, request_bytes, metadata, timeout_s)
+        error_sample = None
+    except grpc.aio.AioRpcError as exc:
+        reply, error_sample = None, f"{exc.code().name}: {exc.details()}"
+    with tempfile.TemporaryDirectory(prefix="bench-h2load-") as tmp:
+        data_file, log_file = Path(tmp) / "req.bin", Path(tmp) / "h2load.log"
+        data_file.write_bytes(grpc_frame(request_bytes))
+        log_file.unlink(missing_ok=True)  # --log-file appends
+        cmd = [h2load, "-c", "1", "-t", "1", "-m", str(concurrency), "-d", str(data_file)]
+        cmd += ["-H", "content-type: application/grpc", "-H", "te: trailers", f"--log-file={log_file}"]
+        for key, value in metadata:
+            cmd += ["-H", f"{key}: {value}"]
+        if duration_s is not None:
+            cmd += ["-D", f"{round(duration_s * 1000)}ms", f"--warm-up-time={round(warmup_s * 1000)}ms"]
+            budget = duration_s + warmup_s + 30
+        else:
+            cmd += ["-n", str(count)]
+            budget = MAX_DURATION_S
+        cmd.append(f"http://{target}{method}")
+        cpu_before = _children_cpu_s()
+        proc = await asyncio.create_subprocess_exec(
+            *cmd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+        )
+        try:
+            out, _ = await asyncio.wait_for(proc.communicate(), timeout=budget)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+            raise LoadError(f"h2load did not finish within {budget:.0f}s") from None
+        loadgen_cpu = _children_cpu_s() - cpu_before
+        text = out.decode(errors="replace")
+        if proc.returncode != 0:
+            raise LoadError(f"h2load exited {proc.returncode}:\n{text[-2000:]}")
+        figures = parse_h2load_output(text)
+        latencies = parse_h2load_log(log_file)
+    transport_errors = int(figures["failed"] + figures["errored"] + figures["timeout"] + figures["non2xx"])
+    grpc_errors = 0
+    if reply is None:
+        grpc_errors = int(figures["succeeded"])
+        notes.append("sample call failed; every HTTP-level success counted as a gRPC error")
+    else:
+        # An OK answer carries one message frame; an error answer is trailers-only (no data). Assumes the
+        # reply size does not vary with the call, which holds when the same request is sent every time.
+        frame = len(grpc_frame(reply))
+        expected = figures["succeeded"] * frame
+        if figures["data_bytes"] < expected:
+            grpc_errors = round((expected - figures["data_bytes"]) / frame)
+            notes.append(f"{grpc_errors} calls without a reply message (non-OK grpc-status inferred)")
+    calls = int(figures["done"])
+    return LoadResult(
+        rps=figures["rps"],
+        p50_ms=percentile(latencies, 50),
+        p99_ms=percentile(latencies, 99),
+        errors=transport_errors + grpc_errors,
+        calls=calls,
+        backend="h2load",
+        # "finished in" includes the warm-up; rps is computed over the main window only.
+        elapsed_s=calls / figures["rps"] if figures["rps"] else figures["elapsed_s"],
+        loadgen_cpu_s=loadgen_cpu,
+        error_sample=error_sample,
+        notes=notes,
+    )
+
+
+# --- multi-process grpc.aio backend -------------------------------------------------------------------------
+
+
+async def _run_grpc(
+    target: str,
+    method: str,
+    request_bytes: bytes,
+    concurrency: int,
+    duration_s: float | None,
+    count: int | None,
+    metadata: Metadata,
+    processes: int | None,
+    warmup_s: float,
+    timeout_s: float,
+) -> LoadResult:
+    nproc = processes or max(1, (os.cpu_count() or 2) // 2)
+    nproc = max(1, min(nproc, concurrency))
+    shares = [concurrency // nproc + (1 if i < concurrency % nproc else 0) for i in range(nproc)]
+    counts = (
+        [None] * nproc
+        if count is None
+        else [count // nproc + (1 if i < count % nproc else 0) for i in range(nproc)]
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(_REPO_ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    budget = (duration_s if duration_s is not None else MAX_DURATION_S) + warmup_s + 30
+    cpu_before = _children_cpu_s()
+    workers = []
+    for share, share_count in zip(shares, counts, strict=True):
+        spec = {
+            "target": target,
+            "method": method,
+            "request_hex": request_bytes.hex(),
+            "concurrency": share,
+            "duration_s": duration_s,
+            "count": share_count,
+            "metadata": list(metadata),
+            "warmup_s": warmup_s,
+            "timeout_s": timeout_s,
+        }
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.load", "--worker", json.dumps(spec),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env, cwd=str(_REPO_ROOT),
+        )  # fmt: skip
+        workers.append(proc)
+    try:
+        # All workers connect and warm up first, then start together so their windows overlap.
+        for proc in workers:
+            assert proc.stdout is not None
+            line = await asyncio.wait_for(proc.stdout.readline(), timeout=30)
+            if line.strip() != b"READY":
+                raise LoadError(f"load worker failed to start: {line!r}")
+        for proc in workers:
+            assert proc.stdin is not None
+            proc.stdin.write(b"GO\n")
+            await proc.stdin.drain()
+        outputs = await asyncio.wait_for(asyncio.gather(*(p.communicate() for p in workers)), timeout=budget)
+    except (TimeoutError, LoadError):
+        for proc in workers:
+            if proc.returncode is None:
+                proc.kill()
+        await asyncio.gather(*(p.wait() for p in workers))
+        raise
+    loadgen_cpu = _children_cpu_s() - cpu_before
+    reports = []
+    for proc, (out, _) in zip(workers, outputs, strict=True):
+        if proc.returncode != 0:
+            raise LoadError(f"load worker exited {proc.returncode}")
+        reports.append(json.loads(out))
+    latencies = sorted(v / 1000.0 for r in reports for v in r["latencies_us"])
+    calls = sum(r["calls"] for r in reports)
+    elapsed = max(r["elapsed_s"] for r in reports) or 1e-9
+    samples = [r["error_sample"] for r in reports if r["error_sample"]]
+    return LoadResult(
+        rps=calls / elapsed,
+        p50_ms=percentile(latencies, 50),
+        p99_ms=percentile(latencies, 99),
+        errors=sum(r["errors"] for r in reports),
+        calls=calls,
+        backend=f"grpc({nproc}x{max(shares)})",
+        elapsed_s=elapsed,
+        loadgen_cpu_s=loadgen_cpu,
+        error_sample=samples[0] if samples else None,
+    )
+
+
+async def _worker(spec: dict) -> dict:
+    request = bytes.fromhex(spec["request_hex"])
+    metadata = tuple(tuple(pair) for pair in spec["metadata"])
+    timeout_s, concurrency = spec["timeout_s"], spec["concurrency"]
+    latencies: list[int] = []
+    state = {"errors": 0, "sample": None, "left": spec["count"]}
+    async with grpc.aio.insecure_channel(spec["target"], options=[("grpc.so_reuseport", 0)]) as channel:
+        call = channel.unary_unary(
+            spec["method"], request_serializer=_IDENTITY, response_deserializer=_IDENTITY
+        )
+        await asyncio.wait_for(channel.channel_ready(), timeout=10)
+        warm_until = time.monotonic() + spec["warmup_s"]
+        while time.monotonic() < warm_until:
+            try:
+                await call(request, metadata=metadata, timeout=timeout_s)
+            except grpc.aio.AioRpcError:
+                break
+        sys.stdout.write("READY\n")
+        sys.stdout.flush()
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+        start = time.perf_counter()
+        deadline = start + spec["duration_s"] if spec["duration_s"] is not None else math.inf
+
+        async def lane() -> None:
+            while time.perf_counter() < deadline:
+                if state["left"] is not None:
+                    if state["left"] <= 0:
+                        return
+                    state["left"] -= 1
+                t0 = time.perf_counter_ns()
+                try:
+                    await call(request, metadata=metadata, timeout=timeout_s)
+                except grpc.aio.AioRpcError as exc:
+                    state["errors"] += 1
+                    state["sample"] = state["sample"] or f"{exc.code().name}: {exc.details()}"
+                latencies.append((time.perf_counter_ns() - t0) // 1000)
+
+        await asyncio.gather(*(lane() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - start
+    return {
+        "calls": len(latencies),
+        "errors": state["errors"],
+        "error_sample": state["sample"],
+        "elapsed_s": elapsed,
+        "latencies_us": latencies,
+    }
+
+
+def _worker_main(spec_json: str) -> None:
+    result = asyncio.run(_worker(json.loads(spec_json)))
+    sys.stdout.write(json.dumps(result))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--worker":
+        _worker_main(sys.argv[2])
+    else:
+        sys.exit("usage: python -m bench.load --worker SPEC_JSON (internal; use bench.load.run_load)")

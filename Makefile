@@ -1,0 +1,67 @@
+# Liên Thông — the front door. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml client/pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(PY) -e ./client -e '.[dev]'
+	@touch $@
+
+.PHONY: venv
+venv: $(STAMP) ## Create the virtual environment (.venv) and install everything
+
+.PHONY: run
+run: $(STAMP) ## Run every service and the gateway on the embedded default (SQLite, in-process bus)
+	$(BIN)/lienthong dev
+
+.PHONY: test
+test: $(STAMP) lint ## Lint, then run every test (PostgreSQL/NATS-backed tests use the local servers)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: $(STAMP) ## ruff, mypy, import contracts, buf lint/format/breaking, stub freshness
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check runtime services gateway bench tools tests
+	$(BIN)/mypy runtime/lienthong_runtime $(wildcard services/*/lienthong_*/domain)
+	$(BIN)/lint-imports
+	cd proto && ../$(BIN)/buf lint && ../$(BIN)/buf format --diff --exit-code
+	@if git rev-parse --verify -q main >/dev/null && git ls-tree -d main proto/lienthong >/dev/null 2>&1 && [ -n "$$(git ls-tree main proto/lienthong)" ]; then \
+		echo "buf breaking against main"; $(BIN)/buf breaking proto --against '.git#branch=main,subdir=proto'; \
+	else echo "buf breaking: main holds no v1 contract yet, skipped"; fi
+	$(PY) -m tools.gen_stubs --check
+
+.PHONY: format
+format: $(STAMP) ## Apply ruff and buf formatting
+	$(BIN)/ruff check --fix . ; $(BIN)/ruff format runtime services gateway bench tools tests
+	cd proto && ../$(BIN)/buf format -w
+
+.PHONY: stubs
+stubs: $(STAMP) ## Regenerate the Python stubs from proto/ into client/src/lienthong
+	$(PY) -m tools.gen_stubs
+
+.PHONY: dist
+dist: $(STAMP) ## Build the client package wheel (dist/lienthong_client-*.whl) a province can pin
+	$(PY) -m build --wheel --outdir dist ./client
+
+.PHONY: migrate
+migrate: $(STAMP) ## Apply every service's migrations to the databases in LIENTHONG_<SERVICE>_DATABASE_URL
+	$(BIN)/lienthong migrate all
+
+.PHONY: bench
+bench: $(STAMP) ## Benchmarks: echo baseline, then every scenario as a ratio of it
+	$(PY) -m bench $(BENCH_ARGS)
+
+.PHONY: clean
+clean: ## Remove the virtual environment, data folder and build output
+	rm -rf $(VENV) .lienthong dist build client/build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The ``lienthong`` command: run, migrate and operate the building blocks."""

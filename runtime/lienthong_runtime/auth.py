@@ -1,0 +1,255 @@
+"""Access-token verification shared by identity, the gateway and every service.
+
+* :class:`TokenVerifier` checks a JWT access token against the issuer's JWKS (asymmetric algorithms only, never
+  ``none`` or HMAC), with ``exp``/``nbf`` leeway, ``iss``, ``aud``, a required ``kid`` and ``jti``, and caches
+  verified claims until the token expires (re-checking revocation on every hit).
+* Key sources load key objects once (PyJWT re-parses PEM/JWK text on every call otherwise) and refresh on an
+  unknown ``kid``, no more often than ``min_refresh_interval``.
+* :class:`RevocationState` holds revoked token ids and suspended agencies, fed by identity's events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+
+from .errors import PermissionDenied, Unauthenticated
+
+#: Asymmetric algorithms accepted for access tokens. Symmetric ones are never accepted: a verifier holding a
+#: public key must not be tricked into using it as an HMAC secret.
+ALLOWED_ALGORITHMS = ("EdDSA", "ES256")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, from a verified access token."""
+
+    subject: str
+    agency_id: str
+    scopes: frozenset[str]
+    client_id: str = ""
+    kind: str = "client"  # "client" (an agency's machine client) or "citizen"
+    token_id: str = ""
+    expires_at: float = 0.0
+    claims: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_claims(cls, claims: Mapping[str, Any]) -> Principal:
+        scope = claims.get("scope", "")
+        return cls(
+            subject=str(claims.get("sub", "")),
+            agency_id=str(claims.get("agency", "")),
+            scopes=frozenset(scope.split() if isinstance(scope, str) else scope),
+            client_id=str(claims.get("client_id", "")),
+            kind=str(claims.get("kind", "client")),
+            token_id=str(claims.get("jti", "")),
+            expires_at=float(claims.get("exp", 0)),
+            claims=dict(claims),
+        )
+
+    def require_scopes(self, needed: frozenset[str] | set[str]) -> None:
+        missing = set(needed) - self.scopes
+        if missing:
+            raise PermissionDenied(
+                "the token lacks a scope this method requires",
+                reason="SCOPE_MISSING",
+                metadata={"missing_scopes": " ".join(sorted(missing))},
+            )
+
+
+_principal: contextvars.ContextVar[Principal | None] = contextvars.ContextVar("lienthong_principal", default=None)
+
+
+def current_principal() -> Principal | None:
+    """The verified caller of the RPC being handled (None for public methods called without a token)."""
+    return _principal.get()
+
+
+def require_principal() -> Principal:
+    principal = _principal.get()
+    if principal is None:
+        raise Unauthenticated("this method needs an access token", reason="TOKEN_MISSING")
+    return principal
+
+
+def set_principal(principal: Principal | None) -> contextvars.Token[Principal | None]:
+    return _principal.set(principal)
+
+
+class KeySource:
+    """Verification keys by ``kid``, loaded once as key objects and refreshed on an unknown ``kid``."""
+
+    def __init__(self, fetch: Callable[[], Awaitable[Mapping[str, Any]]], *, min_refresh_interval: float = 5.0):
+        self._fetch = fetch
+        self._keys: dict[str, Any] = {}
+        self._algs: dict[str, str] = {}
+        self._fetched_at = float("-inf")
+        self._lock = asyncio.Lock()
+        self.min_refresh_interval = min_refresh_interval
+
+    @staticmethod
+    def from_jwks(jwks: Mapping[str, Any] | str) -> KeySource:
+        data = json.loads(jwks) if isinstance(jwks, str) else jwks
+
+        async def fetch() -> Mapping[str, Any]:
+            return data
+
+        return KeySource(fetch)
+
+    def load(self, jwks: Mapping[str, Any]) -> None:
+        keys: dict[str, Any] = {}
+        algs: dict[str, str] = {}
+        for entry in jwks.get("keys", []):
+            kid = entry.get("kid")
+            if not kid or entry.get("use", "sig") != "sig":
+                continue
+            try:
+                keys[kid] = jwt.PyJWK(dict(entry)).key
+                algs[kid] = entry.get("alg", "")
+            except (jwt.PyJWKError, jwt.InvalidKeyError, ValueError, TypeError):
+                continue
+        self._keys, self._algs = keys, algs
+
+    async def refresh(self, *, force: bool = False) -> None:
+        async with self._lock:
+            if not force and time.monotonic() - self._fetched_at < self.min_refresh_interval:
+                return
+            self.load(await self._fetch())
+            self._fetched_at = time.monotonic()
+
+    async def get(self, kid: str) -> tuple[Any, str] | None:
+        key = self._keys.get(kid)
+        if key is None:
+            await self.refresh()
+            key = self._keys.get(kid)
+        return (key, self._algs.get(kid, "")) if key is not None else None
+
+    def kids(self) -> list[str]:
+        return list(self._keys)
+
+
+class RevocationState:
+    """Revoked token ids (until their expiry) and suspended agencies, as told by identity's events."""
+
+    def __init__(self) -> None:
+        self._revoked: dict[str, float] = {}
+        self._suspended: set[str] = set()
+
+    def revoke(self, token_id: str, expires_at: float) -> None:
+        self._revoked[token_id] = expires_at
+        if len(self._revoked) > 100_000:
+            now = time.time()
+            self._revoked = {k: v for k, v in self._revoked.items() if v > now}
+
+    def suspend_agency(self, agency_id: str) -> None:
+        self._suspended.add(agency_id)
+
+    def resume_agency(self, agency_id: str) -> None:
+        self._suspended.discard(agency_id)
+
+    def check(self, principal: Principal) -> None:
+        if principal.token_id in self._revoked:
+            raise Unauthenticated("the token has been revoked", reason="TOKEN_REVOKED")
+        if principal.agency_id in self._suspended:
+            raise Unauthenticated("the token's agency is suspended", reason="AGENCY_SUSPENDED")
+
+
+class TokenVerifier:
+    """Verifies access tokens and caches the verified claims until expiry."""
+
+    def __init__(
+        self,
+        keys: KeySource,
+        *,
+        issuer: str,
+        audience: str,
+        leeway: float = 30.0,
+        revocations: RevocationState | None = None,
+        cache_size: int = 50_000,
+        cache: bool = True,
+    ) -> None:
+        self.keys = keys
+        self.issuer = issuer
+        self.audience = audience
+        self.leeway = leeway
+        self.revocations = revocations or RevocationState()
+        self._cache: OrderedDict[str, Principal] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_enabled = cache
+
+    async def verify(self, token: str) -> Principal:
+        """The principal of a valid token; raises ``Unauthenticated`` with a precise reason otherwise."""
+        cached = self._cache.get(token) if self._cache_enabled else None
+        if cached is not None:
+            if cached.expires_at + self.leeway > time.time():
+                self.revocations.check(cached)
+                return cached
+            self._cache.pop(token, None)
+        principal = await self._verify_uncached(token)
+        self.revocations.check(principal)
+        if self._cache_enabled:
+            self._cache[token] = principal
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return principal
+
+    async def _verify_uncached(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise Unauthenticated("the token is not a well-formed JWT", reason="TOKEN_MALFORMED") from None
+        alg, kid = header.get("alg"), header.get("kid")
+        if alg not in ALLOWED_ALGORITHMS:
+            raise Unauthenticated("the token's algorithm is not accepted", reason="TOKEN_ALGORITHM_REJECTED")
+        if not isinstance(kid, str) or not kid:
+            raise Unauthenticated("the token has no key id", reason="TOKEN_KEY_UNKNOWN")
+        found = await self.keys.get(kid)
+        if found is None:
+            raise Unauthenticated("the token's signing key is unknown", reason="TOKEN_KEY_UNKNOWN")
+        key, key_alg = found
+        if key_alg and key_alg != alg:
+            raise Unauthenticated("the token's algorithm does not match its key", reason="TOKEN_ALGORITHM_REJECTED")
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[alg],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
+                options={"require": ["exp", "iat", "iss", "aud", "sub", "jti"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthenticated("the token has expired", reason="TOKEN_EXPIRED") from None
+        except jwt.ImmatureSignatureError:
+            raise Unauthenticated("the token is not valid yet", reason="TOKEN_NOT_YET_VALID") from None
+        except jwt.InvalidAudienceError:
+            raise Unauthenticated("the token is for another audience", reason="TOKEN_AUDIENCE_INVALID") from None
+        except jwt.InvalidIssuerError:
+            raise Unauthenticated("the token is from another issuer", reason="TOKEN_ISSUER_INVALID") from None
+        except jwt.InvalidSignatureError:
+            raise Unauthenticated("the token's signature is invalid", reason="TOKEN_SIGNATURE_INVALID") from None
+        except jwt.PyJWTError:
+            raise Unauthenticated("the token is invalid", reason="TOKEN_INVALID") from None
+        return Principal.from_claims(claims)
+
+
+def bearer_token(metadata: Any) -> str | None:
+    """The bearer token from gRPC invocation metadata (None when absent)."""
+    for key, value in metadata or ():
+        if key == "authorization":
+            if isinstance(value, bytes):
+                value = value.decode("ascii", "replace")
+            scheme, _, token = value.partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+            raise Unauthenticated("authorization must be 'Bearer <token>'", reason="TOKEN_MALFORMED")
+    return None

@@ -1,0 +1,83 @@
+"""Settings from environment variables (12-factor), one object per service.
+
+Every service subclasses :class:`ServiceSettings` with its own prefix, e.g. ``LIENTHONG_REGISTRY_PORT``.
+Secrets can also come from files: ``<NAME>_FILE`` pointing at a file whose content is the value (Docker and
+Kubernetes secrets), see :func:`load_settings`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+T = TypeVar("T", bound="ServiceSettings")
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every server has. Subclasses set ``model_config = service_config("IDENTITY")``."""
+
+    model_config = SettingsConfigDict(env_prefix="LIENTHONG_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 50060
+    #: Unix socket path to listen on instead of (or besides) host:port; used by tests.
+    unix_socket: str | None = None
+    #: Port of the HTTP side server (/metrics, /healthz and service routes such as JWKS or callbacks); 0 = off.
+    http_port: int = 0
+    http_host: str = "127.0.0.1"
+    database_url: str = "sqlite+aiosqlite:///./.lienthong/service.db"
+    #: Serve gRPC server reflection (useful for grpcurl; switch off where the contract must not be listed).
+    reflection: bool = True
+    #: Seconds in-flight calls get to finish after SIGTERM.
+    grace_period: float = 10.0
+    log_level: str = "INFO"
+    #: Apply migrations at start-up. Only the embedded mode does this; production runs ``lienthong migrate``.
+    migrate_on_start: bool = False
+    #: Token verification: issuer and audience expected in access tokens.
+    token_issuer: str = "https://identity.lienthong.local"
+    token_audience: str = "lienthong"
+    #: Where to fetch the JWKS: ``http(s)://.../.well-known/jwks.json`` or ``grpc://host:port``.
+    jwks_url: str = "grpc://127.0.0.1:50061"
+    #: Event bus: ``memory://`` (embedded, in-process) or ``nats://host:port``.
+    bus_url: str = "memory://"
+    #: TLS for this server: certificate chain and key files; with a CA file, client certificates are required.
+    tls_cert_file: str | None = None
+    tls_key_file: str | None = None
+    tls_client_ca_file: str | None = None
+    #: Max concurrent RPCs this server handles before queueing (None = unbounded).
+    max_concurrent_rpcs: int | None = None
+    extra: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+
+def service_config(service: str) -> SettingsConfigDict:
+    """The settings config for a service: env prefix ``LIENTHONG_<SERVICE>_``."""
+    return SettingsConfigDict(env_prefix=f"LIENTHONG_{service.upper()}_", extra="ignore")
+
+
+def _apply_file_secrets(cls: type[ServiceSettings], env: dict[str, str]) -> dict[str, str]:
+    prefix = str(cls.model_config.get("env_prefix", ""))
+    values: dict[str, str] = {}
+    for name in cls.model_fields:
+        key = f"{prefix}{name}".upper()
+        file_key = f"{key}_FILE"
+        if key not in env and file_key in env:
+            values[name] = Path(env[file_key]).read_text(encoding="utf-8").strip()
+    return values
+
+
+def load_settings(cls: type[T], **overrides: Any) -> T:
+    """Build settings from the environment, ``*_FILE`` secrets and explicit overrides (highest priority)."""
+    values: dict[str, Any] = _apply_file_secrets(cls, dict(os.environ))
+    values.update(overrides)
+    return cls(**values)
+
+
+def secret_value(value: SecretStr | str | None) -> str:
+    """The plain text of a secret setting ('' when unset)."""
+    if value is None:
+        return ""
+    return value.get_secret_value() if isinstance(value, SecretStr) else value

@@ -1,0 +1,48 @@
+"""Where services fetch identity's public keys: over HTTP (``/.well-known/jwks.json``) or gRPC (``GetJwks``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import aiohttp
+import grpc
+
+from .auth import KeySource, RevocationState, TokenVerifier
+from .config import ServiceSettings
+
+
+def jwks_fetcher(url: str, *, timeout: float = 5.0) -> Callable[[], Awaitable[Mapping[str, Any]]]:
+    """A coroutine function returning the JWKS document from ``http(s)://...`` or ``grpc://host:port``."""
+    if url.startswith(("http://", "https://")):
+        async def fetch_http() -> Mapping[str, Any]:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session, \
+                    session.get(url) as response:
+                response.raise_for_status()
+                return dict(await response.json(content_type=None))
+
+        return fetch_http
+    if url.startswith("grpc://"):
+        target = url.removeprefix("grpc://")
+        channel: grpc.aio.Channel | None = None
+
+        async def fetch_grpc() -> Mapping[str, Any]:
+            nonlocal channel
+            from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
+
+            if channel is None:
+                channel = grpc.aio.insecure_channel(target)
+            stub = identity_pb2_grpc.IdentityServiceStub(channel)
+            response = await stub.GetJwks(identity_pb2.GetJwksRequest(), timeout=timeout)
+            return dict(json.loads(response.jwks_json or '{"keys": []}'))
+
+        return fetch_grpc
+    raise ValueError("jwks_url must be http(s):// or grpc://")
+
+
+def verifier_from_settings(settings: ServiceSettings, revocations: RevocationState | None = None,
+                           **kwargs: Any) -> TokenVerifier:
+    """The token verifier a service uses: identity's keys from ``settings.jwks_url``."""
+    return TokenVerifier(KeySource(jwks_fetcher(settings.jwks_url)), issuer=settings.token_issuer,
+                         audience=settings.token_audience, revocations=revocations, **kwargs)

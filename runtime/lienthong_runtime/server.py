@@ -1,0 +1,216 @@
+"""grpc.aio server bootstrap shared by every service and the gateway.
+
+A service's ``bootstrap.build(settings)`` returns a :class:`ServiceApp`; :class:`Server` runs it with health
+(``grpc.health.v1``), optional reflection, the call pipeline, an HTTP side server (``/metrics``, ``/healthz`` and
+the service's own routes) and a graceful stop: health NOT_SERVING first, then drain in-flight calls for the grace
+period, then background tasks and the database are closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import grpc
+from aiohttp import web
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1._async import HealthServicer
+from grpc_reflection.v1alpha import reflection
+
+from . import metrics
+from .auth import TokenVerifier
+from .config import ServiceSettings
+from .interceptors import CallPipeline
+
+log = logging.getLogger("lienthong.server")
+
+#: Options every server and benchmark channel uses: no SO_REUSEPORT, so a stale process on the same port
+#: fails loudly instead of silently taking part of the traffic.
+SERVER_OPTIONS: tuple[tuple[str, Any], ...] = (
+    ("grpc.so_reuseport", 0),
+    ("grpc.max_receive_message_length", 8 * 1024 * 1024),
+    ("grpc.keepalive_permit_without_calls", 1),
+    ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+)
+
+Hook = Callable[[], Awaitable[None]]
+Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
+
+
+@dataclass
+class ServiceApp:
+    """Everything needed to run one service; built by the service's composition root."""
+
+    name: str
+    settings: ServiceSettings
+    #: Adds the servicers to a server: ``lambda server: add_XServicer_to_server(servicer, server)``.
+    register: Callable[[grpc.aio.Server], None]
+    #: Full names of the gRPC services registered (for health and reflection).
+    service_names: Sequence[str]
+    verifier: TokenVerifier | None = None
+    on_start: list[Hook] = field(default_factory=list)
+    on_stop: list[Hook] = field(default_factory=list)
+    #: Long-running coroutines (outbox relay, workers, schedulers), cancelled at stop.
+    background: list[Hook] = field(default_factory=list)
+    http_routes: list[Route] = field(default_factory=list)
+    interceptors: list[grpc.aio.ServerInterceptor] = field(default_factory=list)
+    #: Replace the standard pipeline (the gateway brings its own).
+    pipeline: grpc.aio.ServerInterceptor | None = None
+    #: Called with the server before start, e.g. to add generic handlers (gateway).
+    configure_server: Callable[[grpc.aio.Server], None] | None = None
+
+
+def server_credentials(settings: ServiceSettings) -> grpc.ServerCredentials | None:
+    """TLS credentials from settings (mutual TLS when a client CA is set), or None for plaintext."""
+    if not settings.tls_cert_file or not settings.tls_key_file:
+        return None
+    key = Path(settings.tls_key_file).read_bytes()
+    chain = Path(settings.tls_cert_file).read_bytes()
+    ca = Path(settings.tls_client_ca_file).read_bytes() if settings.tls_client_ca_file else None
+    return grpc.ssl_server_credentials([(key, chain)], root_certificates=ca, require_client_auth=ca is not None)
+
+
+class Server:
+    """Runs one :class:`ServiceApp`."""
+
+    def __init__(self, app: ServiceApp) -> None:
+        self.app = app
+        self.health = HealthServicer()
+        self.grpc: grpc.aio.Server | None = None
+        self._http: web.AppRunner | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self.bound_port: int = 0
+        self.http_port: int = 0
+
+    async def start(self) -> None:
+        app, settings = self.app, self.app.settings
+        pipeline = app.pipeline or CallPipeline(app.name, app.verifier)
+        server = grpc.aio.server(
+            interceptors=[pipeline, *app.interceptors],
+            options=SERVER_OPTIONS,
+            maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
+        )
+        app.register(server)
+        if app.configure_server:
+            app.configure_server(server)
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
+        names = [*app.service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name]
+        if settings.reflection:
+            reflection.enable_server_reflection([*names, reflection.SERVICE_NAME], server)
+        credentials = server_credentials(settings)
+        if settings.port >= 0 and settings.host:
+            address = f"{settings.host}:{settings.port}"
+            self.bound_port = (server.add_secure_port(address, credentials) if credentials
+                               else server.add_insecure_port(address))
+        if settings.unix_socket:
+            server.add_insecure_port(f"unix:{settings.unix_socket}")
+        for hook in app.on_start:
+            await hook()
+        await server.start()
+        self.grpc = server
+        for name in app.service_names:
+            await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        await self.health.set("", health_pb2.HealthCheckResponse.SERVING)
+        for job in app.background:
+            self._tasks.append(asyncio.create_task(_supervised(app.name, job)))
+        if settings.http_port or app.http_routes:
+            await self._start_http()
+        log.info("serving", extra={"service": app.name, "port": self.bound_port, "http_port": self.http_port,
+                                   "unix_socket": settings.unix_socket or ""})
+
+    async def _start_http(self) -> None:
+        http = web.Application()
+
+        async def metrics_route(_: web.Request) -> web.Response:
+            return web.Response(body=metrics.exposition(), content_type="text/plain", charset="utf-8")
+
+        async def healthz(_: web.Request) -> web.Response:
+            serving = self.grpc is not None and not self._stopping
+            return web.json_response({"status": "SERVING" if serving else "NOT_SERVING"},
+                                     status=200 if serving else 503)
+
+        http.router.add_get("/metrics", metrics_route)
+        http.router.add_get("/healthz", healthz)
+        for method, path, handler in self.app.http_routes:
+            http.router.add_route(method, path, handler)
+        self._http = web.AppRunner(http, access_log=None)
+        await self._http.setup()
+        site = web.TCPSite(self._http, self.app.settings.http_host, self.app.settings.http_port)
+        await site.start()
+        sockets = site._server.sockets if site._server else ()  # type: ignore[union-attr]
+        self.http_port = sockets[0].getsockname()[1] if sockets else self.app.settings.http_port
+
+    _stopping = False
+
+    async def stop(self, grace: float | None = None) -> None:
+        """Health NOT_SERVING, drain in-flight calls for ``grace`` seconds, then close everything."""
+        if self._stopping:
+            return
+        self._stopping = True
+        grace = self.app.settings.grace_period if grace is None else grace
+        await self.health.enter_graceful_shutdown()
+        if self.grpc is not None:
+            await self.grpc.stop(grace)
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        for hook in self.app.on_stop:
+            try:
+                await hook()
+            except Exception:
+                log.exception("stop hook failed", extra={"service": self.app.name})
+        if self._http is not None:
+            await self._http.cleanup()
+        log.info("stopped", extra={"service": self.app.name})
+
+
+async def _supervised(name: str, job: Hook) -> None:
+    """Run a background job, restarting it with a pause if it fails, until cancelled."""
+    while True:
+        try:
+            await job()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background job failed; restarting", extra={"service": name})
+            await asyncio.sleep(1.0)
+
+
+async def serve_all(apps: Sequence[ServiceApp], *, ready: Callable[[list[Server]], None] | None = None) -> int:
+    """Run apps until SIGTERM/SIGINT, then stop them gracefully (reverse order). Returns the exit code."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    servers = [Server(app) for app in apps]
+    started: list[Server] = []
+    try:
+        for server in servers:
+            await server.start()
+            started.append(server)
+        if ready:
+            ready(started)
+        await stop.wait()
+    finally:
+        await asyncio.gather(*(s.stop() for s in reversed(started)))
+    return 0
+
+
+def run(apps: Sequence[ServiceApp], *, ready: Callable[[list[Server]], None] | None = None) -> int:
+    """Blocking entry point: uvloop when available, then :func:`serve_all`."""
+    try:
+        import uvloop
+
+        return uvloop.run(serve_all(apps, ready=ready))
+    except ImportError:
+        return asyncio.run(serve_all(apps, ready=ready))

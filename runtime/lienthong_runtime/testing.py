@@ -1,0 +1,70 @@
+"""Helpers for tests of any service: an in-process server on a Unix socket and locally minted tokens.
+
+Only tests import this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+import grpc
+import jwt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from .auth import KeySource, RevocationState, TokenVerifier
+from .server import ServiceApp, Server
+
+TEST_ISSUER = "https://identity.test.lienthong"
+TEST_AUDIENCE = "lienthong"
+
+
+class TokenMint:
+    """An Ed25519 key that mints access tokens shaped like identity's, and a verifier that trusts it."""
+
+    def __init__(self, *, issuer: str = TEST_ISSUER, audience: str = TEST_AUDIENCE, kid: str | None = None):
+        self.key = Ed25519PrivateKey.generate()
+        self.kid = kid or f"test-{uuid.uuid4().hex[:8]}"
+        self.issuer = issuer
+        self.audience = audience
+        self.revocations = RevocationState()
+
+    def jwks(self) -> dict[str, Any]:
+        jwk = jwt.algorithms.OKPAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
+        return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
+
+    def verifier(self, **kwargs: Any) -> TokenVerifier:
+        return TokenVerifier(KeySource.from_jwks(self.jwks()), issuer=self.issuer, audience=self.audience,
+                             revocations=self.revocations, **kwargs)
+
+    def token(self, scopes: Iterable[str] = (), *, agency: str = "agency-test", subject: str | None = None,
+              kind: str = "client", ttl: int = 900, **claims: Any) -> str:
+        now = int(time.time())
+        client = subject or f"client-{agency}"
+        payload = {
+            "iss": self.issuer, "aud": self.audience, "sub": client, "agency": agency,
+            "client_id": client if kind == "client" else "", "kind": kind, "scope": " ".join(scopes),
+            "jti": uuid.uuid4().hex, "iat": now, "exp": now + ttl, **claims,
+        }
+        return jwt.encode(payload, self.key, algorithm="EdDSA", headers={"kid": self.kid, "typ": "at+jwt"})
+
+    def metadata(self, scopes: Iterable[str] = (), **kwargs: Any) -> tuple[tuple[str, str], ...]:
+        return (("authorization", f"Bearer {self.token(scopes, **kwargs)}"),)
+
+
+@contextlib.asynccontextmanager
+async def running(app: ServiceApp, unix_socket: str) -> AsyncIterator[grpc.aio.Channel]:
+    """Start ``app`` on a Unix socket and yield a channel to it; stops the server with no grace afterwards."""
+    app.settings.unix_socket = unix_socket
+    app.settings.port = -1
+    server = Server(app)
+    await server.start()
+    channel = grpc.aio.insecure_channel(f"unix:{unix_socket}")
+    try:
+        yield channel
+    finally:
+        await channel.close()
+        await server.stop(0)

@@ -1,0 +1,1 @@
+"""Liên Thông gateway: one front door for every building block."""

@@ -1,0 +1,1 @@
+"""Liên Thông identity building block."""

@@ -1,0 +1,1 @@
+"""Identity domain: entities and rules. Imports neither grpc nor SQLAlchemy."""

@@ -1,0 +1,1 @@
+"""Liên Thông notify building block."""

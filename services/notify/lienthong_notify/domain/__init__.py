@@ -1,0 +1,1 @@
+"""Notify domain: entities and rules. Imports neither grpc nor SQLAlchemy."""

@@ -1,0 +1,1 @@
+"""Liên Thông payment building block."""

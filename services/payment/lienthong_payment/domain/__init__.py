@@ -1,0 +1,1 @@
+"""Payment domain: entities and rules. Imports neither grpc nor SQLAlchemy."""

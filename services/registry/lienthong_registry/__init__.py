@@ -1,0 +1,1 @@
+"""Liên Thông registry building block."""

@@ -1,0 +1,1 @@
+"""Registry domain: entities and rules. Imports neither grpc nor SQLAlchemy."""

@@ -1,0 +1,209 @@
+"""Channel factory: TLS optional, retry of UNAVAILABLE, and a default deadline on every call."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import grpc
+
+#: Deadline in seconds applied to a call made without one. A call with no deadline can hang forever.
+DEFAULT_TIMEOUT = 30.0
+
+#: gRPC service config: retry UNAVAILABLE (server restarting, connection refused) with exponential backoff, at
+#: most 4 attempts in all. Only UNAVAILABLE is retried; mutations that matter carry idempotency keys anyway.
+RETRY_SERVICE_CONFIG: dict[str, Any] = {
+    "methodConfig": [
+        {
+            "name": [{}],
+            "retryPolicy": {
+                "maxAttempts": 4,
+                "initialBackoff": "0.1s",
+                "maxBackoff": "2s",
+                "backoffMultiplier": 2,
+                "retryableStatusCodes": ["UNAVAILABLE"],
+            },
+        }
+    ]
+}
+
+
+def channel_options(*, retry: bool = True, extra: Sequence[tuple[str, Any]] = ()) -> list[tuple[str, Any]]:
+    """Channel arguments used by :func:`connect`: the retry policy plus keepalive, then ``extra``."""
+    options: list[tuple[str, Any]] = [("grpc.keepalive_time_ms", 60_000)]
+    if retry:
+        options += [("grpc.enable_retries", 1), ("grpc.service_config", json.dumps(RETRY_SERVICE_CONFIG))]
+    else:
+        options.append(("grpc.enable_retries", 0))
+    return options + list(extra)
+
+
+class _SyncCallDetails(
+    NamedTuple(
+        "_SyncCallDetails",
+        [
+            ("method", str),
+            ("timeout", float | None),
+            ("metadata", Any),
+            ("credentials", Any),
+            ("wait_for_ready", Any),
+            ("compression", Any),
+        ],
+    ),
+    grpc.ClientCallDetails,
+):
+    """Concrete ``grpc.ClientCallDetails`` for the synchronous interceptors."""
+
+
+def replace_sync_details(details: grpc.ClientCallDetails, **changes: Any) -> grpc.ClientCallDetails:
+    """A copy of synchronous call details with some attributes changed."""
+    values: dict[str, Any] = {
+        name: getattr(details, name, None)
+        for name in ("method", "timeout", "metadata", "credentials", "wait_for_ready", "compression")
+    }
+    values.update(changes)
+    return _SyncCallDetails(**values)
+
+
+def replace_aio_details(details: grpc.aio.ClientCallDetails, **changes: Any) -> grpc.aio.ClientCallDetails:
+    """A copy of asyncio call details with some attributes changed."""
+    values: dict[str, Any] = {
+        name: getattr(details, name, None)
+        for name in ("method", "timeout", "metadata", "credentials", "wait_for_ready")
+    }
+    values.update(changes)
+    return grpc.aio.ClientCallDetails(**values)
+
+
+class DefaultTimeoutInterceptor(
+    grpc.aio.UnaryUnaryClientInterceptor,
+    grpc.aio.UnaryStreamClientInterceptor,
+    grpc.aio.StreamUnaryClientInterceptor,
+    grpc.aio.StreamStreamClientInterceptor,
+):
+    """Gives every call without a deadline the default one (asyncio channels)."""
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.timeout = timeout
+
+    def _details(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
+        if details.timeout is not None:
+            return details
+        return replace_aio_details(details, timeout=self.timeout)
+
+    async def intercept_unary_unary(self, continuation, client_call_details, request):  # type: ignore[no-untyped-def]
+        return await continuation(self._details(client_call_details), request)
+
+    async def intercept_unary_stream(self, continuation, client_call_details, request):  # type: ignore[no-untyped-def]
+        return await continuation(self._details(client_call_details), request)
+
+    async def intercept_stream_unary(self, continuation, client_call_details, request_iterator):  # type: ignore[no-untyped-def]
+        return await continuation(self._details(client_call_details), request_iterator)
+
+    async def intercept_stream_stream(self, continuation, client_call_details, request_iterator):  # type: ignore[no-untyped-def]
+        return await continuation(self._details(client_call_details), request_iterator)
+
+
+class SyncDefaultTimeoutInterceptor(
+    grpc.UnaryUnaryClientInterceptor,
+    grpc.UnaryStreamClientInterceptor,
+    grpc.StreamUnaryClientInterceptor,
+    grpc.StreamStreamClientInterceptor,
+):
+    """Gives every call without a deadline the default one (synchronous channels)."""
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.timeout = timeout
+
+    def _details(self, details: grpc.ClientCallDetails) -> grpc.ClientCallDetails:
+        if details.timeout is not None:
+            return details
+        return replace_sync_details(details, timeout=self.timeout)
+
+    def intercept_unary_unary(self, continuation, client_call_details, request):  # type: ignore[no-untyped-def]
+        return continuation(self._details(client_call_details), request)
+
+    def intercept_unary_stream(self, continuation, client_call_details, request):  # type: ignore[no-untyped-def]
+        return continuation(self._details(client_call_details), request)
+
+    def intercept_stream_unary(self, continuation, client_call_details, request_iterator):  # type: ignore[no-untyped-def]
+        return continuation(self._details(client_call_details), request_iterator)
+
+    def intercept_stream_stream(self, continuation, client_call_details, request_iterator):  # type: ignore[no-untyped-def]
+        return continuation(self._details(client_call_details), request_iterator)
+
+
+def _credentials(tls: bool, root_certificates: bytes | None) -> grpc.ChannelCredentials | None:
+    if not tls and root_certificates is None:
+        return None
+    return grpc.ssl_channel_credentials(root_certificates=root_certificates)
+
+
+def connect(
+    target: str,
+    *,
+    tls: bool = False,
+    root_certificates: bytes | None = None,
+    token_source: Any = None,
+    default_timeout: float | None = DEFAULT_TIMEOUT,
+    retry: bool = True,
+    options: Sequence[tuple[str, Any]] = (),
+    interceptors: Sequence[grpc.aio.ClientInterceptor] = (),
+) -> grpc.aio.Channel:
+    """Open an asyncio channel to a Liên Thông endpoint (usually the gateway).
+
+    Args:
+        target: ``host:port``.
+        tls: use TLS with the system roots (or ``root_certificates``, which implies TLS).
+        token_source: a :class:`~lienthong.client.TokenSource`; when given, every non-public call carries
+            ``authorization: Bearer <token>``.
+        default_timeout: deadline in seconds for calls made without one; ``None`` disables it.
+        retry: retry UNAVAILABLE with backoff (:data:`RETRY_SERVICE_CONFIG`).
+        options: extra channel arguments.
+        interceptors: extra interceptors, run after the built-in ones.
+
+    Use it as ``async with connect(...) as channel:`` or call ``await channel.close()``.
+    """
+    from lienthong.client.auth import AuthInterceptor
+
+    chain: list[grpc.aio.ClientInterceptor] = []
+    if default_timeout is not None:
+        chain.append(DefaultTimeoutInterceptor(default_timeout))
+    if token_source is not None:
+        chain.append(AuthInterceptor(token_source))
+    chain.extend(interceptors)
+    opts = channel_options(retry=retry, extra=options)
+    creds = _credentials(tls, root_certificates)
+    if creds is None:
+        return grpc.aio.insecure_channel(target, options=opts, interceptors=chain)
+    return grpc.aio.secure_channel(target, creds, options=opts, interceptors=chain)
+
+
+def connect_sync(
+    target: str,
+    *,
+    tls: bool = False,
+    root_certificates: bytes | None = None,
+    token_source: Any = None,
+    default_timeout: float | None = DEFAULT_TIMEOUT,
+    retry: bool = True,
+    options: Sequence[tuple[str, Any]] = (),
+) -> grpc.Channel:
+    """Synchronous twin of :func:`connect`; ``token_source`` is a
+    :class:`~lienthong.client.SyncTokenSource`."""
+    from lienthong.client.auth import SyncAuthInterceptor
+
+    opts = channel_options(retry=retry, extra=options)
+    creds = _credentials(tls, root_certificates)
+    channel = (
+        grpc.insecure_channel(target, options=opts)
+        if creds is None
+        else grpc.secure_channel(target, creds, options=opts)
+    )
+    chain: list[Any] = []
+    if default_timeout is not None:
+        chain.append(SyncDefaultTimeoutInterceptor(default_timeout))
+    if token_source is not None:
+        chain.append(SyncAuthInterceptor(token_source))
+    return grpc.intercept_channel(channel, *chain) if chain else channel

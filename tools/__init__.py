@@ -1,0 +1,1 @@
+"""Developer tools of the Liên Thông repository (not shipped)."""

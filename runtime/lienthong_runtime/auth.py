@@ -36,7 +36,8 @@ class Principal:
     agency_id: str
     scopes: frozenset[str]
     client_id: str = ""
-    kind: str = "client"  # "client" (an agency's machine client) or "citizen"
+    #: "client" (an agency's machine client) or "citizen" (a citizen token: ``sub`` = ``citizen:<id>``, ``pid``).
+    kind: str = "client"
     token_id: str = ""
     expires_at: float = 0.0
     claims: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -44,12 +45,14 @@ class Principal:
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any]) -> Principal:
         scope = claims.get("scope", "")
+        subject = str(claims.get("sub", ""))
+        citizen = bool(claims.get("pid")) or subject.startswith("citizen:")
         return cls(
-            subject=str(claims.get("sub", "")),
-            agency_id=str(claims.get("agency", "")),
+            subject=subject,
+            agency_id=str(claims.get("agency_id", "")),
             scopes=frozenset(scope.split() if isinstance(scope, str) else scope),
             client_id=str(claims.get("client_id", "")),
-            kind=str(claims.get("kind", "client")),
+            kind="citizen" if citizen else "client",
             token_id=str(claims.get("jti", "")),
             expires_at=float(claims.get("exp", 0)),
             claims=dict(claims),

@@ -87,9 +87,24 @@ def contract_methods() -> list[str]:
     ]
 
 
+def scope_descriptions() -> dict[str, str]:
+    """The scope catalogue declared by each service's ``lienthong.common.v1.scopes`` option, with descriptions.
+
+    It includes scopes that guard no RPC by themselves (such as ``notify.test_mode``).
+    """
+    pool = descriptor_pool.Default()
+    described: dict[str, str] = {}
+    for name in contract_services():
+        options = pool.FindServiceByName(name).GetOptions()
+        for definition in options.Extensions[access_pb2.scopes]:
+            described[definition.name] = definition.description
+    return described
+
+
 def scope_catalogue() -> frozenset[str]:
-    """Every scope the contract names: the catalogue from which identity grants scopes to clients."""
-    scopes: set[str] = set()
+    """Every scope the contract names (service declarations and method rules): the catalogue from which
+    identity grants scopes to clients."""
+    scopes: set[str] = set(scope_descriptions())
     for method in contract_methods():
         rule = access_rule(method)
         if rule:

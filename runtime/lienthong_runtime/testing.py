@@ -43,12 +43,15 @@ class TokenMint:
     def token(self, scopes: Iterable[str] = (), *, agency: str = "agency-test", subject: str | None = None,
               kind: str = "client", ttl: int = 900, **claims: Any) -> str:
         now = int(time.time())
-        client = subject or f"client-{agency}"
-        payload = {
-            "iss": self.issuer, "aud": self.audience, "sub": client, "agency": agency,
-            "client_id": client if kind == "client" else "", "kind": kind, "scope": " ".join(scopes),
-            "jti": uuid.uuid4().hex, "iat": now, "exp": now + ttl, **claims,
-        }
+        payload: dict[str, Any] = {"iss": self.issuer, "aud": self.audience, "scope": " ".join(scopes),
+                                   "jti": uuid.uuid4().hex, "iat": now, "exp": now + ttl}
+        if kind == "citizen":  # identity's citizen tokens: sub citizen:<account>, pid, no agency
+            payload.update(sub=subject or f"citizen:{uuid.uuid4().hex[:12]}", agency_id="",
+                           pid=claims.pop("pid", "001090000001"))
+        else:
+            client = subject or f"client-{agency}"
+            payload.update(sub=client, agency_id=agency, client_id=client)
+        payload.update(claims)
         return jwt.encode(payload, self.key, algorithm="EdDSA", headers={"kid": self.kid, "typ": "at+jwt"})
 
     def metadata(self, scopes: Iterable[str] = (), **kwargs: Any) -> tuple[tuple[str, str], ...]:

@@ -77,7 +77,11 @@ def run_dev(args: argparse.Namespace) -> int:
 
 
 def print_banner(servers: list[Server], demo: dict[str, str] | None, data_dir: Path) -> None:
-    lines = ["", "Liên Thông is running (embedded default: SQLite, in-process bus, mail sink, sandbox payments)", ""]
+    lines = [
+        "",
+        "Liên Thông is running (embedded default: SQLite, in-process bus, mail sink, sandbox payments)",
+        "",
+    ]
     for server in servers:
         settings = server.app.settings
         http = f"  http://{settings.http_host}:{server.http_port}" if server.http_port else ""

@@ -1,9 +1,9 @@
 """``lienthong`` command line.
 
-    lienthong dev                      every service and the gateway on the embedded default
-    lienthong serve <service>          one service (settings from LIENTHONG_<SERVICE>_* variables)
-    lienthong migrate <service>|all    apply a service's database migrations
-    lienthong <service> <command> ...  a service's own operator commands (e.g. identity bootstrap)
+lienthong dev                      every service and the gateway on the embedded default
+lienthong serve <service>          one service (settings from LIENTHONG_<SERVICE>_* variables)
+lienthong migrate <service>|all    apply a service's database migrations
+lienthong <service> <command> ...  a service's own operator commands (e.g. identity bootstrap)
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import sys
 
 from lienthong_runtime import migrations
 from lienthong_runtime.logs import configure_logging
-from lienthong_runtime.server import run
 
 from .services import SERVICES
 
@@ -67,7 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     dev = sub.add_parser("dev", help="run every service and the gateway on the embedded default")
-    dev.add_argument("--data-dir", default=None, help="folder for SQLite files (default: $LIENTHONG_DATA_DIR or .lienthong)")
+    dev.add_argument(
+        "--data-dir",
+        default=None,
+        help="folder for SQLite files (default: $LIENTHONG_DATA_DIR or .lienthong)",
+    )
     dev.add_argument("--host", default="127.0.0.1")
     dev.add_argument("--port-offset", type=int, default=0, help="add this to every default port")
     dev.add_argument("--reset", action="store_true", help="delete the data folder first")

@@ -68,7 +68,9 @@ class Principal:
             )
 
 
-_principal: contextvars.ContextVar[Principal | None] = contextvars.ContextVar("lienthong_principal", default=None)
+_principal: contextvars.ContextVar[Principal | None] = contextvars.ContextVar(
+    "lienthong_principal", default=None
+)
 
 
 def current_principal() -> Principal | None:
@@ -90,7 +92,9 @@ def set_principal(principal: Principal | None) -> contextvars.Token[Principal | 
 class KeySource:
     """Verification keys by ``kid``, loaded once as key objects and refreshed on an unknown ``kid``."""
 
-    def __init__(self, fetch: Callable[[], Awaitable[Mapping[str, Any]]], *, min_refresh_interval: float = 5.0):
+    def __init__(
+        self, fetch: Callable[[], Awaitable[Mapping[str, Any]]], *, min_refresh_interval: float = 5.0
+    ):
         self._fetch = fetch
         self._keys: dict[str, Any] = {}
         self._algs: dict[str, str] = {}
@@ -219,7 +223,9 @@ class TokenVerifier:
             raise Unauthenticated("the token's signing key is unknown", reason="TOKEN_KEY_UNKNOWN")
         key, key_alg = found
         if key_alg and key_alg != alg:
-            raise Unauthenticated("the token's algorithm does not match its key", reason="TOKEN_ALGORITHM_REJECTED")
+            raise Unauthenticated(
+                "the token's algorithm does not match its key", reason="TOKEN_ALGORITHM_REJECTED"
+            )
         try:
             claims = jwt.decode(
                 token,
@@ -235,11 +241,15 @@ class TokenVerifier:
         except jwt.ImmatureSignatureError:
             raise Unauthenticated("the token is not valid yet", reason="TOKEN_NOT_YET_VALID") from None
         except jwt.InvalidAudienceError:
-            raise Unauthenticated("the token is for another audience", reason="TOKEN_AUDIENCE_INVALID") from None
+            raise Unauthenticated(
+                "the token is for another audience", reason="TOKEN_AUDIENCE_INVALID"
+            ) from None
         except jwt.InvalidIssuerError:
             raise Unauthenticated("the token is from another issuer", reason="TOKEN_ISSUER_INVALID") from None
         except jwt.InvalidSignatureError:
-            raise Unauthenticated("the token's signature is invalid", reason="TOKEN_SIGNATURE_INVALID") from None
+            raise Unauthenticated(
+                "the token's signature is invalid", reason="TOKEN_SIGNATURE_INVALID"
+            ) from None
         except jwt.PyJWTError:
             raise Unauthenticated("the token is invalid", reason="TOKEN_INVALID") from None
         return Principal.from_claims(claims)

@@ -9,11 +9,16 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from google.protobuf import descriptor_pool
 from google.protobuf.descriptor import MethodDescriptor
 
 from lienthong.common.v1 import access_pb2
+
+# The generated descriptors are typed as plain FieldDescriptors; the extension accessors want the generic form.
+_ACCESS: Any = access_pb2.access
+_SCOPES: Any = access_pb2.scopes
 
 #: Modules whose import registers every service of the v1 contract in the default descriptor pool.
 CONTRACT_MODULES = (
@@ -60,9 +65,9 @@ def access_rule(full_method: str) -> AccessRule | None:
         except KeyError:
             return None
     method = service.methods_by_name.get(method_name)
-    if method is None or not method.GetOptions().HasExtension(access_pb2.access):
+    if method is None or not method.GetOptions().HasExtension(_ACCESS):
         return None
-    option = method.GetOptions().Extensions[access_pb2.access]
+    option = method.GetOptions().Extensions[_ACCESS]
     if not option.public and not option.scopes:
         return None
     return AccessRule(full_method, frozenset(option.scopes), option.public)
@@ -75,16 +80,16 @@ def contract_services() -> list[str]:
     names: list[str] = []
     for module in CONTRACT_MODULES:
         file = importlib.import_module(module).DESCRIPTOR
-        names.extend(pool.FindFileByName(file.name).services_by_name[s].full_name for s in file.services_by_name)
+        names.extend(
+            pool.FindFileByName(file.name).services_by_name[s].full_name for s in file.services_by_name
+        )
     return names
 
 
 def contract_methods() -> list[str]:
     """Every ``/package.Service/Method`` of the contract."""
     pool = descriptor_pool.Default()
-    return [
-        full_method_name(m) for s in contract_services() for m in pool.FindServiceByName(s).methods
-    ]
+    return [full_method_name(m) for s in contract_services() for m in pool.FindServiceByName(s).methods]
 
 
 def scope_descriptions() -> dict[str, str]:
@@ -96,7 +101,7 @@ def scope_descriptions() -> dict[str, str]:
     described: dict[str, str] = {}
     for name in contract_services():
         options = pool.FindServiceByName(name).GetOptions()
-        for definition in options.Extensions[access_pb2.scopes]:
+        for definition in options.Extensions[_SCOPES]:
             described[definition.name] = definition.description
     return described
 

@@ -28,8 +28,11 @@ _traceparent: contextvars.ContextVar[str] = contextvars.ContextVar("lienthong_tr
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 #: Infrastructure services every server offers without a token.
-OPEN_SERVICES = ("/grpc.health.v1.Health/", "/grpc.reflection.v1alpha.ServerReflection/",
-                 "/grpc.reflection.v1.ServerReflection/")
+OPEN_SERVICES = (
+    "/grpc.health.v1.Health/",
+    "/grpc.reflection.v1alpha.ServerReflection/",
+    "/grpc.reflection.v1.ServerReflection/",
+)
 
 
 def current_request_id() -> str:
@@ -67,7 +70,9 @@ class CallPipeline(grpc.aio.ServerInterceptor):
     contract's access option, or the call is refused (fail closed).
     """
 
-    def __init__(self, service: str, verifier: TokenVerifier | None = None, *, access_log: bool = True) -> None:
+    def __init__(
+        self, service: str, verifier: TokenVerifier | None = None, *, access_log: bool = True
+    ) -> None:
         self.service = service
         self.verifier = verifier
         self.access_log = access_log
@@ -80,7 +85,8 @@ class CallPipeline(grpc.aio.ServerInterceptor):
         metadata = details.invocation_metadata or ()
         wrap = self._wrap_stream if handler.response_streaming else self._wrap_unary
         kind = ("stream_" if handler.request_streaming else "unary_") + (
-            "stream" if handler.response_streaming else "unary")
+            "stream" if handler.response_streaming else "unary"
+        )
         behavior = getattr(handler, kind)
         return handler._replace(
             request_deserializer=_safe_deserializer(handler.request_deserializer),
@@ -124,8 +130,12 @@ class CallPipeline(grpc.aio.ServerInterceptor):
         if isinstance(exc, DomainError):
             status = domain_error_status(exc, rid)
         elif isinstance(exc, NotImplementedError):  # a generated servicer base method not overridden yet
-            status = error_status(grpc.StatusCode.UNIMPLEMENTED, "this method is not implemented yet",
-                                  "NOT_IMPLEMENTED", metadata={"request_id": rid})
+            status = error_status(
+                grpc.StatusCode.UNIMPLEMENTED,
+                "this method is not implemented yet",
+                "NOT_IMPLEMENTED",
+                metadata={"request_id": rid},
+            )
         else:
             errors_log.error("unhandled error", exc_info=exc, extra={"method": method, "request_id": rid})
             status = internal_status(rid)
@@ -139,12 +149,18 @@ class CallPipeline(grpc.aio.ServerInterceptor):
         metrics.RPC_LATENCY.labels(self.service, short).observe(elapsed)
         if self.access_log and log.isEnabledFor(logging.INFO):
             principal = current_principal()
-            log.info("rpc", extra={
-                "service": self.service, "method": method, "code": code,
-                "duration_ms": round(elapsed * 1000, 3), "request_id": rid,
-                "agency": principal.agency_id if principal else "",
-                "client": principal.client_id if principal else "",
-            })
+            log.info(
+                "rpc",
+                extra={
+                    "service": self.service,
+                    "method": method,
+                    "code": code,
+                    "duration_ms": round(elapsed * 1000, 3),
+                    "request_id": rid,
+                    "agency": principal.agency_id if principal else "",
+                    "client": principal.client_id if principal else "",
+                },
+            )
 
     def _wrap_unary(self, method: str, metadata: Any, behavior: Any, streaming_in: bool) -> Any:
         async def call(request: Any, context: Any) -> Any:
@@ -200,8 +216,10 @@ def _error_code(exc: Exception) -> str:
 
 def _check_decoded(request: Any) -> None:
     if request is _UNDECODABLE:
-        raise InvalidArgument("the request body could not be decoded as this method's request message",
-                              reason="MALFORMED_REQUEST")
+        raise InvalidArgument(
+            "the request body could not be decoded as this method's request message",
+            reason="MALFORMED_REQUEST",
+        )
 
 
 def _code_name(context: Any) -> str:

@@ -16,9 +16,12 @@ from .config import ServiceSettings
 def jwks_fetcher(url: str, *, timeout: float = 5.0) -> Callable[[], Awaitable[Mapping[str, Any]]]:
     """A coroutine function returning the JWKS document from ``http(s)://...`` or ``grpc://host:port``."""
     if url.startswith(("http://", "https://")):
+
         async def fetch_http() -> Mapping[str, Any]:
-            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session, \
-                    session.get(url) as response:
+            async with (
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session,
+                session.get(url) as response,
+            ):
                 response.raise_for_status()
                 return dict(await response.json(content_type=None))
 
@@ -41,8 +44,14 @@ def jwks_fetcher(url: str, *, timeout: float = 5.0) -> Callable[[], Awaitable[Ma
     raise ValueError("jwks_url must be http(s):// or grpc://")
 
 
-def verifier_from_settings(settings: ServiceSettings, revocations: RevocationState | None = None,
-                           **kwargs: Any) -> TokenVerifier:
+def verifier_from_settings(
+    settings: ServiceSettings, revocations: RevocationState | None = None, **kwargs: Any
+) -> TokenVerifier:
     """The token verifier a service uses: identity's keys from ``settings.jwks_url``."""
-    return TokenVerifier(KeySource(jwks_fetcher(settings.jwks_url)), issuer=settings.token_issuer,
-                         audience=settings.token_audience, revocations=revocations, **kwargs)
+    return TokenVerifier(
+        KeySource(jwks_fetcher(settings.jwks_url)),
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+        revocations=revocations,
+        **kwargs,
+    )

@@ -46,7 +46,9 @@ async def upgrade_async(package: str, url: str, service: str, revision: str = "h
 
 
 def _lock_key(service: str) -> int:
-    return int.from_bytes(hashlib.sha256(f"lienthong-migrate:{service}".encode()).digest()[:8], "big", signed=True)
+    return int.from_bytes(
+        hashlib.sha256(f"lienthong-migrate:{service}".encode()).digest()[:8], "big", signed=True
+    )
 
 
 def run_env(target_metadata: MetaData) -> None:
@@ -84,8 +86,13 @@ def run_env(target_metadata: MetaData) -> None:
         await engine.dispose()
 
     if context.is_offline_mode():
-        context.configure(url=url, target_metadata=target_metadata, version_table=version_table,
-                          literal_binds=True, render_as_batch=is_sqlite(url))
+        context.configure(
+            url=url,
+            target_metadata=target_metadata,
+            version_table=version_table,
+            literal_binds=True,
+            render_as_batch=is_sqlite(url),
+        )
         with context.begin_transaction():
             context.run_migrations()
     else:

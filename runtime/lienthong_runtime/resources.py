@@ -27,12 +27,18 @@ class Resources:
         await self.engine.dispose()
 
 
-def open_resources(settings: ServiceSettings, *, verifier: TokenVerifier | None = None,
-                   verify_tokens: bool = True) -> Resources:
+def open_resources(
+    settings: ServiceSettings, *, verifier: TokenVerifier | None = None, verify_tokens: bool = True
+) -> Resources:
     """Engine, sessions and bus from settings; identity's JWKS verifier unless one is given."""
     engine = create_engine(settings.database_url)
     revocations = verifier.revocations if verifier else RevocationState()
     if verifier is None and verify_tokens:
         verifier = verifier_from_settings(settings, revocations)
-    return Resources(engine=engine, sessions=session_factory(engine), bus=connect_bus(settings.bus_url),
-                     verifier=verifier, revocations=revocations)
+    return Resources(
+        engine=engine,
+        sessions=session_factory(engine),
+        bus=connect_bus(settings.bus_url),
+        verifier=verifier,
+        revocations=revocations,
+    )

@@ -73,7 +73,9 @@ def server_credentials(settings: ServiceSettings) -> grpc.ServerCredentials | No
     key = Path(settings.tls_key_file).read_bytes()
     chain = Path(settings.tls_cert_file).read_bytes()
     ca = Path(settings.tls_client_ca_file).read_bytes() if settings.tls_client_ca_file else None
-    return grpc.ssl_server_credentials([(key, chain)], root_certificates=ca, require_client_auth=ca is not None)
+    return grpc.ssl_server_credentials(
+        [(key, chain)], root_certificates=ca, require_client_auth=ca is not None
+    )
 
 
 class Server:
@@ -106,8 +108,11 @@ class Server:
         credentials = server_credentials(settings)
         if settings.port >= 0 and settings.host:
             address = f"{settings.host}:{settings.port}"
-            self.bound_port = (server.add_secure_port(address, credentials) if credentials
-                               else server.add_insecure_port(address))
+            self.bound_port = (
+                server.add_secure_port(address, credentials)
+                if credentials
+                else server.add_insecure_port(address)
+            )
         if settings.unix_socket:
             server.add_insecure_port(f"unix:{settings.unix_socket}")
         for hook in app.on_start:
@@ -121,8 +126,15 @@ class Server:
             self._tasks.append(asyncio.create_task(_supervised(app.name, job)))
         if settings.http_port or app.http_routes:
             await self._start_http()
-        log.info("serving", extra={"service": app.name, "port": self.bound_port, "http_port": self.http_port,
-                                   "unix_socket": settings.unix_socket or ""})
+        log.info(
+            "serving",
+            extra={
+                "service": app.name,
+                "port": self.bound_port,
+                "http_port": self.http_port,
+                "unix_socket": settings.unix_socket or "",
+            },
+        )
 
     async def _start_http(self) -> None:
         http = web.Application()
@@ -132,8 +144,9 @@ class Server:
 
         async def healthz(_: web.Request) -> web.Response:
             serving = self.grpc is not None and not self._stopping
-            return web.json_response({"status": "SERVING" if serving else "NOT_SERVING"},
-                                     status=200 if serving else 503)
+            return web.json_response(
+                {"status": "SERVING" if serving else "NOT_SERVING"}, status=200 if serving else 503
+            )
 
         http.router.add_get("/metrics", metrics_route)
         http.router.add_get("/healthz", healthz)
@@ -143,7 +156,7 @@ class Server:
         await self._http.setup()
         site = web.TCPSite(self._http, self.app.settings.http_host, self.app.settings.http_port)
         await site.start()
-        sockets = site._server.sockets if site._server else ()  # type: ignore[union-attr]
+        sockets = site._server.sockets if site._server else ()  # type: ignore[union-attr,attr-defined]
         self.http_port = sockets[0].getsockname()[1] if sockets else self.app.settings.http_port
 
     _stopping = False
@@ -185,7 +198,9 @@ async def _supervised(name: str, job: Hook) -> None:
             await asyncio.sleep(1.0)
 
 
-async def serve_all(apps: Sequence[ServiceApp], *, ready: Callable[[list[Server]], None] | None = None) -> int:
+async def serve_all(
+    apps: Sequence[ServiceApp], *, ready: Callable[[list[Server]], None] | None = None
+) -> int:
     """Run apps until SIGTERM/SIGINT, then stop them gracefully (reverse order). Returns the exit code."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()

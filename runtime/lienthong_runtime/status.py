@@ -28,11 +28,20 @@ def error_status(
     retry_after: float | None = None,
 ) -> grpc.Status:
     """A status with an ``ErrorInfo`` and optional ``BadRequest`` / ``RetryInfo`` details."""
-    details = [_pack(error_details_pb2.ErrorInfo(reason=reason, domain=ERROR_DOMAIN, metadata=metadata or {}))]
+    details = [
+        _pack(error_details_pb2.ErrorInfo(reason=reason, domain=ERROR_DOMAIN, metadata=metadata or {}))
+    ]
     if violations:
-        details.append(_pack(error_details_pb2.BadRequest(field_violations=[
-            error_details_pb2.BadRequest.FieldViolation(field=f, description=d) for f, d in violations
-        ])))
+        details.append(
+            _pack(
+                error_details_pb2.BadRequest(
+                    field_violations=[
+                        error_details_pb2.BadRequest.FieldViolation(field=f, description=d)
+                        for f, d in violations
+                    ]
+                )
+            )
+        )
     if retry_after is not None:
         seconds = max(retry_after, 0.0)
         delay = duration_pb2.Duration(seconds=int(seconds), nanos=int((seconds % 1) * 1e9))

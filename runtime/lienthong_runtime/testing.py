@@ -16,7 +16,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .auth import KeySource, RevocationState, TokenVerifier
-from .server import ServiceApp, Server
+from .server import Server, ServiceApp
 
 TEST_ISSUER = "https://identity.test.lienthong"
 TEST_AUDIENCE = "lienthong"
@@ -37,17 +37,39 @@ class TokenMint:
         return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
 
     def verifier(self, **kwargs: Any) -> TokenVerifier:
-        return TokenVerifier(KeySource.from_jwks(self.jwks()), issuer=self.issuer, audience=self.audience,
-                             revocations=self.revocations, **kwargs)
+        return TokenVerifier(
+            KeySource.from_jwks(self.jwks()),
+            issuer=self.issuer,
+            audience=self.audience,
+            revocations=self.revocations,
+            **kwargs,
+        )
 
-    def token(self, scopes: Iterable[str] = (), *, agency: str = "agency-test", subject: str | None = None,
-              kind: str = "client", ttl: int = 900, **claims: Any) -> str:
+    def token(
+        self,
+        scopes: Iterable[str] = (),
+        *,
+        agency: str = "agency-test",
+        subject: str | None = None,
+        kind: str = "client",
+        ttl: int = 900,
+        **claims: Any,
+    ) -> str:
         now = int(time.time())
-        payload: dict[str, Any] = {"iss": self.issuer, "aud": self.audience, "scope": " ".join(scopes),
-                                   "jti": uuid.uuid4().hex, "iat": now, "exp": now + ttl}
+        payload: dict[str, Any] = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "scope": " ".join(scopes),
+            "jti": uuid.uuid4().hex,
+            "iat": now,
+            "exp": now + ttl,
+        }
         if kind == "citizen":  # identity's citizen tokens: sub citizen:<account>, pid, no agency
-            payload.update(sub=subject or f"citizen:{uuid.uuid4().hex[:12]}", agency_id="",
-                           pid=claims.pop("pid", "001090000001"))
+            payload.update(
+                sub=subject or f"citizen:{uuid.uuid4().hex[:12]}",
+                agency_id="",
+                pid=claims.pop("pid", "001090000001"),
+            )
         else:
             client = subject or f"client-{agency}"
             payload.update(sub=client, agency_id=agency, client_id=client)
@@ -69,5 +91,5 @@ async def running(app: ServiceApp, unix_socket: str) -> AsyncIterator[grpc.aio.C
     try:
         yield channel
     finally:
-        await channel.close()
+        await channel.close(None)
         await server.stop(0)

@@ -30,8 +30,12 @@ async def platform(tmp_path: Path) -> AsyncIterator[tuple[dict[str, grpc.aio.Cha
             entry = SERVICES[name]
             module = entry.bootstrap()
             overrides = dev_overrides(name, tmp_path, "127.0.0.1", 0)
-            overrides.update(port=-1, http_port=0, unix_socket=os.path.join(sockets, f"{name}.sock"),
-                             bus_url=f"memory://platform-{id(tmp_path)}")
+            overrides.update(
+                port=-1,
+                http_port=0,
+                unix_socket=os.path.join(sockets, f"{name}.sock"),
+                bus_url=f"memory://platform-{id(tmp_path)}",
+            )
             settings = module.load_settings(**overrides)
             await migrations.upgrade_async(entry.package, settings.database_url, name)
             app = await module.build(settings)

@@ -38,7 +38,7 @@ def test_every_rpc_declares_access():
 
 
 async def test_every_rpc_is_registered_and_refuses_garbage(platform):
-    channels, mint = platform
+    channels, _ = platform
     for method in contract_methods():
         call = channels[_block(method)].unary_unary(method)
         service = descriptor_pool.Default().FindServiceByName(method[1:].split("/")[0])
@@ -74,7 +74,10 @@ async def test_wrongly_typed_requests_never_crash_a_service(platform):
             await channels[_block(method)].unary_unary(method)(WRONG_TYPES, metadata=metadata, timeout=10)
         except grpc.aio.AioRpcError as error:
             assert error.code() not in (grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN), (
-                method, error.code(), error.details())
+                method,
+                error.code(),
+                error.details(),
+            )
             if error.code() is grpc.StatusCode.UNIMPLEMENTED:
                 unimplemented.append(method)
     # Every service must still answer health after the barrage.

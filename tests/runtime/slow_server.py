@@ -19,7 +19,9 @@ def main(socket_path: str) -> int:
     servicer = SlowServicer()
     settings = ServiceSettings(port=-1, unix_socket=socket_path, grace_period=10)
     app = ServiceApp(
-        name="slow", settings=settings, verifier=TokenMint().verifier(),
+        name="slow",
+        settings=settings,
+        verifier=TokenMint().verifier(),
         register=lambda server: identity_pb2_grpc.add_IdentityServiceServicer_to_server(servicer, server),
         service_names=["lienthong.identity.v1.IdentityService"],
     )

@@ -47,15 +47,19 @@ async def test_alg_none_is_refused(mint):
 
 
 async def test_hmac_with_public_key_is_refused(mint):
-    public_pem = mint.key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                    serialization.PublicFormat.SubjectPublicKeyInfo)
+    public_pem = mint.key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     header = base64.urlsafe_b64encode(json.dumps({"alg": "HS256", "kid": mint.kid}).encode()).rstrip(b"=")
-    payload = base64.urlsafe_b64encode(json.dumps({"sub": "x", "exp": time.time() + 60}).encode()).rstrip(b"=")
+    payload = base64.urlsafe_b64encode(json.dumps({"sub": "x", "exp": time.time() + 60}).encode()).rstrip(
+        b"="
+    )
     import hashlib
     import hmac
 
     signature = base64.urlsafe_b64encode(
-        hmac.new(public_pem, header + b"." + payload, hashlib.sha256).digest()).rstrip(b"=")
+        hmac.new(public_pem, header + b"." + payload, hashlib.sha256).digest()
+    ).rstrip(b"=")
     token = b".".join([header, payload, signature]).decode()
     assert await _reason(mint.verifier(), token) == "TOKEN_ALGORITHM_REJECTED"
 

@@ -39,7 +39,9 @@ def mint():
 async def channel(mint, unix_socket):
     servicer = Servicer()
     app = ServiceApp(
-        name="pipeline-test", settings=ServiceSettings(), verifier=mint.verifier(),
+        name="pipeline-test",
+        settings=ServiceSettings(),
+        verifier=mint.verifier(),
         register=lambda server: identity_pb2_grpc.add_IdentityServiceServicer_to_server(servicer, server),
         service_names=[SERVICE],
     )
@@ -72,22 +74,29 @@ async def test_missing_token_and_missing_scope(channel, mint):
     stub = identity_pb2_grpc.IdentityServiceStub(channel)
     error = await _call_error(stub.ListAgencies(identity_pb2.ListAgenciesRequest()))
     assert error.code() is grpc.StatusCode.UNAUTHENTICATED and _info(error).reason == "TOKEN_MISSING"
-    error = await _call_error(stub.ListAgencies(identity_pb2.ListAgenciesRequest(),
-                                                metadata=mint.metadata(["registry.citizens.read"])))
+    error = await _call_error(
+        stub.ListAgencies(
+            identity_pb2.ListAgenciesRequest(), metadata=mint.metadata(["registry.citizens.read"])
+        )
+    )
     assert error.code() is grpc.StatusCode.PERMISSION_DENIED and _info(error).reason == "SCOPE_MISSING"
 
 
 async def test_principal_reaches_the_servicer(channel, mint):
     stub = identity_pb2_grpc.IdentityServiceStub(channel)
-    response = await stub.ListAgencies(identity_pb2.ListAgenciesRequest(),
-                                       metadata=mint.metadata(["identity.agencies.admin"], agency="ag-42"))
+    response = await stub.ListAgencies(
+        identity_pb2.ListAgenciesRequest(),
+        metadata=mint.metadata(["identity.agencies.admin"], agency="ag-42"),
+    )
     assert response.next_page_token == "ag-42"
 
 
 async def test_domain_error_maps_to_status_with_request_id(channel, mint):
     stub = identity_pb2_grpc.IdentityServiceStub(channel)
     metadata = (*mint.metadata(["identity.agencies.admin"]), ("x-request-id", "req-123"))
-    error = await _call_error(stub.ListAgencies(identity_pb2.ListAgenciesRequest(page_size=-1), metadata=metadata))
+    error = await _call_error(
+        stub.ListAgencies(identity_pb2.ListAgenciesRequest(page_size=-1), metadata=metadata)
+    )
     info = _info(error)
     assert error.code() is grpc.StatusCode.INVALID_ARGUMENT
     assert (info.reason, info.metadata["request_id"]) == ("PAGE_SIZE_INVALID", "req-123")
@@ -95,15 +104,18 @@ async def test_domain_error_maps_to_status_with_request_id(channel, mint):
 
 async def test_unexpected_exception_is_internal_without_its_text(channel, mint):
     stub = identity_pb2_grpc.IdentityServiceStub(channel)
-    error = await _call_error(stub.GetAgency(identity_pb2.GetAgencyRequest(),
-                                             metadata=mint.metadata(["identity.agencies.read"])))
+    error = await _call_error(
+        stub.GetAgency(identity_pb2.GetAgencyRequest(), metadata=mint.metadata(["identity.agencies.read"]))
+    )
     assert error.code() is grpc.StatusCode.INTERNAL
     assert "hunter2" not in (error.details() or "") and _info(error).reason == "INTERNAL"
 
 
 async def test_garbage_bytes_get_invalid_argument(channel, mint):
     call = channel.unary_unary(f"/{SERVICE}/ListAgencies")
-    error = await _call_error(call(b"\xff\xff\xff\xff garbage", metadata=mint.metadata(["identity.agencies.admin"])))
+    error = await _call_error(
+        call(b"\xff\xff\xff\xff garbage", metadata=mint.metadata(["identity.agencies.admin"]))
+    )
     assert error.code() is grpc.StatusCode.INVALID_ARGUMENT and _info(error).reason == "MALFORMED_REQUEST"
 
 
@@ -120,8 +132,11 @@ async def test_wrongly_typed_request_gets_a_clean_status(channel, mint):
 
 async def test_unimplemented_method_is_not_a_crash(channel, mint):
     stub = identity_pb2_grpc.IdentityServiceStub(channel)
-    error = await _call_error(stub.CreateAgency(identity_pb2.CreateAgencyRequest(),
-                                                metadata=mint.metadata(["identity.agencies.admin"])))
+    error = await _call_error(
+        stub.CreateAgency(
+            identity_pb2.CreateAgencyRequest(), metadata=mint.metadata(["identity.agencies.admin"])
+        )
+    )
     assert error.code() is grpc.StatusCode.UNIMPLEMENTED
 
 

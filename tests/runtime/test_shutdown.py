@@ -15,7 +15,12 @@ SCRIPT = Path(__file__).with_name("slow_server.py")
 
 async def test_sigterm_drains_in_flight_calls_and_exits_zero(unix_socket):
     process = await asyncio.create_subprocess_exec(
-        sys.executable, str(SCRIPT), unix_socket, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+        sys.executable,
+        str(SCRIPT),
+        unix_socket,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     try:
         line = await asyncio.wait_for(process.stdout.readline(), timeout=20)
         assert line.strip() == b"READY"
@@ -24,8 +29,10 @@ async def test_sigterm_drains_in_flight_calls_and_exits_zero(unix_socket):
             health = health_pb2_grpc.HealthStub(channel)
             serving = await health.Check(health_pb2.HealthCheckRequest())
             assert serving.status == health_pb2.HealthCheckResponse.SERVING
-            in_flight = [asyncio.ensure_future(stub.GetJwks(identity_pb2.GetJwksRequest(), timeout=10))
-                         for _ in range(5)]
+            in_flight = [
+                asyncio.ensure_future(stub.GetJwks(identity_pb2.GetJwksRequest(), timeout=10))
+                for _ in range(5)
+            ]
             await asyncio.sleep(0.5)  # the calls are now inside the servicer
             process.send_signal(signal.SIGTERM)
             await asyncio.sleep(0.3)
@@ -33,7 +40,8 @@ async def test_sigterm_drains_in_flight_calls_and_exits_zero(unix_socket):
             async with grpc.aio.insecure_channel(f"unix:{unix_socket}") as fresh:
                 try:
                     await identity_pb2_grpc.IdentityServiceStub(fresh).GetJwks(
-                        identity_pb2.GetJwksRequest(), timeout=3, wait_for_ready=False)
+                        identity_pb2.GetJwksRequest(), timeout=3, wait_for_ready=False
+                    )
                 except grpc.aio.AioRpcError as error:
                     assert error.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED)
                     refused = 1

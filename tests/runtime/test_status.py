@@ -20,13 +20,20 @@ def _unpack(status: status_pb2.Status, cls):
 
 
 def test_invalid_argument_carries_error_info_and_field_violations():
-    error = InvalidArgument("bad id", reason="PERSONAL_ID_INVALID",
-                            field_violations=[FieldViolation("personal_id", "must be 12 digits")])
+    error = InvalidArgument(
+        "bad id",
+        reason="PERSONAL_ID_INVALID",
+        field_violations=[FieldViolation("personal_id", "must be 12 digits")],
+    )
     status = domain_error_status(error, "rid-1")
     assert status.code is grpc.StatusCode.INVALID_ARGUMENT
     details = _details(status)
     info = _unpack(details, error_details_pb2.ErrorInfo)
-    assert (info.reason, info.domain, info.metadata["request_id"]) == ("PERSONAL_ID_INVALID", "lienthong.vn", "rid-1")
+    assert (info.reason, info.domain, info.metadata["request_id"]) == (
+        "PERSONAL_ID_INVALID",
+        "lienthong.vn",
+        "rid-1",
+    )
     bad = _unpack(details, error_details_pb2.BadRequest)
     assert [(v.field, v.description) for v in bad.field_violations] == [("personal_id", "must be 12 digits")]
 

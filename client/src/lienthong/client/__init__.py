@@ -9,9 +9,9 @@ every caller needs around them::
 
     async def main() -> None:
         creds = ClientCredentials("my-client-id", "my-secret", scopes=("payment.payments.write",))
-        async with connect("localhost:50050") as bootstrap:           # token exchange (public RPC)
+        async with connect("localhost:50051") as bootstrap:           # token exchange (public RPC)
             tokens = TokenSource.from_client_credentials(bootstrap, creds)
-            async with connect("localhost:50050", token_source=tokens) as channel:
+            async with connect("localhost:50051", token_source=tokens) as channel:
                 stub = payment_pb2_grpc.PaymentServiceStub(channel)
                 reply = await stub.CreatePayment(payment_pb2.CreatePaymentRequest(...))
 

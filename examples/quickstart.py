@@ -34,9 +34,15 @@ def demo_citizen() -> registry_pb2.Citizen:
         date_of_birth=date_pb2.Date(year=2005, month=3, day=8),
         sex=registry_pb2.SEX_FEMALE,
         nationality="VN",
-        place_of_birth=registry_pb2.Address(province_code="01", ward_code="00004", detail="Bệnh viện Phụ sản"),
-        permanent_address=registry_pb2.Address(province_code="01", ward_code="00004", detail="12 phố Lý Thái Tổ"),
-        current_address=registry_pb2.Address(province_code="01", ward_code="00004", detail="12 phố Lý Thái Tổ"),
+        place_of_birth=registry_pb2.Address(
+            province_code="01", ward_code="00004", detail="Bệnh viện Phụ sản"
+        ),
+        permanent_address=registry_pb2.Address(
+            province_code="01", ward_code="00004", detail="12 phố Lý Thái Tổ"
+        ),
+        current_address=registry_pb2.Address(
+            province_code="01", ward_code="00004", detail="12 phố Lý Thái Tổ"
+        ),
         household_relation=registry_pb2.HOUSEHOLD_RELATION_HEAD,
         life_status=registry_pb2.LIFE_STATUS_ALIVE,
     )
@@ -44,39 +50,64 @@ def demo_citizen() -> registry_pb2.Citizen:
 
 async def main(target: str, credentials: dict[str, str]) -> None:
     async with connect(target) as bootstrap:
-        admin = TokenSource.from_client_credentials(bootstrap, ClientCredentials(
-            credentials["admin_client_id"], credentials["admin_client_secret"], scopes=("registry.policies.admin",)))
-        agency = TokenSource.from_client_credentials(bootstrap, ClientCredentials(
-            credentials["client_id"], credentials["client_secret"],
-            scopes=("registry.citizens.write", "registry.citizens.read", "registry.access_log.audit")))
+        admin = TokenSource.from_client_credentials(
+            bootstrap,
+            ClientCredentials(
+                credentials["admin_client_id"],
+                credentials["admin_client_secret"],
+                scopes=("registry.policies.admin",),
+            ),
+        )
+        agency = TokenSource.from_client_credentials(
+            bootstrap,
+            ClientCredentials(
+                credentials["client_id"],
+                credentials["client_secret"],
+                scopes=("registry.citizens.write", "registry.citizens.read", "registry.access_log.audit"),
+            ),
+        )
 
         async with connect(target, token_source=admin) as channel:
             policy = registry_pb2.DisclosurePolicy(
-                agency_id=credentials["agency_id"], purpose=PURPOSE, legal_basis="Luật Xuất nhập cảnh 2019",
-                fields=["full_name", "date_of_birth", "sex", "nationality"])
+                agency_id=credentials["agency_id"],
+                purpose=PURPOSE,
+                legal_basis="Luật Xuất nhập cảnh 2019",
+                fields=["full_name", "date_of_birth", "sex", "nationality"],
+            )
             await registry_pb2_grpc.RegistryServiceStub(channel).SetDisclosurePolicy(
-                registry_pb2.SetDisclosurePolicyRequest(policy=policy))
+                registry_pb2.SetDisclosurePolicyRequest(policy=policy)
+            )
             print(f"1. policy for purpose {PURPOSE!r}: {list(policy.fields)}")
 
         async with connect(target, token_source=agency) as channel:
             registry = registry_pb2_grpc.RegistryServiceStub(channel)
             citizen = demo_citizen()
-            await registry.CreateCitizen(registry_pb2.CreateCitizenRequest(
-                citizen=citizen, legal_reason="Đăng ký khai sinh (demo)"))
+            await registry.CreateCitizen(
+                registry_pb2.CreateCitizenRequest(citizen=citizen, legal_reason="Đăng ký khai sinh (demo)")
+            )
             print(f"2. registered citizen {citizen.personal_id}")
 
-            view = (await registry.GetCitizen(registry_pb2.GetCitizenRequest(
-                personal_id=citizen.personal_id, purpose=PURPOSE))).citizen
+            view = (
+                await registry.GetCitizen(
+                    registry_pb2.GetCitizenRequest(personal_id=citizen.personal_id, purpose=PURPOSE)
+                )
+            ).citizen
             print(f"3. read for {PURPOSE!r}: disclosed {list(view.disclosed_fields)}")
 
-            log = await registry.ListAccessLog(registry_pb2.ListAccessLogRequest(personal_id=citizen.personal_id))
+            log = await registry.ListAccessLog(
+                registry_pb2.ListAccessLogRequest(personal_id=citizen.personal_id)
+            )
             for entry in log.entries:
-                print(f"4. access log #{entry.sequence}: {registry_pb2.AccessAction.Name(entry.action)} by "
-                      f"{entry.client_id} for {entry.purpose!r}, fields {list(entry.fields_disclosed)}")
+                print(
+                    f"4. access log #{entry.sequence}: {registry_pb2.AccessAction.Name(entry.action)} by "
+                    f"{entry.client_id} for {entry.purpose!r}, fields {list(entry.fields_disclosed)}"
+                )
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--target", default="localhost:50051", help="the gateway")
     parser.add_argument("--credentials", default=".lienthong/demo-credentials.json")
     args = parser.parse_args()
@@ -84,4 +115,6 @@ if __name__ == "__main__":
         asyncio.run(main(args.target, json.loads(Path(args.credentials).read_text())))
     except grpc.aio.AioRpcError as error:
         details = error_info(error)
-        raise SystemExit(f"call failed: {error.code().name} {details.reason if details else ''} {error.details()}")
+        raise SystemExit(
+            f"call failed: {error.code().name} {details.reason if details else ''} {error.details()}"
+        )

@@ -35,6 +35,10 @@ def dev_overrides(name: str, data_dir: Path, host: str, offset: int) -> dict[str
     if entry.migrates:
         overrides["database_url"] = f"sqlite+aiosqlite:///{(data_dir / f'{name}.db').resolve()}"
         overrides["migrate_on_start"] = True
+    if name == "notify":  # the local mail sink: an SMTP server inside notify writing .eml files
+        overrides.update(
+            mail_sink_dir=str((data_dir / "mail").resolve()), smtp_host=host, smtp_port=2525 + offset
+        )
     if name == "gateway":
         overrides["upstreams"] = {
             block: [f"{host}:{SERVICES[block].port + offset}"] for block in BUILDING_BLOCKS

@@ -1,0 +1,92 @@
+"""The journey against the embedded default: `lienthong dev` as its own process (SQLite, memory bus, mail sink)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from lienthong.registry.v1 import registry_pb2
+
+from .journey import PURPOSE, run_journey
+
+PORTS = (50051, 50061, 50062, 50063, 50064, 8051, 8061, 8062, 8063, 8064, 2525)
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def _offset() -> int:
+    for _ in range(50):
+        offset = random.randrange(1000, 9000, 7)
+        if all(_free(p + offset) for p in PORTS):
+            return offset
+    pytest.skip("no free block of loopback ports for lienthong dev")
+
+
+@pytest.fixture
+async def embedded(tmp_path: Path):
+    offset = _offset()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "lienthong_cli",
+        "dev",
+        "--data-dir",
+        str(tmp_path),
+        "--port-offset",
+        str(offset),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    output = []
+    try:
+        while True:
+            line = await asyncio.wait_for(process.stdout.readline(), timeout=60)
+            assert line, "lienthong dev exited early:\n" + "".join(output)
+            output.append(line.decode())
+            if "Stop with Ctrl+C" in output[-1]:
+                break
+        yield f"127.0.0.1:{50051 + offset}", tmp_path
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            assert await asyncio.wait_for(process.wait(), timeout=30) == 0
+        finally:
+            if process.returncode is None:
+                process.kill()
+
+
+async def test_citizen_journey_on_the_embedded_default(embedded):
+    gateway, data_dir = embedded
+    credentials = json.loads((data_dir / "demo-credentials.json").read_text())
+
+    async def read_mail(address: str) -> str | None:
+        for message in sorted((data_dir / "mail").glob("*.eml")):
+            text = message.read_text(errors="replace")
+            if address in text:
+                return text
+        return None
+
+    result = await run_journey(gateway, credentials, read_mail)
+    assert result.payment_id
+    assert "125" in result.receipt  # the amount is in the receipt
+    reads = [
+        e for e in result.access_log if e.action == registry_pb2.ACCESS_ACTION_READ and e.purpose == PURPOSE
+    ]
+    assert reads and reads[0].agency_id == credentials["agency_id"]
+    assert set(reads[0].fields_disclosed) <= {"full_name", "date_of_birth", "personal_id"}

@@ -117,4 +117,4 @@ if __name__ == "__main__":
         details = error_info(error)
         raise SystemExit(
             f"call failed: {error.code().name} {details.reason if details else ''} {error.details()}"
-        )
+        ) from None

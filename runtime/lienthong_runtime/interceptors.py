@@ -76,6 +76,7 @@ class CallPipeline(grpc.aio.ServerInterceptor):
         self.service = service
         self.verifier = verifier
         self.access_log = access_log
+        self._metric_series: dict[tuple[str, str], tuple[Any, Any]] = {}
 
     async def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
         handler = await continuation(details)
@@ -142,11 +143,24 @@ class CallPipeline(grpc.aio.ServerInterceptor):
         await context.abort(status.code, status.details, status.trailing_metadata)
         raise AssertionError("unreachable")  # abort always raises
 
+    def _series(self, method: str, code: str) -> tuple[Any, Any]:
+        # Label lookups cost a few microseconds each; a call's series are resolved once per (method, code).
+        key = (method, code)
+        series = self._metric_series.get(key)
+        if series is None:
+            short = method.rsplit("/", 1)[-1]
+            series = (
+                metrics.RPC_CALLS.labels(self.service, short, code),
+                metrics.RPC_LATENCY.labels(self.service, short),
+            )
+            self._metric_series[key] = series
+        return series
+
     def _finish(self, method: str, code: str, started: float, rid: str) -> None:
         elapsed = time.perf_counter() - started
-        short = method.rsplit("/", 1)[-1]
-        metrics.RPC_CALLS.labels(self.service, short, code).inc()
-        metrics.RPC_LATENCY.labels(self.service, short).observe(elapsed)
+        counter, histogram = self._series(method, code)
+        counter.inc()
+        histogram.observe(elapsed)
         if self.access_log and log.isEnabledFor(logging.INFO):
             principal = current_principal()
             log.info(

@@ -1,8 +1,28 @@
-"""Settings of the gateway (environment variables ``LIENTHONG_GATEWAY_*``)."""
+"""Settings of the gateway (environment variables ``LIENTHONG_GATEWAY_*``; dicts and models as JSON)."""
 
-from pydantic import Field
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
 
 from lienthong_runtime.config import ServiceSettings, service_config
+
+
+class Budget(BaseModel):
+    """A token bucket: ``rate`` calls per second sustained, bursts of up to ``burst`` calls."""
+
+    rate: float
+    burst: float
+
+
+class RatePolicy(BaseModel):
+    """Budgets of one agency and of each of its clients, per method class (``read`` / ``write``)."""
+
+    agency: dict[str, Budget] = Field(
+        default_factory=lambda: {"read": Budget(rate=2000, burst=4000), "write": Budget(rate=500, burst=1000)}
+    )
+    client: dict[str, Budget] = Field(
+        default_factory=lambda: {"read": Budget(rate=1000, burst=2000), "write": Budget(rate=200, burst=400)}
+    )
 
 
 class Settings(ServiceSettings):
@@ -10,6 +30,30 @@ class Settings(ServiceSettings):
 
     port: int = 50051
     http_port: int = 8051
-    #: Upstream replicas per building block, e.g. {"registry": ["10.0.0.5:50062", "10.0.0.6:50062"]}
-    #: (JSON in LIENTHONG_GATEWAY_UPSTREAMS).
+    #: Upstream replicas per building block (identity, registry, payment, notify), e.g.
+    #: {"registry": ["10.0.0.5:50062", "10.0.0.6:50062"]} (JSON in LIENTHONG_GATEWAY_UPSTREAMS). ``unix:`` works.
     upstreams: dict[str, list[str]] = Field(default_factory=dict)
+    #: Seconds between grpc.health.v1 checks of each replica; a replica failing one is skipped until it passes.
+    health_interval: float = 1.0
+    #: Retry a read (Get/List/Search/...) once on another replica when the first answers UNAVAILABLE.
+    retry_reads: bool = True
+    #: Leeway in seconds on ``exp``/``nbf``.
+    token_leeway: float = 30.0
+    #: Mutual TLS to the services: CA that signed their certificates, and the gateway's client certificate.
+    upstream_ca_file: str | None = None
+    upstream_cert_file: str | None = None
+    upstream_key_file: str | None = None
+    #: Host name expected in the services' certificates when it differs from the address.
+    upstream_server_name: str | None = None
+    #: Audit stream: a file path (JSON lines, appended), ``-`` for stdout, empty to switch off.
+    audit_path: str = "-"
+    #: Shared rate-limit counters; empty or unreachable -> per-replica buckets of budget / ``replicas``.
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    rate_limit_prefix: str = "lt:rl"
+    #: Gateway replicas sharing the traffic, used to split budgets while Redis is unreachable.
+    replicas: int = 1
+    #: Default budgets, and overrides per agency id.
+    rate_limits: RatePolicy = Field(default_factory=RatePolicy)
+    agency_rate_limits: dict[str, RatePolicy] = Field(default_factory=dict)
+    #: Budget shared by calls to public methods made without a token.
+    anonymous_budget: Budget = Field(default_factory=lambda: Budget(rate=200, burst=400))

@@ -1,0 +1,203 @@
+"""Forwarding: a generic handler that passes request and response bytes through without parsing them.
+
+For each contract method the gateway builds one handler (cached) of the method's streaming shape. A call is
+admitted (token, contract rule, rate limit), then sent to a replica of its block with the caller's deadline,
+request id, ``traceparent`` and other metadata; the upstream's answer (status code, message and trailing
+metadata such as ``grpc-status-details-bin``) comes back unchanged. Cancelling the call cancels the upstream call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import grpc
+
+from lienthong_runtime.auth import Principal
+from lienthong_runtime.errors import DomainError
+from lienthong_runtime.status import domain_error_status, internal_status
+
+from .audit import AuditSink
+from .auth import Authorizer
+from .ratelimit import RateLimiter
+from .routing import Route
+from .upstreams import Pool, Replica, Upstreams
+
+log = logging.getLogger("lienthong.gateway")
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_UNAVAILABLE = grpc.StatusCode.UNAVAILABLE
+
+
+class Admission:
+    """What the gateway learned about a call before forwarding it."""
+
+    __slots__ = ("metadata", "principal", "request_id")
+
+    def __init__(self, principal: Principal | None, request_id: str, metadata: tuple[tuple[str, Any], ...]):
+        self.principal = principal
+        self.request_id = request_id
+        self.metadata = metadata
+
+
+class Forwarder(grpc.GenericRpcHandler):
+    """The gateway's generic RPC handler: every contract method, routed to its block's replicas."""
+
+    def __init__(
+        self,
+        routes: Mapping[str, Route],
+        upstreams: Upstreams,
+        authorizer: Authorizer,
+        limiter: RateLimiter,
+        audit: AuditSink,
+        *,
+        retry_reads: bool = True,
+    ) -> None:
+        self.routes = routes
+        self.upstreams = upstreams
+        self.authorizer = authorizer
+        self.limiter = limiter
+        self.audit = audit
+        self.retry_reads = retry_reads
+        self._handlers: dict[str, grpc.RpcMethodHandler | None] = {}
+
+    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
+        method = handler_call_details.method
+        try:
+            return self._handlers[method]
+        except KeyError:
+            pass
+        route = self.routes.get(method)
+        handler = self._build(route) if route is not None else None
+        if route is not None or len(self._handlers) < 10_000:  # unknown names are not cached without bound
+            self._handlers[method] = handler
+        return handler
+
+    def _build(self, route: Route) -> grpc.RpcMethodHandler:
+        from .streams import build_streaming  # streaming shapes live in their own module
+
+        if route.client_streaming or route.server_streaming:
+            return build_streaming(self, route)
+        return grpc.unary_unary_rpc_method_handler(self._unary(route))
+
+    def pool(self, route: Route) -> Pool | None:
+        return self.upstreams.pools.get(route.block)
+
+    async def admit(self, route: Route, context: grpc.aio.ServicerContext) -> Admission:
+        """Authenticate, authorize and rate-limit; the metadata to send upstream. Raises ``DomainError``."""
+        authorization = request_id = None
+        outgoing: list[tuple[str, Any]] = []
+        for key, value in context.invocation_metadata() or ():
+            if key == "x-request-id":
+                request_id = value if isinstance(value, str) and _REQUEST_ID.match(value) else None
+                continue
+            if key == "authorization":
+                authorization = value
+            elif key == "user-agent" or key.startswith(("grpc-", ":")):
+                continue
+            outgoing.append((key, value))
+        request_id = request_id or os.urandom(12).hex()
+        admission = Admission(None, request_id, ())
+        principal = admission.principal = await self.authorizer.principal(route, authorization)
+        if principal is None:
+            await self.limiter.admit("", "", "anonymous")
+        else:
+            await self.limiter.admit(
+                principal.agency_id, principal.client_id or principal.subject, route.method_class
+            )
+        outgoing.append(("x-request-id", request_id))
+        admission.metadata = tuple(outgoing)
+        return admission
+
+    def finish(self, route: Route, admission: Admission | None, code: str, started: float) -> None:
+        """Write the call's audit record."""
+        principal = admission.principal if admission else None
+        if principal is None:
+            self.audit.record(
+                route.method, code, time.perf_counter() - started, admission.request_id if admission else ""
+            )
+        else:
+            self.audit.record(
+                route.method,
+                code,
+                time.perf_counter() - started,
+                admission.request_id,  # type: ignore[union-attr]
+                principal.agency_id,
+                principal.client_id,
+                principal.subject,
+            )
+
+    async def refuse(self, context: grpc.aio.ServicerContext, exc: BaseException, request_id: str) -> None:
+        """Abort with the gateway's own status for ``exc`` (never reaching an upstream)."""
+        if isinstance(exc, DomainError):
+            status = domain_error_status(exc, request_id)
+        else:
+            log.error("gateway error", exc_info=exc, extra={"request_id": request_id})
+            status = internal_status(request_id)
+        await context.abort(status.code, status.details, status.trailing_metadata)
+
+    async def relay_error(self, context: grpc.aio.ServicerContext, error: grpc.aio.AioRpcError) -> None:
+        """Abort with the upstream's status, message and trailing metadata, unchanged."""
+        await context.abort(error.code(), error.details() or "", tuple(error.trailing_metadata() or ()))
+
+    def _unary(self, route: Route) -> Any:
+        method, retry = route.method, self.retry_reads and route.method_class == "read"
+        admit, finish, pool_of = self.admit, self.finish, self.pool
+
+        async def forward(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+            started = time.perf_counter()
+            admission: Admission | None = None
+            try:
+                admission = await admit(route, context)
+                pool = pool_of(route)
+                if pool is None:
+                    raise _no_upstream(route)
+            except Exception as exc:
+                finish(route, admission, _code_of(exc), started)
+                await self.refuse(context, exc, admission.request_id if admission else "")
+                raise AssertionError("unreachable") from None
+            replica: Replica | None = None
+            try:
+                replica = pool.pick()
+                try:
+                    response = await replica.unary_unary(method)(
+                        request, timeout=context.time_remaining(), metadata=admission.metadata
+                    )
+                except grpc.aio.AioRpcError as error:
+                    if error.code() is not _UNAVAILABLE:
+                        raise
+                    replica.mark_down()
+                    other = pool.pick(avoid=replica) if retry else None
+                    if other is None or other is replica or not other.up:
+                        raise
+                    replica = other
+                    response = await replica.unary_unary(method)(
+                        request, timeout=context.time_remaining(), metadata=admission.metadata
+                    )
+            except grpc.aio.AioRpcError as error:
+                if error.code() is _UNAVAILABLE and replica is not None:
+                    replica.mark_down()
+                finish(route, admission, error.code().name, started)
+                await self.relay_error(context, error)
+            except asyncio.CancelledError:
+                finish(route, admission, "CANCELLED", started)
+                raise
+            finish(route, admission, "OK", started)
+            return response
+
+        return forward
+
+
+def _code_of(exc: BaseException) -> str:
+    return exc.code if isinstance(exc, DomainError) else "INTERNAL"
+
+
+def _no_upstream(route: Route) -> DomainError:
+    from lienthong_runtime.errors import Unavailable
+
+    return Unavailable(f"no upstream configured for {route.block}", reason="UPSTREAM_NOT_CONFIGURED")

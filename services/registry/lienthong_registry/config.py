@@ -1,5 +1,7 @@
 """Settings of the registry service (environment variables ``LIENTHONG_REGISTRY_*``)."""
 
+from pydantic import SecretStr
+
 from lienthong_runtime.config import ServiceSettings, service_config
 
 
@@ -9,3 +11,17 @@ class Settings(ServiceSettings):
     port: int = 50062
     http_port: int = 8062
     database_url: str = "sqlite+aiosqlite:///./.lienthong/registry.db"
+    #: "production" refuses to start without the keys below; anything else generates them into ``data_dir``.
+    environment: str = "development"
+    #: Where development keys are kept; default: the SQLite database's folder, else ``.lienthong``.
+    data_dir: str | None = None
+    #: AES-256-GCM keyring for records at rest: ``kid:base64key[,kid:base64key...]`` (32-byte keys). Old keys
+    #: stay listed after a rotation so older rows still decrypt.
+    encryption_keys: SecretStr | None = None
+    #: Key id new rows are sealed with; default: the last key listed.
+    encryption_active_key: str = ""
+    #: Base64 32-byte HMAC-SHA256 key of the blind indexes (personal ID, name + date of birth, household).
+    #: Changing it requires re-indexing every row, so it is not rotated with the encryption keys.
+    blind_index_key: SecretStr | None = None
+    #: Largest number of access-log entries appended in one transaction (group commit).
+    access_log_batch: int = 512

@@ -1,0 +1,115 @@
+"""The access log in the database: serialised appends (one writer at a time extends the chain) and reads."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..domain.access_log import GENESIS_HASH, AccessAction, AccessLogEntry, chain
+from .tables import access_log as t
+
+#: Advisory lock that serialises appends across every registry process sharing a PostgreSQL database.
+_APPEND_LOCK = 0x4C54_5245_4741_4C4F
+
+
+def _entry(row: Any) -> AccessLogEntry:
+    return AccessLogEntry(
+        id=row.id,
+        time_us=row.time_us,
+        agency_id=row.agency_id,
+        agency_name=row.agency_name,
+        client_id=row.client_id,
+        action=AccessAction(row.action),
+        purpose=row.purpose,
+        legal_basis=row.legal_basis,
+        fields=tuple(row.fields.split()),
+        subject=row.subject,
+        sealed_personal_id=row.sealed_personal_id,
+        sequence=row.sequence,
+        previous_hash=row.previous_hash,
+        entry_hash=row.entry_hash,
+    )
+
+
+async def append(session: AsyncSession, entries: list[AccessLogEntry]) -> list[AccessLogEntry]:
+    """Link ``entries`` after the current tail and insert them. Call inside a transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _APPEND_LOCK})
+    # On SQLite the engine's BEGIN IMMEDIATE already holds the database write lock.
+    tail = (
+        await session.execute(select(t.c.sequence, t.c.entry_hash).order_by(t.c.sequence.desc()).limit(1))
+    ).first()
+    linked = chain(entries, tail.sequence if tail else 0, tail.entry_hash if tail else GENESIS_HASH)
+    await session.execute(
+        insert(t),
+        [
+            {
+                "sequence": e.sequence,
+                "id": e.id,
+                "time_us": e.time_us,
+                "agency_id": e.agency_id,
+                "agency_name": e.agency_name,
+                "client_id": e.client_id,
+                "action": int(e.action),
+                "purpose": e.purpose,
+                "legal_basis": e.legal_basis,
+                "fields": " ".join(e.fields),
+                "subject": e.subject,
+                "sealed_personal_id": e.sealed_personal_id,
+                "previous_hash": e.previous_hash,
+                "entry_hash": e.entry_hash,
+            }
+            for e in linked
+        ],
+    )
+    return linked
+
+
+async def page(
+    session: AsyncSession,
+    *,
+    subject: str = "",
+    agency_id: str = "",
+    start_us: int = 0,
+    end_us: int = 0,
+    before: int | None = None,
+    limit: int = 50,
+) -> list[AccessLogEntry]:
+    """Entries newest first, filtered by subject and/or agency and time, before the ``before`` sequence."""
+    query = select(t)
+    if subject:
+        query = query.where(t.c.subject == subject)
+    if agency_id:
+        query = query.where(t.c.agency_id == agency_id)
+    if start_us:
+        query = query.where(t.c.time_us >= start_us)
+    if end_us:
+        query = query.where(t.c.time_us < end_us)
+    if before is not None:
+        query = query.where(t.c.sequence < before)
+    rows = (await session.execute(query.order_by(t.c.sequence.desc()).limit(limit))).all()
+    return [_entry(r) for r in rows]
+
+
+async def previous_hash(session: AsyncSession, sequence: int) -> str | None:
+    """The stored hash of entry ``sequence`` (trusted start of a partial check); None if absent."""
+    row = (await session.execute(select(t.c.entry_hash).where(t.c.sequence == sequence))).first()
+    return row.entry_hash if row else None
+
+
+async def scan(
+    session: AsyncSession, from_sequence: int, chunk: int = 5000
+) -> AsyncIterator[list[AccessLogEntry]]:
+    """Every entry from ``from_sequence`` on, in sequence order, in chunks."""
+    after = from_sequence - 1
+    while True:
+        rows = (
+            await session.execute(select(t).where(t.c.sequence > after).order_by(t.c.sequence).limit(chunk))
+        ).all()
+        if not rows:
+            return
+        yield [_entry(r) for r in rows]
+        after = rows[-1].sequence

@@ -1,0 +1,87 @@
+"""Group commit for the access log: concurrent reads hand their entries to one writer task that appends them in
+batches, so the chain's single-writer lock is taken once per batch, not once per read. A read answers only after
+its entries are committed (fail closed: no log, no data)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from lienthong_runtime.errors import Unavailable
+
+from ..domain.access_log import AccessLogEntry
+from . import access_log_store
+
+log = logging.getLogger("lienthong.registry")
+
+Pending = tuple[list[AccessLogEntry], asyncio.Future[None]]
+
+
+class AccessLogWriter:
+    """Appends entries in batches of at most ``batch``; started lazily in the running event loop."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, batch: int = 512) -> None:
+        self.sessions = sessions
+        self.batch = batch
+        self._pending: list[Pending] = []
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def append(self, entries: list[AccessLogEntry]) -> None:
+        """Return once ``entries`` are committed to the chain."""
+        if not entries:
+            return
+        if self._task is None or self._task.done():
+            self._wake = asyncio.Event()
+            self._task = asyncio.create_task(self._run())
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((entries, future))
+        assert self._wake is not None
+        self._wake.set()
+        await asyncio.shield(future)
+
+    def _take(self) -> list[Pending]:
+        taken: list[Pending] = []
+        size = 0
+        while self._pending and (not taken or size + len(self._pending[0][0]) <= self.batch):
+            item = self._pending.pop(0)
+            taken.append(item)
+            size += len(item[0])
+        return taken
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._pending:
+                taken = self._take()
+                try:
+                    async with self.sessions() as session, session.begin():
+                        await access_log_store.append(session, [e for entries, _ in taken for e in entries])
+                except Exception as exc:  # no exception text: it may carry row values
+                    log.warning("access log append failed: %s", type(exc).__name__)
+                    for _, future in taken:
+                        if not future.done():
+                            future.set_exception(
+                                Unavailable(
+                                    "the access log could not be written", reason="ACCESS_LOG_UNAVAILABLE"
+                                )
+                            )
+                    continue
+                for _, future in taken:
+                    if not future.done():
+                        future.set_result(None)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for _, future in self._pending:
+            if not future.done():
+                future.set_exception(Unavailable("the service is stopping", reason="SHUTTING_DOWN"))
+        self._pending.clear()

@@ -1,0 +1,207 @@
+"""Citizen records and their versions in the database, sealed with the keyring and found by blind index."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lienthong_runtime.errors import AlreadyExists
+
+from ..domain.citizen import Citizen, from_record, to_record
+from .crypto import BlindIndex, Keyring
+from .tables import citizen_versions, citizens
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def to_us(when: dt.datetime) -> int:
+    return (when - EPOCH) // dt.timedelta(microseconds=1)
+
+
+def from_us(us: int) -> dt.datetime:
+    return EPOCH + dt.timedelta(microseconds=us)
+
+
+@dataclass(frozen=True)
+class VersionMeta:
+    """Who wrote a version, when and why."""
+
+    version: int
+    created: dt.datetime
+    actor_agency_id: str
+    actor_client_id: str
+    legal_reason: str
+    changed_fields: list[str]
+
+
+def citizen_aad(pid_index: bytes) -> bytes:
+    return b"citizen|" + pid_index
+
+
+def version_aad(pid_index: bytes, version: int) -> bytes:
+    return b"version|" + pid_index + b"|" + str(version).encode()
+
+
+class CitizenStore:
+    """Reads and writes sealed citizen rows; every method runs inside the caller's transaction."""
+
+    def __init__(self, keyring: Keyring, index: BlindIndex) -> None:
+        self.keyring, self.index = keyring, index
+
+    def row(self, c: Citizen, now_us: int) -> dict[str, Any]:
+        """Column values of the ``citizens`` row for record ``c`` (version already set)."""
+        pid_index = self.index.personal_id(c.personal_id)
+        key_id, blob = self.keyring.seal_json(to_record(c), citizen_aad(pid_index))
+        birth = c.date_of_birth.isoformat() if c.date_of_birth else ""
+        province = c.permanent_address.province_code if c.permanent_address else ""
+        return {
+            "pid_index": pid_index,
+            "version": c.version,
+            "key_id": key_id,
+            "record": blob,
+            "search_index": self.index.name_birth(c.full_name, birth),
+            "search_province_index": self.index.name_birth(c.full_name, birth, province),
+            "household_index": self.index.household(c.household_id) if c.household_id else None,
+            "household_rank": int(c.household_relation),
+            "updated_us": now_us,
+        }
+
+    def version_row(
+        self, c: Citizen, actor: tuple[str, str], reason: str, changed: list[str], now_us: int
+    ) -> dict[str, Any]:
+        pid_index = self.index.personal_id(c.personal_id)
+        key_id, blob = self.keyring.seal_json(
+            {"record": to_record(c), "legal_reason": reason}, version_aad(pid_index, c.version)
+        )
+        return {
+            "pid_index": pid_index,
+            "version": c.version,
+            "created_us": now_us,
+            "actor_agency_id": actor[0],
+            "actor_client_id": actor[1],
+            "changed_fields": " ".join(changed),
+            "key_id": key_id,
+            "sealed": blob,
+        }
+
+    def _citizen(self, row: Any) -> Citizen:
+        data: Any = self.keyring.open_json(row.key_id, row.record, citizen_aad(row.pid_index))
+        return from_record(
+            data,
+            version=row.version,
+            create_time=from_us(row.created_us),
+            update_time=from_us(row.updated_us),
+        )
+
+    async def get(self, session: AsyncSession, personal_id: str) -> Citizen | None:
+        pid_index = self.index.personal_id(personal_id)
+        row = (await session.execute(select(citizens).where(citizens.c.pid_index == pid_index))).first()
+        return self._citizen(row) if row else None
+
+    async def insert(
+        self,
+        session: AsyncSession,
+        c: Citizen,
+        actor: tuple[str, str],
+        reason: str,
+        changed: list[str],
+        now_us: int,
+    ) -> None:
+        try:
+            async with session.begin_nested():
+                await session.execute(insert(citizens).values(**self.row(c, now_us), created_us=now_us))
+        except IntegrityError:
+            raise AlreadyExists(
+                "a citizen with this personal ID is already registered", reason="CITIZEN_EXISTS"
+            ) from None
+        await session.execute(
+            insert(citizen_versions).values(**self.version_row(c, actor, reason, changed, now_us))
+        )
+
+    async def update(
+        self,
+        session: AsyncSession,
+        c: Citizen,
+        expected_version: int,
+        actor: tuple[str, str],
+        reason: str,
+        changed: list[str],
+        now_us: int,
+    ) -> bool:
+        """Write version ``c.version`` only if the stored one is still ``expected_version`` (atomic check)."""
+        values = self.row(c, now_us)
+        result = await session.execute(
+            update(citizens)
+            .where(citizens.c.pid_index == values.pop("pid_index"), citizens.c.version == expected_version)
+            .values(**values)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        await session.execute(
+            insert(citizen_versions).values(**self.version_row(c, actor, reason, changed, now_us))
+        )
+        return True
+
+    async def household(
+        self, session: AsyncSession, household_id: str, after: tuple[int, bytes] | None, limit: int
+    ) -> list[tuple[Citizen, tuple[int, bytes]]]:
+        """Members, head first (by relation, then by index), after the ``(rank, pid_index)`` cursor."""
+        query = select(citizens).where(citizens.c.household_index == self.index.household(household_id))
+        if after is not None:
+            query = query.where(
+                or_(
+                    citizens.c.household_rank > after[0],
+                    and_(citizens.c.household_rank == after[0], citizens.c.pid_index > after[1]),
+                )
+            )
+        query = query.order_by(citizens.c.household_rank, citizens.c.pid_index).limit(limit)
+        rows = (await session.execute(query)).all()
+        return [(self._citizen(r), (r.household_rank, r.pid_index)) for r in rows]
+
+    async def search(
+        self,
+        session: AsyncSession,
+        full_name: str,
+        birth_iso: str,
+        province: str,
+        after: bytes | None,
+        limit: int,
+    ) -> list[tuple[Citizen, bytes]]:
+        column = citizens.c.search_province_index if province else citizens.c.search_index
+        query = select(citizens).where(column == self.index.name_birth(full_name, birth_iso, province))
+        if after is not None:
+            query = query.where(citizens.c.pid_index > after)
+        rows = (await session.execute(query.order_by(citizens.c.pid_index).limit(limit))).all()
+        return [(self._citizen(r), r.pid_index) for r in rows]
+
+    async def history(
+        self, session: AsyncSession, personal_id: str, before: int | None, limit: int
+    ) -> list[tuple[Citizen, VersionMeta]]:
+        pid_index = self.index.personal_id(personal_id)
+        query = select(citizen_versions).where(citizen_versions.c.pid_index == pid_index)
+        if before is not None:
+            query = query.where(citizen_versions.c.version < before)
+        rows = (await session.execute(query.order_by(citizen_versions.c.version.desc()).limit(limit))).all()
+        out = []
+        for r in rows:
+            data: Any = self.keyring.open_json(r.key_id, r.sealed, version_aad(pid_index, r.version))
+            when = from_us(r.created_us)
+            out.append(
+                (
+                    from_record(data["record"], version=r.version, update_time=when),
+                    VersionMeta(
+                        r.version,
+                        when,
+                        r.actor_agency_id,
+                        r.actor_client_id,
+                        data["legal_reason"],
+                        r.changed_fields.split(),
+                    ),
+                )
+            )
+        return out

@@ -1,0 +1,61 @@
+"""Disclosure policies in the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..domain.disclosure import DisclosurePolicy
+from .citizen_store import from_us
+from .tables import disclosure_policies as t
+
+
+def _policy(row: Any) -> DisclosurePolicy:
+    return DisclosurePolicy(
+        row.agency_id,
+        row.purpose,
+        tuple(row.fields.split()),
+        row.legal_basis,
+        from_us(row.created_us),
+        from_us(row.updated_us),
+    )
+
+
+async def get(session: AsyncSession, agency_id: str, purpose: str) -> DisclosurePolicy | None:
+    row = (await session.execute(select(t).where(t.c.agency_id == agency_id, t.c.purpose == purpose))).first()
+    return _policy(row) if row else None
+
+
+async def put(session: AsyncSession, p: DisclosurePolicy, now_us: int) -> DisclosurePolicy:
+    """Create or replace; the creation time of a replaced policy is kept."""
+    values = {"fields": " ".join(p.fields), "legal_basis": p.legal_basis, "updated_us": now_us}
+    done = await session.execute(
+        update(t).where(t.c.agency_id == p.agency_id, t.c.purpose == p.purpose).values(**values)
+    )
+    if done.rowcount == 0:  # type: ignore[attr-defined]
+        await session.execute(
+            insert(t).values(agency_id=p.agency_id, purpose=p.purpose, created_us=now_us, **values)
+        )
+    stored = await get(session, p.agency_id, p.purpose)
+    assert stored is not None
+    return stored
+
+
+async def remove(session: AsyncSession, agency_id: str, purpose: str) -> bool:
+    done = await session.execute(delete(t).where(t.c.agency_id == agency_id, t.c.purpose == purpose))
+    return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
+async def page(
+    session: AsyncSession, agency_id: str, after: tuple[str, str] | None, limit: int
+) -> list[DisclosurePolicy]:
+    """Policies ordered by (agency, purpose), of one agency when ``agency_id`` is set."""
+    query = select(t)
+    if agency_id:
+        query = query.where(t.c.agency_id == agency_id)
+    if after is not None:
+        query = query.where(tuple_(t.c.agency_id, t.c.purpose) > tuple_(*after))
+    rows = (await session.execute(query.order_by(t.c.agency_id, t.c.purpose).limit(limit))).all()
+    return [_policy(r) for r in rows]

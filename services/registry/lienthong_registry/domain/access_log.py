@@ -1,0 +1,106 @@
+"""The access log: append-only, each entry chained to its predecessor by SHA-256 over canonical content."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
+from enum import IntEnum
+
+GENESIS_HASH = "0" * 64
+
+
+class AccessAction(IntEnum):
+    UNSPECIFIED = 0
+    READ = 1
+    VERIFY = 2
+    SEARCH = 3
+    HOUSEHOLD = 4
+    HISTORY = 5
+    WRITE = 6
+
+
+@dataclass(frozen=True)
+class AccessLogEntry:
+    """Who accessed whose record, why and what they received. ``subject`` is the keyed blind index of the
+    personal ID (hex) and ``sealed_personal_id`` its ciphertext (hex): neither reveals the ID."""
+
+    id: str
+    time_us: int
+    agency_id: str
+    agency_name: str
+    client_id: str
+    action: AccessAction
+    purpose: str
+    legal_basis: str
+    fields: tuple[str, ...]
+    subject: str
+    sealed_personal_id: str
+    sequence: int = 0
+    previous_hash: str = ""
+    entry_hash: str = ""
+
+
+def canonical_content(entry: AccessLogEntry) -> bytes:
+    """The bytes the entry hash covers: every stored column but the hash itself, as sorted compact JSON."""
+    data = asdict(entry)
+    data.pop("entry_hash")
+    data["action"] = int(entry.action)
+    data["fields"] = list(entry.fields)
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def entry_hash(previous_hash: str, entry: AccessLogEntry) -> str:
+    return hashlib.sha256(previous_hash.encode() + b"\n" + canonical_content(entry)).hexdigest()
+
+
+def chain(entries: Iterable[AccessLogEntry], last_sequence: int, last_hash: str) -> list[AccessLogEntry]:
+    """Number and hash new entries after the chain's tail (``last_sequence``, ``last_hash``)."""
+    out = []
+    for entry in entries:
+        last_sequence += 1
+        linked = replace(entry, sequence=last_sequence, previous_hash=last_hash, entry_hash="")
+        last_hash = entry_hash(last_hash, linked)
+        out.append(replace(linked, entry_hash=last_hash))
+    return out
+
+
+@dataclass
+class ChainCheck:
+    """Result of recomputing the chain: ``first_broken`` is 0 while intact."""
+
+    checked: int = 0
+    first_broken: int = 0
+    detail: str = ""
+    last_sequence: int = 0
+    last_hash: str = GENESIS_HASH
+
+    @property
+    def intact(self) -> bool:
+        return self.first_broken == 0
+
+
+def check_entries(check: ChainCheck, entries: Iterable[AccessLogEntry]) -> ChainCheck:
+    """Continue ``check`` over the next entries in sequence order; stops at the first broken link."""
+    for entry in entries:
+        if check.first_broken:
+            break
+        check.checked += 1
+        if entry.sequence != check.last_sequence + 1:
+            check.first_broken, check.detail = (
+                entry.sequence,
+                (f"sequence gap: expected {check.last_sequence + 1}, found {entry.sequence}"),
+            )
+        elif entry.previous_hash != check.last_hash:
+            check.first_broken, check.detail = (
+                entry.sequence,
+                "previous-hash link does not match the entry before",
+            )
+        elif entry.entry_hash != entry_hash(check.last_hash, replace(entry, entry_hash="")):
+            check.first_broken, check.detail = (
+                entry.sequence,
+                "content does not match its hash (altered entry)",
+            )
+        check.last_sequence, check.last_hash = entry.sequence, entry.entry_hash
+    return check

@@ -1,0 +1,88 @@
+"""The access log as seen by citizens (their own record), by agencies (their own reads) and by operators
+(chain verification)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from lienthong_runtime.errors import PermissionDenied, invalid
+
+from ..adapters import access_log_store
+from ..domain.access_log import GENESIS_HASH, AccessLogEntry, ChainCheck, check_entries
+from ..domain.personal_id import format_problem
+from .context import Caller, Registry, check_personal_id, decode_token, encode_token, page_size
+
+
+def citizen_personal_id(kind: str, claims: Mapping[str, Any]) -> str:
+    """The personal ID of a citizen token (claim ``pid`` set by identity); refuses other tokens."""
+    pid = str(claims.get("pid", ""))
+    if kind != "citizen" or format_problem(pid) is not None:
+        raise PermissionDenied(
+            "this method needs a citizen's own token carrying their personal ID",
+            reason="CITIZEN_TOKEN_REQUIRED",
+        )
+    return pid
+
+
+async def my_access_log(
+    reg: Registry, personal_id: str, start_us: int, size: int, token: str
+) -> tuple[list[AccessLogEntry], str]:
+    """Who accessed the citizen's record, newest first; the personal ID itself is not repeated."""
+    limit = page_size(size)
+    before = decode_token(token, "mylog")
+    subject = reg.index.personal_id(personal_id).hex()
+    async with reg.sessions() as session:
+        entries = await access_log_store.page(
+            session, subject=subject, start_us=start_us, before=before, limit=limit + 1
+        )
+    more, entries = len(entries) > limit, entries[:limit]
+    return entries, encode_token("mylog", entries[-1].sequence) if more else ""
+
+
+async def agency_access_log(
+    reg: Registry, caller: Caller, personal_id: str, start_us: int, end_us: int, size: int, token: str
+) -> tuple[list[tuple[AccessLogEntry, str]], str]:
+    """The caller's agency's own entries, newest first, each with the personal ID it concerned."""
+    if personal_id:
+        check_personal_id(personal_id)
+    if start_us and end_us and end_us <= start_us:
+        raise invalid("end_time", "must be after start_time")
+    limit = page_size(size)
+    before = decode_token(token, "agencylog")
+    subject = reg.index.personal_id(personal_id).hex() if personal_id else ""
+    async with reg.sessions() as session:
+        entries = await access_log_store.page(
+            session,
+            subject=subject,
+            agency_id=caller.agency_id,
+            start_us=start_us,
+            end_us=end_us,
+            before=before,
+            limit=limit + 1,
+        )
+    more, entries = len(entries) > limit, entries[:limit]
+    out = [(e, reg.unseal_personal_id(e)) for e in entries]
+    return out, encode_token("agencylog", entries[-1].sequence) if more else ""
+
+
+async def verify_chain(sessions: async_sessionmaker[AsyncSession], from_sequence: int = 0) -> ChainCheck:
+    """Recompute the chain from ``from_sequence`` (1 when 0) and report the first broken link."""
+    if from_sequence < 0:
+        raise invalid("from_sequence", "must not be negative")
+    start = max(from_sequence, 1)
+    check = ChainCheck(last_sequence=start - 1, last_hash=GENESIS_HASH)
+    async with sessions() as session:
+        if start > 1:
+            trusted = await access_log_store.previous_hash(session, start - 1)
+            if trusted is None:
+                raise invalid("from_sequence", "no entry precedes this sequence")
+            check = replace(check, last_hash=trusted)
+        async for chunk in access_log_store.scan(session, start):
+            check_entries(check, chunk)
+            if not check.intact:
+                break
+    return check

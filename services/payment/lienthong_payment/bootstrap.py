@@ -1,16 +1,30 @@
-"""Composition root of the payment service."""
+"""Composition root of the payment service: settings -> providers, handlers, servicer, HTTP routes, jobs."""
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from lienthong.payment.v1 import payment_pb2, payment_pb2_grpc
+from lienthong_runtime.auth import TokenVerifier
 from lienthong_runtime.config import load_settings as _load
+from lienthong_runtime.config import secret_value
+from lienthong_runtime.events import OutboxRelay
 from lienthong_runtime.resources import open_resources
 from lienthong_runtime.server import ServiceApp
 
+from .adapters.http_routes import notification_routes
+from .adapters.sandbox import SandboxProvider
+from .adapters.tables import outbox
+from .adapters.vnpay import VnpayProvider
 from .config import Settings
+from .domain.providers import PaymentProvider
 from .grpc_api import PaymentService
+from .handlers import Deps, Policy
+from .handlers.expiry import ExpiryJob
+from .handlers.notifications import NotificationIntake
 
 SERVICE_NAME = payment_pb2.DESCRIPTOR.services_by_name["PaymentService"].full_name
 
@@ -19,14 +33,65 @@ def load_settings(**overrides: Any) -> Settings:
     return _load(Settings, **overrides)
 
 
+def build_providers(settings: Settings) -> dict[str, PaymentProvider]:
+    providers: dict[str, PaymentProvider] = {}
+    if settings.sandbox_enabled:
+        providers["sandbox"] = SandboxProvider(
+            secret=secret_value(settings.sandbox_secret) or secrets.token_hex(32),
+            public_url=settings.public_http_url,
+            notify_delay=settings.sandbox_notify_delay_seconds,
+        )
+    hash_secret = secret_value(settings.vnpay_hash_secret)
+    if settings.vnpay_tmn_code and hash_secret:
+        providers["vnpay"] = VnpayProvider(
+            tmn_code=settings.vnpay_tmn_code,
+            hash_secret=hash_secret,
+            pay_url=settings.vnpay_pay_url,
+            redirect_lifetime=timedelta(minutes=settings.vnpay_redirect_minutes),
+        )
+    return providers
+
+
+@dataclass
+class Assembly:
+    """The wired service, with the parts tests and benchmarks drive directly."""
+
+    app: ServiceApp
+    deps: Deps
+    intake: NotificationIntake
+    providers: dict[str, PaymentProvider]
+
+
 async def build(settings: Settings) -> ServiceApp:
-    resources = open_resources(settings)
-    servicer = PaymentService()
-    return ServiceApp(
+    """The payment service (``lienthong serve payment``, ``lienthong dev``)."""
+    return (await assemble(settings)).app
+
+
+async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None) -> Assembly:
+    """Wire everything. ``verifier`` replaces identity's JWKS verifier (tests, benchmarks)."""
+    resources = open_resources(settings, verifier=verifier)
+    relay = OutboxRelay(resources.sessions, outbox, resources.bus)
+    providers = build_providers(settings)
+    policy = Policy(
+        max_amount_vnd=settings.max_amount_vnd,
+        lifetime=timedelta(minutes=settings.payment_lifetime_minutes),
+        default_provider=settings.default_provider,
+        allow_http_localhost=settings.allow_http_localhost_return_url,
+    )
+    deps = Deps(resources.sessions, providers, policy, wake=relay.wake)
+    intake = NotificationIntake(deps)
+    sandbox = providers.get("sandbox")
+    if isinstance(sandbox, SandboxProvider):
+        sandbox.deliver = intake.receive  # the same path the HTTP endpoint takes
+    servicer = PaymentService(deps)
+    app = ServiceApp(
         name="payment",
         settings=settings,
         register=lambda server: payment_pb2_grpc.add_PaymentServiceServicer_to_server(servicer, server),
         service_names=[SERVICE_NAME],
         verifier=resources.verifier,
-        on_stop=[resources.close],
+        background=[relay.run, ExpiryJob(deps, settings.expiry_interval_seconds).run],
+        http_routes=notification_routes(intake.receive),
+        on_stop=[*([sandbox.close] if isinstance(sandbox, SandboxProvider) else []), resources.close],
     )
+    return Assembly(app, deps, intake, providers)

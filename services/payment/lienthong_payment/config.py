@@ -1,5 +1,7 @@
 """Settings of the payment service (environment variables ``LIENTHONG_PAYMENT_*``)."""
 
+from pydantic import SecretStr
+
 from lienthong_runtime.config import ServiceSettings, service_config
 
 
@@ -9,3 +11,30 @@ class Settings(ServiceSettings):
     port: int = 50063
     http_port: int = 8063
     database_url: str = "sqlite+aiosqlite:///./.lienthong/payment.db"
+
+    #: Largest payment accepted, in đồng.
+    max_amount_vnd: int = 1_000_000_000
+    #: Unfinished payments expire this long after creation.
+    payment_lifetime_minutes: float = 90.0
+    #: How often the expiry job looks for payments whose time is up.
+    expiry_interval_seconds: float = 30.0
+    #: Provider used when a request leaves it unspecified: ``sandbox`` or ``vnpay``.
+    default_provider: str = "sandbox"
+    #: Accept ``http://localhost`` return URLs (development only; production requires https).
+    allow_http_localhost_return_url: bool = False
+    #: Base URL at which this service's HTTP side server is reachable (the sandbox's payment page).
+    public_http_url: str = "http://127.0.0.1:8063"
+
+    #: The simulated provider (switch off where only real money may move).
+    sandbox_enabled: bool = True
+    #: Key the sandbox signs its notifications with; a random one per process when unset.
+    sandbox_secret: SecretStr | None = None
+    #: Delay before the sandbox notifies itself after StartPayment.
+    sandbox_notify_delay_seconds: float = 0.2
+
+    #: VNPay merchant (terminal) code and hash secret; VNPay is offered only when both are set.
+    vnpay_tmn_code: str = ""
+    vnpay_hash_secret: SecretStr | None = None
+    vnpay_pay_url: str = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
+    #: How long VNPay's payment page stays valid (vnp_ExpireDate), capped by the payment's own expiry.
+    vnpay_redirect_minutes: float = 15.0

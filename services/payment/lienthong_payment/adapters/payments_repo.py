@@ -1,0 +1,175 @@
+"""Payments and their transitions in SQL. Functions take the session of the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..domain.notifications import Disposition, ProviderNotification
+from ..domain.payment import UNFINISHED_STATES, Payment, PaymentState, Transition
+from .rows import aware, payment_from_row, payment_values
+from .tables import payment_transitions, payments, provider_notifications
+
+MUTABLE = (
+    "state",
+    "provider_reference",
+    "failure_reason",
+    "refunded_amount_vnd",
+    "refund_pending_vnd",
+    "redirect_url",
+    "redirect_expire_time",
+    "sandbox_scenario",
+    "update_time",
+    "finish_time",
+)
+
+
+async def insert_if_new(session: AsyncSession, payment: Payment) -> bool:
+    """Insert unless the agency already used the idempotency key; race-safe through the unique constraint
+    (a concurrent insert of the same key waits for the first to commit, then does nothing)."""
+    dialect = session.bind.dialect.name
+    maker = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        maker(payments)
+        .values(**payment_values(payment))
+        .on_conflict_do_nothing(index_elements=["agency_id", "idempotency_key"])
+        .returning(payments.c.id)
+    )
+    return (await session.execute(statement)).first() is not None
+
+
+async def get(
+    session: AsyncSession, payment_id: str, *, agency_id: str | None = None, lock: bool = False
+) -> Payment | None:
+    """One payment; with ``agency_id`` only if it belongs to that agency. ``lock`` holds the row (FOR UPDATE
+    on PostgreSQL; SQLite transactions are already serialised by BEGIN IMMEDIATE)."""
+    query = select(payments).where(payments.c.id == payment_id)
+    if agency_id is not None:
+        query = query.where(payments.c.agency_id == agency_id)
+    if lock:
+        query = query.with_for_update()
+    row = (await session.execute(query)).mappings().first()
+    return payment_from_row(row) if row else None
+
+
+async def get_by_key(session: AsyncSession, agency_id: str, key: str) -> Payment | None:
+    query = select(payments).where(payments.c.agency_id == agency_id, payments.c.idempotency_key == key)
+    row = (await session.execute(query)).mappings().first()
+    return payment_from_row(row) if row else None
+
+
+async def save(session: AsyncSession, payment: Payment) -> None:
+    """Write the payment's mutable fields and the transitions it recorded since it was loaded."""
+    values = payment_values(payment)
+    await session.execute(
+        update(payments).where(payments.c.id == payment.id).values({name: values[name] for name in MUTABLE})
+    )
+    if payment.pending_transitions:
+        await session.execute(
+            insert(payment_transitions),
+            [
+                {
+                    "payment_id": payment.id,
+                    "from_state": int(t.from_state),
+                    "to_state": int(t.to_state),
+                    "time": t.time,
+                    "cause": t.cause,
+                    "detail": t.detail,
+                }
+                for t in payment.pending_transitions
+            ],
+        )
+        payment.pending_transitions.clear()
+
+
+async def transitions(session: AsyncSession, payment_id: str) -> list[Transition]:
+    query = (
+        select(payment_transitions)
+        .where(payment_transitions.c.payment_id == payment_id)
+        .order_by(payment_transitions.c.id)
+    )
+    return [
+        Transition(
+            PaymentState(r.from_state), PaymentState(r.to_state), aware(r.time) or r.time, r.cause, r.detail
+        )
+        for r in (await session.execute(query)).all()
+    ]
+
+
+async def search(
+    session: AsyncSession,
+    agency_id: str,
+    *,
+    states: Sequence[PaymentState] = (),
+    start: datetime | None = None,
+    end: datetime | None = None,
+    reference: str = "",
+    after: tuple[datetime, str] | None = None,
+    limit: int = 50,
+) -> list[Payment]:
+    """The agency's payments, newest first, strictly after the keyset cursor ``after``."""
+    query = select(payments).where(payments.c.agency_id == agency_id)
+    if states:
+        query = query.where(payments.c.state.in_([int(s) for s in states]))
+    if start is not None:
+        query = query.where(payments.c.create_time >= start)
+    if end is not None:
+        query = query.where(payments.c.create_time < end)
+    if reference:
+        query = query.where(payments.c.reference == reference)
+    if after is not None:
+        time, last_id = after
+        query = query.where(
+            or_(payments.c.create_time < time, and_(payments.c.create_time == time, payments.c.id < last_id))
+        )
+    query = query.order_by(payments.c.create_time.desc(), payments.c.id.desc()).limit(limit)
+    return [payment_from_row(r) for r in (await session.execute(query)).mappings().all()]
+
+
+async def due_for_expiry(session: AsyncSession, now: datetime, limit: int) -> list[str]:
+    query = (
+        select(payments.c.id)
+        .where(payments.c.state.in_([int(s) for s in UNFINISHED_STATES]), payments.c.expire_time <= now)
+        .order_by(payments.c.expire_time)
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars().all())
+
+
+async def record_notification(
+    session: AsyncSession, note: ProviderNotification, disposition: Disposition, now: datetime
+) -> None:
+    await session.execute(
+        insert(provider_notifications).values(
+            provider=note.provider,
+            payment_id=note.payment_id[:64],
+            dedupe_key=note.dedupe_key[:200],
+            succeeded=note.succeeded,
+            amount_vnd=note.amount_vnd,
+            disposition=disposition.value,
+            received_at=now,
+        )
+    )
+
+
+async def late_successes(
+    session: AsyncSession, agency_id: str, start: datetime, end: datetime
+) -> list[tuple[str, int]]:
+    """Verified successes that arrived after the agency's payment had ended (for reconciliation)."""
+    n = provider_notifications
+    query = (
+        select(n.c.payment_id, n.c.amount_vnd)
+        .join(payments, payments.c.id == n.c.payment_id)
+        .where(
+            payments.c.agency_id == agency_id,
+            n.c.disposition == Disposition.LATE_SUCCESS.value,
+            n.c.received_at >= start,
+            n.c.received_at < end,
+        )
+    )
+    return [(r.payment_id, r.amount_vnd) for r in (await session.execute(query)).all()]

@@ -1,0 +1,69 @@
+"""Operator commands: ``lienthong payment check-ledger`` and ``lienthong payment reconcile``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import date
+
+from lienthong_runtime.db import create_engine, session_factory
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    check = subparsers.add_parser(
+        "check-ledger", help="check the ledger invariants of every agency (exit 1 if broken)"
+    )
+    check.add_argument("--database-url", default=None, help="override LIENTHONG_PAYMENT_DATABASE_URL")
+    check.set_defaults(func=_check_ledger)
+    report = subparsers.add_parser("reconcile", help="print an agency's daily reconciliation report as CSV")
+    report.add_argument("agency_id")
+    report.add_argument("date", type=date.fromisoformat, help="business day, YYYY-MM-DD (Asia/Ho_Chi_Minh)")
+    report.add_argument("--database-url", default=None)
+    report.set_defaults(func=_reconcile)
+
+
+def _url(args: argparse.Namespace) -> str:
+    from .bootstrap import load_settings
+
+    return str(args.database_url or load_settings().database_url)
+
+
+async def check_ledger(url: str) -> dict[str, object]:
+    """The check as a JSON-ready dict (``ok``, counts, violations)."""
+    from .handlers.reports import check_ledger as run_check
+
+    engine = create_engine(url)
+    try:
+        check = await run_check(session_factory(engine))
+    finally:
+        await engine.dispose()
+    return {
+        "ok": check.ok,
+        "agencies_checked": check.agencies_checked,
+        "transactions_checked": check.transactions_checked,
+        "violations": [v.__dict__ for v in check.violations],
+    }
+
+
+def _check_ledger(args: argparse.Namespace) -> int:
+    result = asyncio.run(check_ledger(_url(args)))
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0 if result["ok"] else 1
+
+
+def _reconcile(args: argparse.Namespace) -> int:
+    from .handlers import Deps
+    from .handlers.reports import reconciliation_report
+
+    async def run() -> bytes:
+        engine = create_engine(_url(args))
+        try:
+            report = await reconciliation_report(Deps(session_factory(engine), {}), args.agency_id, args.date)
+        finally:
+            await engine.dispose()
+        return report.csv_bytes()
+
+    sys.stdout.buffer.write(asyncio.run(run()))
+    return 0

@@ -1,0 +1,43 @@
+"""Service layer: plain async functions, one transaction each, over the repositories in ``adapters``.
+
+Every function takes :class:`Deps` and the caller's agency (from the verified token, never from a request).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ..domain.providers import PaymentProvider
+
+
+def new_id() -> str:
+    """32 hex characters, time-ordered (milliseconds first) then random; also a valid VNPay vnp_TxnRef."""
+    return f"{int(time.time() * 1000):012x}{secrets.token_hex(10)}"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Policy:
+    max_amount_vnd: int = 1_000_000_000
+    lifetime: timedelta = timedelta(minutes=90)
+    default_provider: str = "sandbox"
+    allow_http_localhost: bool = False
+
+
+@dataclass
+class Deps:
+    sessions: async_sessionmaker[AsyncSession]
+    providers: Mapping[str, PaymentProvider]
+    policy: Policy = field(default_factory=Policy)
+    #: Tells the outbox relay that events were committed (publish now rather than at the next poll).
+    wake: Callable[[], None] = lambda: None
+    clock: Callable[[], datetime] = utcnow

@@ -1,0 +1,80 @@
+"""The payment events (``payment/v1/events.proto``), staged in the outbox inside the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lienthong.payment.v1 import events_pb2, payment_pb2
+from lienthong_runtime.events import add_event, envelope
+
+from ..adapters.tables import outbox
+from ..domain.payment import Payment
+from ..domain.refund import Refund
+
+SOURCE = "payment"
+
+
+def _ts(moment: datetime | None) -> Timestamp:
+    stamp = Timestamp()
+    if moment is not None:
+        stamp.FromDatetime(moment)
+    return stamp
+
+
+async def _stage(session: AsyncSession, payment: Payment, message: Message) -> None:
+    await add_event(
+        session, outbox, envelope(SOURCE, message, subject=payment.id, agency_id=payment.agency_id)
+    )
+
+
+async def payment_finished(session: AsyncSession, payment: Payment) -> None:
+    """PaymentSucceeded for SUCCESS (what notify needs for the receipt), PaymentFailed for the other ends."""
+    if payment.state.name == "SUCCESS":
+        await _stage(
+            session,
+            payment,
+            events_pb2.PaymentSucceeded(
+                payment_id=payment.id,
+                reference=payment.reference,
+                description=payment.description,
+                amount_vnd=payment.amount_vnd,
+                payer_email=payment.payer_email,
+                provider=payment.provider,
+                provider_reference=payment.provider_reference,
+                finish_time=_ts(payment.finish_time),
+            ),
+        )
+        return
+    await _stage(
+        session,
+        payment,
+        events_pb2.PaymentFailed(
+            payment_id=payment.id,
+            reference=payment.reference,
+            amount_vnd=payment.amount_vnd,
+            state=payment_pb2.PaymentState.Name(int(payment.state)),
+            failure_reason=payment.failure_reason,
+            payer_email=payment.payer_email,
+            finish_time=_ts(payment.finish_time),
+        ),
+    )
+
+
+async def refunded(session: AsyncSession, payment: Payment, refund: Refund) -> None:
+    await _stage(
+        session,
+        payment,
+        events_pb2.PaymentRefunded(
+            payment_id=payment.id,
+            refund_id=refund.id,
+            reference=payment.reference,
+            amount_vnd=refund.amount_vnd,
+            refunded_amount_vnd=payment.refunded_amount_vnd,
+            payer_email=payment.payer_email,
+            finish_time=_ts(refund.finish_time),
+        ),
+    )

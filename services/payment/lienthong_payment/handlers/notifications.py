@@ -1,0 +1,74 @@
+"""The notification intake: every provider message, from the HTTP endpoint or the sandbox, comes through here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from ..adapters import ledger_repo
+from ..adapters import payments_repo as repo
+from ..domain import ledger, notifications
+from ..domain import providers as p
+from ..domain.notifications import Disposition, ProviderNotification
+from ..domain.payment import PaymentState
+from . import Deps, events, new_id
+
+log = logging.getLogger("lienthong.payment.notifications")
+
+
+class NotificationIntake:
+    """Verify, decide, apply and answer. A forged message is refused, logged and changes nothing."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def receive(self, provider_name: str, params: Mapping[str, str]) -> p.Acknowledgement:
+        provider = self.deps.providers.get(provider_name)
+        if provider is None:
+            return p.Acknowledgement(404, {"RspCode": "99", "Message": "Unknown provider"})
+        try:
+            note = provider.verify_notification(params)
+        except p.SignatureInvalid:
+            log.warning(
+                "provider notification refused: bad or missing signature", extra={"provider": provider_name}
+            )
+            return provider.acknowledge(p.SIGNATURE_INVALID)
+        except p.NotificationMalformed as exc:
+            log.warning("provider notification refused: %s", exc, extra={"provider": provider_name})
+            return provider.acknowledge(p.MALFORMED)
+        try:
+            disposition = await self.apply(note)
+        except Exception:
+            log.exception("provider notification could not be applied", extra={"provider": provider_name})
+            return provider.acknowledge(p.ERROR)
+        if disposition is not Disposition.APPLIED:
+            log.info(
+                "provider notification ignored",
+                extra={
+                    "provider": provider_name,
+                    "payment_id": note.payment_id[:64],
+                    "disposition": disposition.value,
+                },
+            )
+        return provider.acknowledge(disposition)
+
+    async def apply(self, note: ProviderNotification) -> Disposition:
+        """One transaction: lock the payment, decide, record the message, and apply it if it changes anything."""
+        deps = self.deps
+        async with deps.sessions.begin() as session:
+            payment = await repo.get(session, note.payment_id, lock=True) if note.payment_id else None
+            disposition = notifications.decide(payment, note)
+            now = deps.clock()
+            if payment is not None and disposition is not Disposition.UNKNOWN_PAYMENT:
+                await repo.record_notification(session, note, disposition, now)
+            if payment is None or disposition is not Disposition.APPLIED:
+                return disposition
+            notifications.apply(payment, note, now)
+            await repo.save(session, payment)
+            if payment.state is PaymentState.SUCCESS:
+                await ledger_repo.post(
+                    session, ledger.post_payment(payment, transaction_id=new_id(), now=now)
+                )
+            await events.payment_finished(session, payment)
+        deps.wake()
+        return disposition

@@ -1,0 +1,104 @@
+"""Refunds: reserve under the payment's row lock, ask the provider, then settle and post the ledger."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from sqlalchemy.exc import IntegrityError
+
+from lienthong_runtime.errors import AlreadyExists, NotFound, invalid
+
+from ..adapters import ledger_repo, refunds_repo
+from ..adapters import payments_repo as repo
+from ..domain import ledger
+from ..domain import refund as rules
+from ..domain.providers import RefundOutcome
+from ..domain.refund import Refund, RefundRequest, RefundState
+from . import Deps, events, new_id, paging
+from .payments import not_found
+
+log = logging.getLogger("lienthong.payment.refunds")
+
+
+def _same_request(existing: Refund, request: RefundRequest) -> Refund:
+    if not hmac.compare_digest(existing.fingerprint, request.fingerprint()):
+        raise AlreadyExists(
+            "this idempotency key was used with different parameters", reason="IDEMPOTENCY_KEY_REUSED"
+        )
+    return existing
+
+
+async def create_refund(deps: Deps, agency_id: str, request: RefundRequest) -> Refund:
+    """Refund all or part of a SUCCESS payment; never more than what remains, even when refunds race."""
+    request.validate()
+    try:
+        async with deps.sessions.begin() as session:
+            payment = await repo.get(session, request.payment_id, agency_id=agency_id, lock=True)
+            if payment is None:
+                raise not_found()
+            existing = await refunds_repo.get_by_key(session, agency_id, request.idempotency_key)
+            if existing is not None:
+                return _same_request(existing, request)
+            refund = rules.reserve(payment, request, refund_id=new_id(), now=deps.clock())
+            await refunds_repo.add(session, refund)
+            await repo.save(session, payment)
+    except IntegrityError:
+        # The same key raced on another payment of the agency: the winner's refund is the answer.
+        async with deps.sessions() as session:
+            existing = await refunds_repo.get_by_key(session, agency_id, request.idempotency_key)
+        if existing is None:
+            raise
+        return _same_request(existing, request)
+    try:
+        outcome = await deps.providers[payment.provider].refund(payment, refund)
+    except Exception:
+        log.exception("provider refund failed", extra={"provider": payment.provider})
+        outcome = RefundOutcome(False, "PROVIDER_ERROR")
+    return await settle_refund(deps, refund.id, agency_id, outcome)
+
+
+async def settle_refund(deps: Deps, refund_id: str, agency_id: str, outcome: RefundOutcome) -> Refund:
+    """Apply the provider's answer once; a duplicate answer for a final refund changes nothing."""
+    async with deps.sessions.begin() as session:
+        refund = await refunds_repo.get(session, refund_id, agency_id)
+        if refund is None:
+            raise NotFound("no such refund", reason="REFUND_NOT_FOUND")
+        payment = await repo.get(session, refund.payment_id, lock=True)
+        assert payment is not None
+        now = deps.clock()
+        if rules.settle(
+            payment, refund, succeeded=outcome.succeeded, now=now, failure_reason=outcome.failure_reason
+        ):
+            await refunds_repo.save(session, refund)
+            await repo.save(session, payment)
+            if refund.state is RefundState.SUCCESS:
+                txn = ledger.post_refund(payment, refund, transaction_id=new_id(), now=now)
+                await ledger_repo.post(session, txn)
+                await events.refunded(session, payment, refund)
+    deps.wake()
+    return refund
+
+
+async def get_refund(deps: Deps, agency_id: str, refund_id: str) -> Refund:
+    if not refund_id:
+        raise invalid("refund_id", "required")
+    async with deps.sessions() as session:
+        refund = await refunds_repo.get(session, refund_id, agency_id)
+    if refund is None:
+        raise NotFound("no such refund", reason="REFUND_NOT_FOUND")
+    return refund
+
+
+async def list_refunds(
+    deps: Deps, agency_id: str, payment_id: str, size: int, token: str
+) -> tuple[list[Refund], str]:
+    limit, after = paging.page_size(size), paging.decode(token)
+    async with deps.sessions() as session:
+        found = await refunds_repo.list_for(
+            session, agency_id, payment_id=payment_id, after=after, limit=limit + 1
+        )
+    next_token = (
+        paging.encode(found[limit - 1].create_time, found[limit - 1].id) if len(found) > limit else ""
+    )
+    return found[:limit], next_token

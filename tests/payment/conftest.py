@@ -1,0 +1,105 @@
+"""Fixtures of the payment tests: the whole service on a fresh PostgreSQL database, driven through gRPC.
+
+``svc`` starts the real composition root (migrations applied, a locally minted token verifier, the HTTP side
+server on an ephemeral port) and gives stubs per agency, the notification intake and the sandbox provider.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import grpc
+import pytest
+
+from lienthong.payment.v1 import payment_pb2 as pb
+from lienthong.payment.v1 import payment_pb2_grpc
+from lienthong_payment.adapters.sandbox import SandboxProvider
+from lienthong_payment.bootstrap import Assembly, assemble, load_settings
+from lienthong_runtime import migrations
+from lienthong_runtime.server import Server
+from lienthong_runtime.testing import TokenMint
+
+ALL_SCOPES = ("payment.payments.read", "payment.payments.write", "payment.refunds.write", "payment.reports.read")
+
+
+@dataclass
+class PaymentService:
+    """A running payment service and helpers to call it as one agency or another."""
+
+    assembly: Assembly
+    server: Server
+    channel: grpc.aio.Channel
+    mint: TokenMint
+    stubs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sandbox(self) -> SandboxProvider:
+        provider = self.assembly.providers["sandbox"]
+        assert isinstance(provider, SandboxProvider)
+        return provider
+
+    def metadata(self, agency: str, scopes: tuple[str, ...] = ALL_SCOPES) -> tuple[tuple[str, str], ...]:
+        return self.mint.metadata(scopes, agency=agency)
+
+    def stub(self, agency: str) -> AgencyClient:
+        return AgencyClient(payment_pb2_grpc.PaymentServiceStub(self.channel), self.metadata(agency))
+
+    async def settle(self) -> None:
+        """Wait until the sandbox delivered every self-notification it scheduled."""
+        await asyncio.wait_for(self.sandbox.idle(), timeout=10)
+
+
+class AgencyClient:
+    """Calls the service with one agency's token: ``await client.CreatePayment(request)``."""
+
+    def __init__(self, stub: Any, metadata: tuple[tuple[str, str], ...]) -> None:
+        self._stub, self._metadata = stub, metadata
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._stub, name)
+        return lambda request: method(request, metadata=self._metadata, timeout=30)
+
+
+def create_request(**overrides: Any) -> pb.CreatePaymentRequest:
+    values: dict[str, Any] = {
+        "amount_vnd": 150_000, "description": "Lệ phí cấp bản sao trích lục", "reference": "HS-2026-0001",
+        "return_url": "https://dichvucong.example.vn/return", "idempotency_key": uuid.uuid4().hex,
+        "payer_email": "citizen@example.vn",
+    }
+    values.update(overrides)
+    return pb.CreatePaymentRequest(**values)
+
+
+async def paid_payment(svc: PaymentService, agency: str, amount: int = 100_000) -> pb.Payment:
+    """A SUCCESS payment of ``agency`` through the sandbox's own notification path."""
+    client = svc.stub(agency)
+    created = (await client.CreatePayment(create_request(amount_vnd=amount))).payment
+    await client.StartPayment(pb.StartPaymentRequest(payment_id=created.id))
+    await svc.settle()
+    payment = (await client.GetPayment(pb.GetPaymentRequest(payment_id=created.id))).payment
+    assert payment.state == pb.PAYMENT_STATE_SUCCESS
+    return payment
+
+
+@pytest.fixture
+async def svc(pg_url: str, unix_socket: str) -> AsyncIterator[PaymentService]:
+    await migrations.upgrade_async("lienthong_payment", pg_url, "payment")
+    mint = TokenMint()
+    settings = load_settings(
+        database_url=pg_url, bus_url=f"memory://payment-test-{uuid.uuid4().hex}", http_port=0, port=-1,
+        unix_socket=unix_socket, sandbox_notify_delay_seconds=0.0, expiry_interval_seconds=3600,
+        sandbox_secret="sandbox-test-secret", vnpay_tmn_code="LTTEST01", vnpay_hash_secret="vnpay-test-secret",
+    )
+    assembly = await assemble(settings, verifier=mint.verifier())
+    server = Server(assembly.app)
+    await server.start()
+    channel = grpc.aio.insecure_channel(f"unix:{unix_socket}")
+    try:
+        yield PaymentService(assembly, server, channel, mint)
+    finally:
+        await channel.close()
+        await server.stop(0)

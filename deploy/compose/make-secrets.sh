@@ -1,0 +1,30 @@
+#!/bin/sh
+# Create the secret files deploy/compose/compose.yaml mounts (random values; existing files are kept).
+#
+#   sh deploy/compose/make-secrets.sh [target-folder]      (default: deploy/compose/secrets)
+#
+# Files are 0644 inside a 0700 folder: the containers run as uid 10001 / postgres and must read the bind-mounted
+# files, other users on the host cannot enter the folder. Never commit the result (secrets/.gitignore).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+target=${1:-"$here/secrets"}
+mkdir -p "$target"
+chmod 0700 "$target"
+
+random() { od -An -N24 -tx1 /dev/urandom | tr -d ' \n'; }
+
+write() {  # name value
+  if [ -e "$target/$1" ]; then
+    echo "kept    $target/$1"
+    return
+  fi
+  (umask 022 && printf '%s\n' "$2" > "$target/$1")
+  echo "created $target/$1"
+}
+
+write postgres_password "$(random)"
+for service in identity registry payment notify; do
+  write "${service}_database_url" \
+    "postgresql+asyncpg://${service}:$(random)@postgres:5432/${service}"
+done

@@ -1,0 +1,116 @@
+"""The Kubernetes manifests: every overlay renders with kustomize, every object validates offline against the
+API schemas of the targeted Kubernetes version, and the workloads carry the hardening the platform promises."""
+
+from __future__ import annotations
+
+import base64
+
+import kubernetes_validate
+import pytest
+
+from .manifests import IMAGE, K8S_VERSION, OVERLAYS, render
+
+
+def _pod_specs(overlay: str):
+    for obj in render(overlay):
+        if obj["kind"] in ("Deployment", "StatefulSet", "Job"):
+            yield obj, obj["spec"]["template"]["spec"]
+
+
+def test_overlays_exist():
+    assert set(OVERLAYS) >= {"dev", "prod"}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_rendered_object_validates_against_the_api_schema(overlay):
+    objects = render(overlay)
+    assert len(objects) > 20
+    for obj in objects:
+        try:
+            kubernetes_validate.validate(obj, K8S_VERSION, strict=True)
+        except kubernetes_validate.ValidationError as exc:
+            path = ".".join(str(p) for p in exc.path)
+            pytest.fail(f"{overlay}: {obj['kind']}/{obj['metadata']['name']} at {path}: {exc.message}")
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_each_service_has_its_objects(overlay):
+    kinds: dict[str, set[str]] = {}
+    for obj in render(overlay):
+        kinds.setdefault(obj["kind"], set()).add(obj["metadata"]["name"])
+    workloads = {"identity", "registry", "payment", "notify", "gateway"}
+    for kind in ("Deployment", "Service", "ServiceAccount", "HorizontalPodAutoscaler", "PodDisruptionBudget"):
+        assert workloads <= kinds[kind], kind
+    assert {f"migrate-{s}" for s in workloads - {"gateway"}} <= kinds["Job"]
+    assert {"default-deny-all", "gateway-ingress"} <= kinds["NetworkPolicy"]
+    assert all(obj["metadata"].get("namespace") for obj in render(overlay) if obj["kind"] != "Namespace")
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_pods_run_restricted(overlay):
+    for obj, pod in _pod_specs(overlay):
+        name = f"{overlay}: {obj['kind']}/{obj['metadata']['name']}"
+        assert pod["securityContext"]["runAsNonRoot"] is True, name
+        assert pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault", name
+        assert pod.get("automountServiceAccountToken") is False, name
+        for c in pod["containers"]:
+            ctx = c["securityContext"]
+            assert ctx["allowPrivilegeEscalation"] is False, name
+            assert ctx["readOnlyRootFilesystem"] is True, name
+            assert ctx["capabilities"]["drop"] == ["ALL"], name
+            assert "add" not in ctx["capabilities"], name
+            assert c["resources"]["requests"] and c["resources"]["limits"], name
+            assert "@sha256:" in c["image"] or ":" in c["image"].rsplit("/", 1)[-1], f"{name}: untagged image"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_platform_pods_have_tmp_and_probes_and_spread(overlay):
+    for obj, pod in _pod_specs(overlay):
+        container = pod["containers"][0]
+        if IMAGE not in container["image"]:
+            continue
+        name = f"{overlay}: {obj['kind']}/{obj['metadata']['name']}"
+        assert any(m["mountPath"] == "/tmp" for m in container["volumeMounts"]), f"{name}: /tmp for HOME"
+        assert pod["securityContext"]["runAsUser"] == 10001, name
+        if obj["kind"] != "Deployment":
+            continue
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            assert probe in container, f"{name}: {probe}"
+        keys = {t["topologyKey"] for t in pod["topologySpreadConstraints"]}
+        assert keys == {"topology.kubernetes.io/zone", "kubernetes.io/hostname"}, name
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_autoscaling_and_disruption_budgets_target_the_deployments(overlay):
+    objects = render(overlay)
+    deployments = {o["metadata"]["name"]: o for o in objects if o["kind"] == "Deployment"}
+    for hpa in (o for o in objects if o["kind"] == "HorizontalPodAutoscaler"):
+        ref = hpa["spec"]["scaleTargetRef"]
+        assert ref["kind"] == "Deployment" and ref["name"] in deployments
+        assert "replicas" not in deployments[ref["name"]]["spec"], "the HPA owns the replica count"
+        expected = 1 if overlay == "dev" else 3
+        assert hpa["spec"]["minReplicas"] == expected
+    for pdb in (o for o in objects if o["kind"] == "PodDisruptionBudget"):
+        labels = deployments[pdb["metadata"]["name"]]["spec"]["template"]["metadata"]["labels"]
+        assert pdb["spec"]["selector"]["matchLabels"].items() <= labels.items()
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_secrets_are_generated_only_in_dev(overlay):
+    secrets = [o for o in render(overlay) if o["kind"] == "Secret"]
+    if overlay == "dev":
+        assert secrets
+        for secret in secrets:
+            values = [v for v in secret.get("data", {}).values()]
+            assert all(b"dev-only" in base64.b64decode(v) for v in values), secret["metadata"]["name"]
+    else:
+        assert secrets == [], "production secrets are created by the operator, never rendered from the repo"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_only_the_gateway_accepts_traffic_from_anywhere(overlay):
+    for policy in (o for o in render(overlay) if o["kind"] == "NetworkPolicy"):
+        for rule in policy["spec"].get("ingress", []):
+            if "from" not in rule:
+                assert policy["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "gateway"
+                assert [p["port"] for p in rule["ports"]] == [50051]

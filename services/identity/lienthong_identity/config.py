@@ -1,11 +1,49 @@
-"""Settings of the identity service (environment variables ``LIENTHONG_IDENTITY_*``)."""
+"""Settings of the identity service (environment variables ``LIENTHONG_IDENTITY_*``).
+
+Secrets (``KEY_ENCRYPTION_KEY``, ``CLIENT_SECRET_PEPPER``) may also come from files via ``*_FILE`` variables.
+"""
+
+from pydantic import SecretStr
 
 from lienthong_runtime.config import ServiceSettings, service_config
 
 
 class Settings(ServiceSettings):
+    """Identity settings; token lifetimes in seconds."""
+
     model_config = service_config("IDENTITY")
 
     port: int = 50061
     http_port: int = 8061
     database_url: str = "sqlite+aiosqlite:///./.lienthong/identity.db"
+
+    #: 32 random bytes, base64url: encrypts signing keys and TOTP secrets at rest (AES-256-GCM). Required in
+    #: production; generated into the data folder only in dev mode / the embedded mode.
+    key_encryption_key: SecretStr | None = None
+    #: Allow generating a KEK into ``data_dir`` when none is configured. Never set this in production.
+    dev_mode: bool = False
+    #: Where dev mode keeps its generated KEK; default: the SQLite database's folder, else ``.lienthong``.
+    data_dir: str | None = None
+    #: Server-side key of the client-secret HMAC; derived from the KEK (HKDF) when unset.
+    client_secret_pepper: SecretStr | None = None
+
+    access_token_ttl: int = 900
+    refresh_token_ttl: int = 30 * 24 * 3600
+    #: Clock skew allowed by verifiers; a retired key stays published for ``access_token_ttl`` plus this.
+    clock_skew: int = 60
+    #: Automatic signing-key rotation: rotate when the current key is older than this (0 = only by command).
+    key_rotation_interval: int = 30 * 24 * 3600
+    #: How often the rotation schedule and the revocation reload run.
+    housekeeping_interval: float = 5.0
+    #: Cache-Control max-age of the HTTP JWKS.
+    jwks_max_age: int = 300
+    #: Use the verified-claims cache of the token verifier (switched off only to measure its worth).
+    verifier_cache: bool = True
+    #: Take the caller's address from ``x-forwarded-for`` (set by the gateway); only when behind the gateway.
+    trust_forwarded_for: bool = True
+    #: Login throttling: failures allowed before delays start, and the delay caps (seconds).
+    login_free_failures: int = 3
+    login_account_delay_cap: float = 30.0
+    login_source_delay_cap: float = 300.0
+    #: Public URL of this service's HTTP side, for the discovery document (derived from the request if unset).
+    public_base_url: str | None = None

@@ -1,0 +1,63 @@
+"""The unit of work: one transaction, the repositories bound to it, the outbox and the audit trail."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from google.protobuf.message import Message
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from lienthong_runtime.events import add_event, envelope
+
+from ..domain.audit import AuditEvent
+from .agency_repo import AgencyRepository
+from .audit_repo import AuditRepository
+from .citizen_repo import CitizenRepository
+from .client_repo import ClientRepository
+from .crypto import Sealer
+from .tables import outbox
+from .throttle_repo import ThrottleRepository
+from .token_repo import TokenRepository
+
+
+class UnitOfWork:
+    """``async with uow:`` commits on success and rolls back on any exception."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], sealer: Sealer, pepper: bytes) -> None:
+        self._sessions = sessions
+        self._sealer = sealer
+        self._pepper = pepper
+        self.events = 0
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._sessions()
+        await self.session.begin()
+        s = self.session
+        self.agencies = AgencyRepository(s)
+        self.clients = ClientRepository(s)
+        self.citizens = CitizenRepository(s, self._sealer, self._pepper)
+        self.tokens = TokenRepository(s)
+        self.throttle = ThrottleRepository(s)
+        self.audit_trail = AuditRepository(s)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if exc_type is None:
+                await self.session.commit()
+            else:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def publish(self, message: Message, *, subject: str, agency_id: str = "") -> None:
+        """Stage an identity event in the outbox, committed with the change."""
+        await add_event(
+            self.session, outbox, envelope("identity", message, subject=subject, agency_id=agency_id)
+        )
+        self.events += 1
+
+    async def audit(self, event: AuditEvent) -> None:
+        await self.audit_trail.add(event)

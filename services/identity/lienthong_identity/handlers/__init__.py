@@ -1,0 +1,1 @@
+"""Service layer: plain async functions taking the :class:`Context`, a :class:`Caller` and plain values."""

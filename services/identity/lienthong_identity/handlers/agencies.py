@@ -1,0 +1,143 @@
+"""Agencies: onboarding (with a first client), reading, suspension and the scope ceiling."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from lienthong.identity.v1 import events_pb2
+from lienthong_runtime.errors import NotFound, invalid
+
+from ..adapters.uow import UnitOfWork
+from ..domain.agencies import Agency, AgencyKind, AgencyState, new_agency, reason_text
+from ..domain.audit import Caller
+from ..domain.clients import Client
+from ..domain.scopes import check_scopes, grantable
+from .clients import add_client
+from .context import Context, timestamp
+
+ADMIN_SCOPE = "identity.agencies.admin"
+
+
+async def create_agency(
+    ctx: Context,
+    caller: Caller,
+    name: str,
+    kind: AgencyKind | None,
+    province_code: str,
+    allowed: list[str],
+    initial_scopes: list[str],
+) -> tuple[Agency, Client | None, str]:
+    """A new agency and, when ``initial_scopes`` is given, its first client and that client's secret."""
+    if kind is None:
+        raise invalid("kind", "is required")
+    async with ctx.audited(caller, "agency.create"):
+        now = ctx.now()
+        allowed_set = check_scopes(allowed, grantable(ctx.catalogue), "allowed_scopes")
+        agency = new_agency(name, kind, province_code, allowed_set, now)
+        initial = check_scopes(initial_scopes, allowed_set, "initial_client_scopes")
+        async with ctx.uow() as uow:
+            await uow.agencies.add(agency)
+            await uow.publish(
+                events_pb2.AgencyCreated(
+                    agency_id=agency.id,
+                    display_name=agency.display_name,
+                    kind=f"AGENCY_KIND_{kind.value}",
+                    province_code=agency.province_code,
+                ),
+                subject=agency.id,
+                agency_id=agency.id,
+            )
+            await uow.audit(caller.event("agency.create", now, target=agency.id))
+            client, secret = None, ""
+            if initial_scopes:
+                client, secret = await add_client(
+                    ctx, uow, caller, agency, f"{agency.display_name} admin", initial, now
+                )
+        ctx.committed(uow)
+    return agency, client, secret
+
+
+async def get_agency(ctx: Context, caller: Caller, agency_id: str) -> Agency:
+    """An agency; callers without the admin scope see only their own (others answer NOT_FOUND)."""
+    if not agency_id:
+        raise invalid("agency_id", "is required")
+    if ADMIN_SCOPE not in caller.scopes and agency_id != caller.agency_id:
+        raise NotFound("no such agency", reason="AGENCY_NOT_FOUND")
+    async with ctx.uow() as uow:
+        agency = await uow.agencies.get(agency_id)
+    if agency is None:
+        raise NotFound("no such agency", reason="AGENCY_NOT_FOUND")
+    return agency
+
+
+async def list_agencies(
+    ctx: Context, state: AgencyState | None, size: int, token: str
+) -> tuple[list[Agency], str]:
+    async with ctx.uow() as uow:
+        return await uow.agencies.list(state, size, token)
+
+
+async def suspend_agency(ctx: Context, caller: Caller, agency_id: str, reason: str) -> Agency:
+    """Suspend (idempotent): issuance stops and outstanding tokens die; an event tells the gateway."""
+    async with ctx.audited(caller, "agency.suspend", agency_id):
+        reason = reason_text(reason)
+        now = ctx.now()
+        async with ctx.uow() as uow:
+            agency = await _locked(uow, agency_id)
+            if not agency.active:
+                return agency
+            agency = agency.suspend(reason, now)
+            await uow.agencies.save(agency)
+            await uow.publish(
+                events_pb2.AgencySuspended(agency_id=agency.id, reason=reason, suspend_time=timestamp(now)),
+                subject=agency.id,
+                agency_id=agency.id,
+            )
+            await uow.audit(caller.event("agency.suspend", now, target=agency.id))
+        ctx.committed(uow)
+        ctx.revocations.suspend_agency(agency.id)
+        return agency
+
+
+async def resume_agency(ctx: Context, caller: Caller, agency_id: str) -> Agency:
+    """Lift a suspension (idempotent); tokens issued before it stay invalid."""
+    async with ctx.audited(caller, "agency.resume", agency_id):
+        now = ctx.now()
+        async with ctx.uow() as uow:
+            agency = await _locked(uow, agency_id)
+            if agency.active:
+                return agency
+            agency = agency.resume(now)
+            await uow.agencies.save(agency)
+            await uow.publish(
+                events_pb2.AgencyResumed(agency_id=agency.id, resume_time=timestamp(now)),
+                subject=agency.id,
+                agency_id=agency.id,
+            )
+            await uow.audit(caller.event("agency.resume", now, target=agency.id))
+        ctx.committed(uow)
+        ctx.revocations.resume_agency_at(agency.id, now.timestamp())
+        return agency
+
+
+async def set_allowed_scopes(ctx: Context, caller: Caller, agency_id: str, scopes: list[str]) -> Agency:
+    """Replace the agency's ceiling; scopes its clients hold beyond it are removed from them."""
+    async with ctx.audited(caller, "agency.scopes.set", agency_id):
+        allowed = check_scopes(scopes, grantable(ctx.catalogue), "allowed_scopes")
+        now = ctx.now()
+        async with ctx.uow() as uow:
+            agency = await _locked(uow, agency_id)
+            agency = replace(agency, allowed_scopes=allowed, updated_at=now)
+            await uow.agencies.save(agency)
+            await uow.clients.strip_scopes(agency.id, allowed)
+            await uow.audit(caller.event("agency.scopes.set", now, target=agency.id))
+        return agency
+
+
+async def _locked(uow: UnitOfWork, agency_id: str) -> Agency:
+    if not agency_id:
+        raise invalid("agency_id", "is required")
+    agency = await uow.agencies.get(agency_id, for_update=True)
+    if agency is None:
+        raise NotFound("no such agency", reason="AGENCY_NOT_FOUND")
+    return agency

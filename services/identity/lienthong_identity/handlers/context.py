@@ -1,0 +1,82 @@
+"""What every handler needs: the unit of work, crypto, keys, revocation state and settings."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from lienthong_runtime.auth import TokenVerifier
+from lienthong_runtime.errors import DomainError
+from lienthong_runtime.events import OutboxRelay
+
+from ..adapters.crypto import Sealer
+from ..adapters.keystore import KeyStore
+from ..adapters.revocations import IdentityRevocations
+from ..adapters.uow import UnitOfWork
+from ..config import Settings
+from ..domain.audit import Caller, Outcome
+from ..domain.citizens import Passwords
+from ..domain.clients import SecretHasher
+
+
+@dataclass
+class Context:
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    sealer: Sealer
+    pepper: bytes
+    secrets: SecretHasher
+    passwords: Passwords
+    keys: KeyStore
+    revocations: IdentityRevocations
+    verifier: TokenVerifier
+    catalogue: frozenset[str]
+    relay: OutboxRelay | None = None
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.sealer, self.pepper)
+
+    @staticmethod
+    def now() -> datetime:
+        return datetime.now(UTC)
+
+    def committed(self, uow: UnitOfWork) -> None:
+        """Call after a commit: publish staged events now rather than at the relay's next poll."""
+        if uow.events and self.relay is not None:
+            self.relay.wake()
+
+    @contextlib.asynccontextmanager
+    async def audited(
+        self, caller: Caller, action: str, target: str = "", actor: str | None = None
+    ) -> AsyncIterator[None]:
+        """Record a FAILURE audit event (in its own transaction) when the block raises a caller's error."""
+        try:
+            yield
+        except DomainError as exc:
+            async with self.uow() as uow:
+                await uow.audit(
+                    caller.event(
+                        action,
+                        self.now(),
+                        target=target,
+                        outcome=Outcome.FAILURE,
+                        reason=exc.reason,
+                        actor=actor,
+                    )
+                )
+            raise
+
+
+def timestamp(value: datetime | float) -> Timestamp:
+    """A protobuf Timestamp from a datetime or epoch seconds."""
+    stamp = Timestamp()
+    if isinstance(value, datetime):
+        stamp.FromDatetime(value)
+    else:
+        stamp.FromNanoseconds(int(value * 1e9))
+    return stamp

@@ -1,0 +1,141 @@
+"""Fixtures for identity: a migrated database, the service running in-process (Unix socket + HTTP on port 0)
+with a platform-admin client, and small factories for agencies, clients and citizens."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+
+from lienthong.identity.v1 import identity_pb2 as pb
+from lienthong.identity.v1 import identity_pb2_grpc
+from lienthong_identity.bootstrap import build_app, create_context, create_platform_agency, load_settings
+from lienthong_identity.handlers.context import Context
+from lienthong_runtime import migrations
+from lienthong_runtime.server import Server
+
+ALL_AGENCY_SCOPES = [
+    "identity.agencies.read",
+    "identity.clients.admin",
+    "identity.audit.read",
+    "identity.tokens.introspect",
+    "registry.citizens.read",
+]
+
+
+@dataclass
+class Identity:
+    ctx: Context
+    stub: identity_pb2_grpc.IdentityServiceStub
+    channel: grpc.aio.Channel
+    http_port: int
+    admin_id: str
+    admin_secret: str
+    admin_agency: str
+
+    async def token(self, client_id: str, secret: str, scopes: list[str] | None = None) -> str:
+        response = await self.stub.IssueToken(
+            pb.IssueTokenRequest(client_id=client_id, client_secret=secret, scopes=scopes or [])
+        )
+        return response.access_token
+
+    async def auth(
+        self, client_id: str, secret: str, scopes: list[str] | None = None
+    ) -> tuple[tuple[str, str]]:
+        return (("authorization", f"Bearer {await self.token(client_id, secret, scopes)}"),)
+
+    async def admin(self) -> tuple[tuple[str, str]]:
+        return await self.auth(self.admin_id, self.admin_secret)
+
+    async def new_agency(
+        self, scopes: list[str] | None = None, *, province: str = ""
+    ) -> pb.CreateAgencyResponse:
+        """A fresh agency with an admin client holding ``scopes`` (default: the usual agency scopes)."""
+        scopes = scopes or ALL_AGENCY_SCOPES
+        kind = pb.AGENCY_KIND_PROVINCE if province else pb.AGENCY_KIND_MINISTRY
+        return await self.stub.CreateAgency(
+            pb.CreateAgencyRequest(
+                display_name=f"Agency {uuid.uuid4().hex[:6]}",
+                kind=kind,
+                province_code=province,
+                allowed_scopes=scopes,
+                initial_client_scopes=scopes,
+            ),
+            metadata=await self.admin(),
+        )
+
+
+def identity_settings(url: str, data_dir: Path, **overrides: Any) -> Any:
+    values: dict[str, Any] = {
+        "database_url": url,
+        "dev_mode": True,
+        "data_dir": str(data_dir),
+        "http_port": 0,
+        "bus_url": f"memory://identity-{uuid.uuid4().hex}",
+        "key_rotation_interval": 0,
+        "housekeeping_interval": 0.5,
+        "login_account_delay_cap": 2.0,
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+@pytest.fixture
+async def migrated_pg(pg_url: str) -> str:
+    await migrations.upgrade_async("lienthong_identity", pg_url, "identity")
+    return pg_url
+
+
+async def start_identity(
+    url: str, unix_socket: str, data_dir: Path, **overrides: Any
+) -> tuple[Server, Identity]:
+    ctx = create_context(identity_settings(url, data_dir, **overrides))
+    app = build_app(ctx)
+    app.settings.unix_socket, app.settings.port = unix_socket, -1
+    server = Server(app)
+    await server.start()
+    channel = grpc.aio.insecure_channel(f"unix:{unix_socket}")
+    admin = await create_platform_agency(ctx)
+    identity = Identity(
+        ctx,
+        identity_pb2_grpc.IdentityServiceStub(channel),
+        channel,
+        server.http_port,
+        admin["client_id"],
+        admin["client_secret"],
+        admin["agency_id"],
+    )
+    return server, identity
+
+
+@pytest.fixture
+async def identity(migrated_pg: str, unix_socket: str, tmp_path: Path) -> AsyncIterator[Identity]:
+    """Identity on a fresh PostgreSQL database."""
+    server, env = await start_identity(migrated_pg, unix_socket, tmp_path)
+    try:
+        yield env
+    finally:
+        await env.channel.close()
+        await server.stop(0)
+
+
+def reason_of(error: grpc.aio.AioRpcError) -> str:
+    """The ErrorInfo reason of a failed call."""
+    from grpc_status import rpc_status
+
+    status = rpc_status.from_call(error)
+    if status is None:
+        return ""
+    from google.rpc import error_details_pb2
+
+    for detail in status.details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            return info.reason
+    return ""

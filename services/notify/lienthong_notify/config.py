@@ -1,6 +1,22 @@
 """Settings of the notify service (environment variables ``LIENTHONG_NOTIFY_*``)."""
 
+from pydantic import BaseModel, SecretStr
+
 from lienthong_runtime.config import ServiceSettings, service_config
+
+
+class SmsProviderSettings(BaseModel):
+    """One HTTP SMS provider (see adapters/sms.py for the wire format)."""
+
+    name: str
+    url: str
+    api_key: SecretStr = SecretStr("")
+    #: Secret the provider signs its delivery receipts with.
+    receipt_secret: SecretStr = SecretStr("")
+    #: Share of traffic sent to this provider first.
+    weight: int = 1
+    #: Seconds after which a send counts as slow and the next provider is tried.
+    timeout_s: float = 3.0
 
 
 class Settings(ServiceSettings):
@@ -9,3 +25,48 @@ class Settings(ServiceSettings):
     port: int = 50064
     http_port: int = 8064
     database_url: str = "sqlite+aiosqlite:///./.lienthong/notify.db"
+
+    # E-mail (SMTP)
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 2525
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    #: Implicit TLS (port 465) instead of STARTTLS.
+    smtp_tls: bool = False
+    smtp_timeout_s: float = 10.0
+    #: Concurrent SMTP connections of one worker (each kept open and reused).
+    smtp_connections: int = 8
+    mail_from: str = "Lien Thong <no-reply@lienthong.local>"
+    #: Right-hand side of the Message-ID derived from the notification id.
+    message_id_domain: str = "notify.lienthong.local"
+    #: When set, notify runs an SMTP server on smtp_host:smtp_port that writes each message as .eml here.
+    mail_sink_dir: str = ""
+
+    # SMS: empty means the sandbox provider (embedded default).
+    sms_providers: list[SmsProviderSettings] = []
+
+    # Delivery worker
+    worker_enabled: bool = True
+    worker_batch_size: int = 200
+    #: Claim loops of one worker, so one batch is sent while the next is claimed.
+    worker_loops: int = 2
+    worker_idle_s: float = 0.2
+    #: A claimed message whose worker died is claimed again after this many seconds.
+    worker_lease_s: float = 60.0
+    retry_base_s: float = 1.0
+    retry_max_s: float = 300.0
+    #: After this many seconds since acceptance an undeliverable message is final (technical failure).
+    give_up_s: float = 24 * 3600.0
+
+    # Limits
+    rate_limit_per_s: float = 50.0
+    rate_limit_burst: float = 1000.0
+    daily_cap_email: int = 100_000
+    daily_cap_sms: int = 20_000
+
+    # Callbacks
+    callback_timeout_s: float = 5.0
+    callback_max_attempts: int = 10
+    #: Development only: allow http://localhost callback URLs.
+    callback_allow_http_localhost: bool = False

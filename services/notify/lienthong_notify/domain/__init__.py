@@ -1,1 +1,4 @@
-"""Notify domain: entities and rules. Imports neither grpc nor SQLAlchemy."""
+"""Notify's domain: templates, SMS encoding, recipients, notifications, limits and callbacks.
+
+Imports neither grpc nor SQLAlchemy.
+"""

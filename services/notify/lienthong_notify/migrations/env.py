@@ -1,4 +1,4 @@
-from lienthong_runtime.migrations import run_env
 from lienthong_notify.adapters.tables import metadata
+from lienthong_runtime.migrations import run_env
 
 run_env(metadata)

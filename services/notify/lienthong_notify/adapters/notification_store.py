@@ -1,0 +1,218 @@
+"""Notifications in the database, always scoped to one agency, and their forward-only status changes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..domain.channels import Channel, Status, earlier_than
+from ..domain.notifications import Notification
+from ..domain.sms import SmsEncoding, SmsSegments
+from .tables import deliveries, notifications
+
+
+def from_row(m: Any) -> Notification:
+    sms = None
+    if m["sms_encoding"]:
+        sms = SmsSegments(SmsEncoding(m["sms_encoding"]), m["sms_characters"], m["sms_segments"])
+    return Notification(
+        id=m["id"],
+        agency_id=m["agency_id"],
+        channel=Channel(m["channel"]),
+        template_id=m["template_id"],
+        template_version=m["template_version"],
+        recipient=m["recipient"],
+        reference=m["reference"],
+        status=Status(m["status"]),
+        subject=m["subject"],
+        body=m["body"],
+        sms=sms,
+        batch_id=m["batch_id"],
+        test=m["test"],
+        simulated_outcome=m["simulated_outcome"],
+        attempt_count=m["attempt_count"],
+        failure_reason=m["failure_reason"],
+        create_time=m["create_time"],
+        send_time=m["send_time"],
+        complete_time=m["complete_time"],
+    )
+
+
+@dataclass(frozen=True)
+class NewNotification:
+    """A notification to store and queue in one transaction."""
+
+    notification: Notification
+    idempotency_key: str | None
+    fingerprint: str
+    priority: int
+    give_up_at: datetime
+
+
+def _row(new: NewNotification) -> dict[str, Any]:
+    n = new.notification
+    return {
+        "id": n.id,
+        "agency_id": n.agency_id,
+        "channel": n.channel.value,
+        "template_id": n.template_id,
+        "template_version": n.template_version,
+        "recipient": n.recipient,
+        "reference": n.reference,
+        "status": n.status.value,
+        "subject": n.subject,
+        "body": n.body,
+        "sms_encoding": n.sms.encoding.value if n.sms else None,
+        "sms_characters": n.sms.character_count if n.sms else None,
+        "sms_segments": n.sms.segment_count if n.sms else None,
+        "batch_id": n.batch_id,
+        "test": n.test,
+        "simulated_outcome": n.simulated_outcome,
+        "attempt_count": 0,
+        "failure_reason": "",
+        "provider": "",
+        "provider_reference": "",
+        "idempotency_key": new.idempotency_key,
+        "fingerprint": new.fingerprint,
+        "create_time": n.create_time,
+        "send_time": None,
+        "complete_time": None,
+    }
+
+
+async def add(session: AsyncSession, items: Sequence[NewNotification]) -> None:
+    """Store notifications and put them on the delivery queue (one statement each, however many)."""
+    if not items:
+        return
+    await session.execute(insert(notifications), [_row(i) for i in items])
+    await session.execute(
+        insert(deliveries),
+        [
+            {
+                "notification_id": i.notification.id,
+                "priority": i.priority,
+                "due_at": i.notification.create_time,
+                "claimed_until": None,
+                "attempts": 0,
+                "give_up_at": i.give_up_at,
+                "last_error": "",
+                "recipient_unavailable": False,
+            }
+            for i in items
+        ],
+    )
+
+
+async def get(session: AsyncSession, agency_id: str, notification_id: str) -> Notification | None:
+    row = (
+        await session.execute(
+            select(notifications).where(
+                notifications.c.id == notification_id, notifications.c.agency_id == agency_id
+            )
+        )
+    ).first()
+    return from_row(row._mapping) if row else None
+
+
+async def by_idempotency_key(
+    session: AsyncSession, agency_id: str, key: str
+) -> tuple[Notification, str] | None:
+    """The notification sent with ``key`` and the fingerprint of its request."""
+    row = (
+        await session.execute(
+            select(notifications).where(
+                notifications.c.agency_id == agency_id, notifications.c.idempotency_key == key
+            )
+        )
+    ).first()
+    return (from_row(row._mapping), row._mapping["fingerprint"]) if row else None
+
+
+@dataclass(frozen=True)
+class NotificationFilter:
+    statuses: frozenset[Status] = frozenset()
+    channel: Channel | None = None
+    reference: str = ""
+    batch_id: str = ""
+
+
+async def list_page(
+    session: AsyncSession, agency_id: str, flt: NotificationFilter, before_id: str | None, limit: int
+) -> list[Notification]:
+    """Newest first (ids sort by creation time), strictly before ``before_id``."""
+    query = select(notifications).where(notifications.c.agency_id == agency_id)
+    if flt.statuses:
+        query = query.where(notifications.c.status.in_([s.value for s in flt.statuses]))
+    if flt.channel is not None:
+        query = query.where(notifications.c.channel == flt.channel.value)
+    if flt.reference:
+        query = query.where(notifications.c.reference == flt.reference)
+    if flt.batch_id:
+        query = query.where(notifications.c.batch_id == flt.batch_id)
+    if before_id:
+        query = query.where(notifications.c.id < before_id)
+    rows = (await session.execute(query.order_by(notifications.c.id.desc()).limit(limit))).all()
+    return [from_row(r._mapping) for r in rows]
+
+
+async def status_counts(session: AsyncSession, agency_id: str, batch_id: str) -> dict[Status, int]:
+    rows = (
+        await session.execute(
+            select(notifications.c.status, func.count())
+            .where(notifications.c.agency_id == agency_id, notifications.c.batch_id == batch_id)
+            .group_by(notifications.c.status)
+        )
+    ).all()
+    return {Status(status): count for status, count in rows}
+
+
+async def move(
+    session: AsyncSession,
+    ids: Sequence[str],
+    target: Status,
+    now: datetime,
+    *,
+    reason: str = "",
+    provider: str | None = None,
+    provider_reference: str | None = None,
+    attempted: bool = False,
+) -> list[Notification]:
+    """Move notifications to ``target`` where that is forward; returns those that moved (others are left)."""
+    if not ids:
+        return []
+    values: dict[str, Any] = {"status": target.value}
+    if target is Status.SENDING:
+        values["send_time"] = func.coalesce(notifications.c.send_time, now)
+    if target.final:
+        values["complete_time"] = now
+        values["failure_reason"] = reason
+    if provider is not None:
+        values["provider"] = provider
+    if provider_reference is not None:
+        values["provider_reference"] = provider_reference
+    if attempted:
+        values["attempt_count"] = notifications.c.attempt_count + 1
+    statement = (
+        update(notifications)
+        .where(
+            notifications.c.id.in_(list(ids)),
+            notifications.c.status.in_([s.value for s in earlier_than(target)]),
+        )
+        .values(**values)
+        .returning(*notifications.c)
+    )
+    return [from_row(r._mapping) for r in (await session.execute(statement)).all()]
+
+
+async def count_attempt(session: AsyncSession, ids: Sequence[str]) -> None:
+    if ids:
+        await session.execute(
+            update(notifications)
+            .where(notifications.c.id.in_(list(ids)))
+            .values(attempt_count=notifications.c.attempt_count + 1)
+        )

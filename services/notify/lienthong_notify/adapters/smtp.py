@@ -1,0 +1,115 @@
+"""E-mail through a real SMTP conversation, over a small pool of kept-open connections.
+
+Each message carries a Message-ID derived from the notification id, so a re-send after a crash is recognisable
+as a duplicate by the receiving side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import logging
+from email.header import Header
+from email.utils import formatdate, parseaddr
+
+import aiosmtplib
+
+from ..domain.channels import Status
+from ..domain.notifications import Notification, Outcome, message_id
+
+log = logging.getLogger("lienthong.notify.smtp")
+
+
+def build_message(n: Notification, mail_from: str, msgid_domain: str) -> bytes:
+    """The RFC 5322 message of an e-mail notification (UTF-8 text, base64 body)."""
+    body = base64.encodebytes(n.body.encode("utf-8")).decode("ascii")
+    headers = [
+        f"From: {mail_from}",
+        f"To: {n.recipient}",
+        f"Subject: {Header(n.subject, 'utf-8').encode()}",
+        f"Date: {formatdate(usegmt=True)}",
+        f"Message-ID: {message_id(n.id, msgid_domain)}",
+        "MIME-Version: 1.0",
+        'Content-Type: text/plain; charset="utf-8"',
+        "Content-Transfer-Encoding: base64",
+    ]
+    return ("\r\n".join(headers) + "\r\n\r\n" + body.replace("\n", "\r\n")).encode("ascii")
+
+
+class SmtpMailer:
+    """Sends e-mail notifications; up to ``connections`` SMTP sessions at once, each reused across messages."""
+
+    name = "smtp"
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        username: str = "",
+        password: str = "",
+        starttls: bool = False,
+        tls: bool = False,
+        timeout: float = 10.0,
+        connections: int = 8,
+        mail_from: str,
+        msgid_domain: str,
+    ) -> None:
+        self._options = {
+            "hostname": host,
+            "port": port,
+            "timeout": timeout,
+            "use_tls": tls,
+            "start_tls": starttls,
+            "username": username or None,
+            "password": password or None,
+        }
+        self.mail_from = mail_from
+        self.sender = parseaddr(mail_from)[1]
+        self.msgid_domain = msgid_domain
+        self._pool: asyncio.LifoQueue[aiosmtplib.SMTP] = asyncio.LifoQueue()
+        for _ in range(max(1, connections)):
+            self._pool.put_nowait(self._client())
+
+    def _client(self) -> aiosmtplib.SMTP:
+        return aiosmtplib.SMTP(**self._options)  # type: ignore[arg-type]
+
+    async def send(self, n: Notification) -> Outcome:
+        """One delivery attempt: DELIVERED when the server accepted it, else a failure or a retry."""
+        message = build_message(n, self.mail_from, self.msgid_domain)
+        client = await self._pool.get()
+        healthy = False
+        try:
+            if not client.is_connected:
+                await client.connect()
+            await client.sendmail(self.sender, [n.recipient], message)
+            healthy = True
+            return Outcome(Status.DELIVERED, provider=self.name)
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            code = exc.recipients[0].code if exc.recipients else 450
+            return _by_code(code, "RECIPIENT_REJECTED", recipient=True)
+        except aiosmtplib.SMTPResponseException as exc:
+            return _by_code(exc.code, "REJECTED_BY_SERVER", recipient=False)
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            return Outcome(None, reason=f"SMTP_UNAVAILABLE: {type(exc).__name__}")
+        finally:
+            if not healthy:
+                with contextlib.suppress(Exception):
+                    client.close()
+                client = self._client()
+            self._pool.put_nowait(client)
+
+    async def close(self) -> None:
+        while not self._pool.empty():
+            client = self._pool.get_nowait()
+            if client.is_connected:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(client.quit(), timeout=2)
+
+
+def _by_code(code: int, reason: str, *, recipient: bool) -> Outcome:
+    """5xx is final (permanent failure); 4xx is retried."""
+    if 500 <= code < 600:
+        return Outcome(Status.PERMANENT_FAILURE, reason=reason, provider="smtp")
+    return Outcome(None, reason=f"{reason}_TEMPORARILY", recipient_unavailable=recipient)

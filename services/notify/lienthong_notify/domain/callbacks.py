@@ -1,0 +1,74 @@
+"""Delivery-status callbacks: who gets told of which status, and how the POST is signed."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from .channels import FINAL, Status
+
+
+@dataclass(frozen=True)
+class CallbackConfig:
+    """An agency's callback: URL, status filter (empty = every final status) and signing secret."""
+
+    agency_id: str
+    url: str
+    statuses: frozenset[Status]
+    secret: str
+    secret_create_time: datetime
+    create_time: datetime
+    update_time: datetime
+
+    def wants(self, status: Status) -> bool:
+        return status in self.statuses if self.statuses else status in FINAL
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def url_problem(url: str, allow_http_localhost: bool) -> str | None:
+    """Why ``url`` cannot be a callback URL, or None."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "is not a URL"
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if (
+        allow_http_localhost
+        and parts.scheme == "http"
+        and parts.hostname in ("localhost", "127.0.0.1", "::1")
+    ):
+        return None
+    return "must be an https URL"
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    """``t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">``."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def verify_signature(
+    secrets_: Iterable[str], header: str, body: bytes, now: int, tolerance: int = 300
+) -> bool:
+    """Constant-time check of a signature header against any of ``secrets_``, within ``tolerance`` seconds."""
+    try:
+        parts = dict(item.split("=", 1) for item in header.split(","))
+        timestamp = int(parts["t"])
+        given = parts["v1"]
+    except (KeyError, ValueError):
+        return False
+    if abs(now - timestamp) > tolerance:
+        return False
+    ok = False
+    for secret in secrets_:
+        ok |= hmac.compare_digest(signature(secret, timestamp, body), f"t={timestamp},v1={given}")
+    return ok

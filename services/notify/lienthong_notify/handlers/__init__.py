@@ -1,0 +1,1 @@
+"""Service layer: plain async functions taking commands, each owning its transaction."""

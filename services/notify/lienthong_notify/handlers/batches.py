@@ -1,0 +1,189 @@
+"""Batch send: one template to up to 1,000 recipients, each validated and reported on its own."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lienthong_runtime.errors import FieldViolation, InvalidArgument, NotFound
+
+from ..adapters import batch_store, notification_store
+from ..adapters.notification_store import NewNotification
+from ..domain.channels import FINAL, Status
+from ..domain.notifications import BULK, new_id, request_fingerprint
+from ..domain.recipients import InvalidRecipient, normalise
+from ..domain.templates import check_personalisation
+from .context import Notify, utcnow
+from .sending import check_common, compose, count_daily, key_reused, load_template, take_rate
+
+#: The documented maximum number of recipients of one SendBatch call.
+MAX_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class BatchRecipient:
+    recipient: str
+    personalisation: Mapping[str, str] = field(default_factory=dict)
+    reference: str = ""
+    simulated_outcome: str = ""
+
+
+@dataclass(frozen=True)
+class SendBatchCommand:
+    agency_id: str
+    template_id: str
+    recipients: Sequence[BatchRecipient]
+    reference: str = ""
+    idempotency_key: str = ""
+    reject_all_on_error: bool = False
+    test: bool = False
+
+
+@dataclass(frozen=True)
+class BatchView:
+    """A batch row, its per-recipient results (index, notification id, [(field, description)]) and counts."""
+
+    row: dict[str, Any]
+    results: list[tuple[int, str, list[tuple[str, str]]]]
+    counts: dict[Status, int]
+
+    @property
+    def completed(self) -> bool:
+        return all(status in FINAL for status in self.counts)
+
+
+def _check_recipient(
+    channel: Any, placeholders: tuple[str, ...], r: BatchRecipient, test: bool
+) -> tuple[str, list[tuple[str, str]]]:
+    problems: list[tuple[str, str]] = []
+    recipient = ""
+    try:
+        recipient = normalise(channel, r.recipient)
+    except InvalidRecipient as exc:
+        problems.append(("recipient", str(exc)))
+    problems += [
+        (f"personalisation.{n}", d) for n, d in check_personalisation(placeholders, r.personalisation)
+    ]
+    if len(r.reference) > 100:
+        problems.append(("reference", "must be at most 100 characters"))
+    if r.simulated_outcome and not test:
+        problems.append(("simulated_outcome", "needs a test credential (notify.test_mode)"))
+    return recipient, problems
+
+
+async def send_batch(notify: Notify, cmd: SendBatchCommand) -> BatchView:
+    """Accept the valid recipients (or none, with ``reject_all_on_error``); idempotent on the key."""
+    check_common(cmd.reference, cmd.idempotency_key, cmd.test, "")
+    if not cmd.recipients:
+        raise InvalidArgument(
+            "recipients is empty", field_violations=[FieldViolation("recipients", "1 to 1000")]
+        )
+    if len(cmd.recipients) > MAX_BATCH:
+        raise InvalidArgument(
+            f"at most {MAX_BATCH} recipients per batch",
+            reason="BATCH_TOO_LARGE",
+            field_violations=[FieldViolation("recipients", f"at most {MAX_BATCH}")],
+        )
+    fingerprint = request_fingerprint(
+        cmd.template_id,
+        cmd.reference,
+        cmd.reject_all_on_error,
+        cmd.test,
+        *(
+            (r.recipient, r.reference, r.simulated_outcome, sorted(r.personalisation.items()))
+            for r in cmd.recipients
+        ),
+    )
+    try:
+        async with notify.sessions() as session, session.begin():
+            existing = await batch_store.by_idempotency_key(session, cmd.agency_id, cmd.idempotency_key)
+            if existing is None:
+                batch_id = await _accept(notify, session, cmd, fingerprint)
+            elif existing["fingerprint"] != fingerprint:
+                raise key_reused()
+            else:
+                batch_id = existing["id"]
+    except IntegrityError:
+        async with notify.sessions() as session:
+            existing = await batch_store.by_idempotency_key(session, cmd.agency_id, cmd.idempotency_key)
+        if existing is None:
+            raise
+        batch_id = existing["id"]
+    notify.wake()
+    return await get_batch(notify, cmd.agency_id, batch_id)
+
+
+async def _accept(notify: Notify, session: AsyncSession, cmd: SendBatchCommand, fingerprint: str) -> str:
+    template = await load_template(session, cmd.agency_id, cmd.template_id, None)
+    now, batch_id = utcnow(), new_id()
+    results: list[tuple[int, str, list[tuple[str, str]]]] = []
+    accepted: list[NewNotification] = []
+    for index, r in enumerate(cmd.recipients):
+        recipient, problems = _check_recipient(template.channel, template.placeholders, r, cmd.test)
+        if problems:
+            results.append((index, "", problems))
+            continue
+        n = compose(
+            template,
+            recipient,
+            r.personalisation,
+            reference=r.reference,
+            batch_id=batch_id,
+            test=cmd.test,
+            simulated=r.simulated_outcome,
+            now=now,
+        )
+        accepted.append(NewNotification(n, None, "", BULK, notify.retry.give_up_time(now)))
+        results.append((index, n.id, []))
+    rejected = [r for r in results if r[2]]
+    if rejected and cmd.reject_all_on_error:
+        raise InvalidArgument(
+            "some recipients are not valid",
+            reason="INVALID_RECIPIENTS",
+            field_violations=[
+                FieldViolation(f"recipients[{i}].{f}", d) for i, _, problems in rejected for f, d in problems
+            ],
+        )
+    if accepted:
+        take_rate(notify, cmd.agency_id, len(accepted))
+    await notification_store.add(session, accepted)
+    await batch_store.add(
+        session,
+        {
+            "id": batch_id,
+            "agency_id": cmd.agency_id,
+            "template_id": template.id,
+            "template_version": template.version,
+            "channel": template.channel.value,
+            "reference": cmd.reference,
+            "recipient_count": len(cmd.recipients),
+            "accepted_count": len(accepted),
+            "rejected_count": len(rejected),
+            "idempotency_key": cmd.idempotency_key,
+            "fingerprint": fingerprint,
+            "results": json.dumps(results, ensure_ascii=False).encode(),
+            "create_time": now,
+        },
+    )
+    if not cmd.test:
+        await count_daily(notify, session, cmd.agency_id, template.channel, len(accepted), now)
+    return batch_id
+
+
+async def get_batch(notify: Notify, agency_id: str, batch_id: str) -> BatchView:
+    """A batch of the agency with counts by status; NOT_FOUND for other agencies' batches."""
+    async with notify.sessions() as session:
+        row = await batch_store.get(session, agency_id, batch_id) if batch_id else None
+        if row is None:
+            raise NotFound("no such batch", reason="BATCH_NOT_FOUND")
+        counts = await notification_store.status_counts(session, agency_id, batch_id)
+    results = [
+        (int(i), str(nid), [(str(f), str(d)) for f, d in problems])
+        for i, nid, problems in json.loads(row["results"])
+    ]
+    return BatchView(row, results, counts)

@@ -1,0 +1,50 @@
+"""The agency's delivery-status callback: set (with secret generation or rotation), read, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lienthong_runtime.errors import NotFound, invalid
+
+from ..adapters import callback_store
+from ..domain.callbacks import CallbackConfig, new_secret, url_problem
+from ..domain.channels import Status
+from .context import Notify, utcnow
+
+
+async def set_callback(
+    notify: Notify, agency_id: str, url: str, statuses: Iterable[Status], rotate_secret: bool
+) -> tuple[CallbackConfig, str]:
+    """Store the callback; returns it and the signing secret when one was just generated (else "")."""
+    problem = url_problem(url, notify.settings.callback_allow_http_localhost)
+    if problem:
+        raise invalid("url", problem)
+    now = utcnow()
+    async with notify.sessions() as session, session.begin():
+        current = await callback_store.get(session, agency_id)
+        fresh = current is None or rotate_secret
+        secret = new_secret() if fresh else current.secret  # type: ignore[union-attr]
+        config = CallbackConfig(
+            agency_id=agency_id,
+            url=url,
+            statuses=frozenset(statuses),
+            secret=secret,
+            secret_create_time=now if fresh else current.secret_create_time,  # type: ignore[union-attr]
+            create_time=current.create_time if current else now,
+            update_time=now,
+        )
+        await callback_store.save(session, config, exists=current is not None)
+    return config, secret if fresh else ""
+
+
+async def get_callback(notify: Notify, agency_id: str) -> CallbackConfig:
+    async with notify.sessions() as session:
+        config = await callback_store.get(session, agency_id)
+    if config is None:
+        raise NotFound("the agency has no callback", reason="CALLBACK_NOT_FOUND")
+    return config
+
+
+async def delete_callback(notify: Notify, agency_id: str) -> None:
+    async with notify.sessions() as session, session.begin():
+        await callback_store.remove(session, agency_id)

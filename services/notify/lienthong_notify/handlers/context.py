@@ -1,0 +1,45 @@
+"""What handlers need: sessions, settings, limits, the retry policy and a way to wake the worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ..config import Settings
+from ..domain.limits import RateLimiter
+from ..domain.notifications import RetryPolicy
+
+
+@dataclass
+class Notify:
+    """Dependencies of notify's handlers (built by bootstrap)."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    settings: Settings
+    limiter: RateLimiter
+    retry: RetryPolicy
+    wakers: list[Callable[[], None]] = field(default_factory=list)
+
+    @classmethod
+    def from_settings(cls, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> Notify:
+        return cls(
+            sessions=sessions,
+            settings=settings,
+            limiter=RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst),
+            retry=RetryPolicy(settings.retry_base_s, settings.retry_max_s, settings.give_up_s),
+        )
+
+    def wake(self) -> None:
+        """Tell in-process workers there is new work (they also poll)."""
+        for waker in self.wakers:
+            waker()
+
+    def daily_cap(self, channel: str) -> int:
+        return self.settings.daily_cap_email if channel == "email" else self.settings.daily_cap_sms
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,52 @@
+"""Read the agency's notifications, and apply provider receipts (forward-only)."""
+
+from __future__ import annotations
+
+import logging
+
+from lienthong_runtime.errors import NotFound
+
+from ..adapters import notification_store, published
+from ..adapters.notification_store import NotificationFilter
+from ..domain.channels import Status
+from ..domain.notifications import Notification
+from .context import Notify, utcnow
+
+log = logging.getLogger("lienthong.notify")
+
+
+async def get(notify: Notify, agency_id: str, notification_id: str) -> Notification:
+    """One of the agency's notifications; NOT_FOUND for unknown ids and other agencies' notifications."""
+    async with notify.sessions() as session:
+        found = await notification_store.get(session, agency_id, notification_id) if notification_id else None
+    if found is None:
+        raise NotFound("no such notification", reason="NOTIFICATION_NOT_FOUND")
+    return found
+
+
+async def list_page(
+    notify: Notify, agency_id: str, flt: NotificationFilter, before_id: str | None, limit: int
+) -> list[Notification]:
+    async with notify.sessions() as session:
+        return await notification_store.list_page(session, agency_id, flt, before_id, limit)
+
+
+async def apply_receipt(notify: Notify, notification_id: str, status: Status, reason: str = "") -> bool:
+    """Apply a provider's receipt. A receipt that would move a final status (late, duplicate or out of order)
+    changes nothing. Returns whether the status moved."""
+    now = utcnow()
+    async with notify.sessions() as session, session.begin():
+        moved = await notification_store.move(
+            session, [notification_id], status, now, reason=reason or _reason(status)
+        )
+        await published.after_moves(session, moved, now)
+    if not moved:
+        log.info("receipt ignored: not a forward move", extra={"notification_id": notification_id})
+    return bool(moved)
+
+
+def _reason(status: Status) -> str:
+    return {
+        Status.TEMPORARY_FAILURE: "RECIPIENT_UNAVAILABLE",
+        Status.PERMANENT_FAILURE: "RECIPIENT_UNKNOWN",
+    }.get(status, "")

@@ -1,0 +1,220 @@
+"""Accept one e-mail or SMS: validate, render, apply limits and idempotency, store and queue it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lienthong_runtime.errors import (
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    ResourceExhausted,
+    invalid,
+)
+
+from ..adapters import notification_store, template_store, usage_store
+from ..adapters.notification_store import NewNotification
+from ..domain.channels import Channel, Status
+from ..domain.limits import LimitExceeded, seconds_to_midnight_utc
+from ..domain.notifications import ONE_OFF, Notification, new_id, request_fingerprint
+from ..domain.recipients import InvalidRecipient, normalise
+from ..domain.templates import TemplateVersion, check_personalisation
+from .context import Notify, utcnow
+from .templates import personalisation_error, rendered
+
+RECIPIENT_FIELD = {Channel.EMAIL: "email_address", Channel.SMS: "phone_number"}
+
+
+@dataclass(frozen=True)
+class SendCommand:
+    agency_id: str
+    channel: Channel
+    template_id: str
+    recipient: str
+    personalisation: Mapping[str, str] = field(default_factory=dict)
+    reference: str = ""
+    idempotency_key: str = ""
+    #: Sent with a test credential (``notify.test_mode``).
+    test: bool = False
+    #: Name of the SimulatedOutcome without prefix, "" when unspecified.
+    simulated_outcome: str = ""
+
+
+def check_common(reference: str, key: str, test: bool, simulated: str) -> None:
+    """Rules every send shares: reference length, idempotency key, simulation only with test credentials."""
+    if not key or len(key) > 200:
+        raise invalid("idempotency_key", "is required (at most 200 characters)")
+    if len(reference) > 100:
+        raise invalid("reference", "must be at most 100 characters")
+    if simulated and not test:
+        raise InvalidArgument(
+            "simulated_outcome needs a test credential",
+            reason="SIMULATION_REQUIRES_TEST_MODE",
+            field_violations=[FieldViolation("simulated_outcome", "needs notify.test_mode")],
+        )
+
+
+def key_reused() -> FailedPrecondition:
+    return FailedPrecondition(
+        "the idempotency key was used for a different request",
+        reason="IDEMPOTENCY_KEY_REUSED",
+        field_violations=[FieldViolation("idempotency_key", "used with other parameters")],
+    )
+
+
+def compose(
+    template: TemplateVersion,
+    recipient: str,
+    values: Mapping[str, str],
+    *,
+    reference: str,
+    batch_id: str,
+    test: bool,
+    simulated: str,
+    now: datetime,
+) -> Notification:
+    """A new notification rendered from ``template`` (personalisation already checked)."""
+    subject, body, sms = rendered(template, values)
+    return Notification(
+        id=new_id(),
+        agency_id=template.agency_id,
+        channel=template.channel,
+        template_id=template.id,
+        template_version=template.version,
+        recipient=recipient,
+        reference=reference,
+        status=Status.CREATED,
+        subject=subject,
+        body=body,
+        sms=sms,
+        batch_id=batch_id,
+        test=test,
+        simulated_outcome=simulated if test else "",
+        attempt_count=0,
+        failure_reason="",
+        create_time=now,
+        send_time=None,
+        complete_time=None,
+    )
+
+
+async def load_template(
+    session: AsyncSession, agency_id: str, template_id: str, channel: Channel | None
+) -> TemplateVersion:
+    template = await template_store.get(session, agency_id, template_id) if template_id else None
+    if template is None:
+        raise NotFound("no such template", reason="TEMPLATE_NOT_FOUND")
+    if channel is not None and template.channel is not channel:
+        raise InvalidArgument(
+            "the template is for another channel",
+            reason="TEMPLATE_CHANNEL_MISMATCH",
+            field_violations=[FieldViolation("template_id", f"is not a {channel.value} template")],
+        )
+    return template
+
+
+def take_rate(notify: Notify, agency_id: str, count: int) -> None:
+    try:
+        notify.limiter.take(agency_id, count)
+    except LimitExceeded as exc:
+        raise ResourceExhausted(str(exc), reason=exc.reason, retry_after=exc.retry_after) from None
+
+
+async def count_daily(
+    notify: Notify, session: AsyncSession, agency_id: str, channel: Channel, count: int, now: datetime
+) -> None:
+    """Add to today's counter (last statement of the transaction, to hold the row lock briefly)."""
+    if count and not await usage_store.add_within_cap(
+        session, agency_id, channel.value, now.date().isoformat(), count, notify.daily_cap(channel.value)
+    ):
+        raise ResourceExhausted(
+            f"the agency's daily {channel.value} cap was reached",
+            reason="DAILY_CAP_REACHED",
+            retry_after=seconds_to_midnight_utc(),
+        )
+
+
+async def send(notify: Notify, cmd: SendCommand) -> Notification:
+    """Accept one message; a retry with the same idempotency key returns the same notification."""
+    check_common(cmd.reference, cmd.idempotency_key, cmd.test, cmd.simulated_outcome)
+    fingerprint = request_fingerprint(
+        cmd.channel.value,
+        cmd.template_id,
+        cmd.recipient,
+        cmd.reference,
+        cmd.test,
+        cmd.simulated_outcome,
+        personalisation=cmd.personalisation,
+    )
+    try:
+        async with notify.sessions() as session, session.begin():
+            existing = await notification_store.by_idempotency_key(
+                session, cmd.agency_id, cmd.idempotency_key
+            )
+            if existing is not None:
+                return _replay(existing, fingerprint)
+            notification = await _accept(notify, session, cmd, fingerprint)
+    except IntegrityError:  # a concurrent call with the same key won
+        async with notify.sessions() as session:
+            existing = await notification_store.by_idempotency_key(
+                session, cmd.agency_id, cmd.idempotency_key
+            )
+        if existing is None:
+            raise
+        return _replay(existing, fingerprint)
+    notify.wake()
+    return notification
+
+
+def _replay(existing: tuple[Notification, str], fingerprint: str) -> Notification:
+    if existing[1] != fingerprint:
+        raise key_reused()
+    return existing[0]
+
+
+async def _accept(notify: Notify, session: AsyncSession, cmd: SendCommand, fingerprint: str) -> Notification:
+    template = await load_template(session, cmd.agency_id, cmd.template_id, cmd.channel)
+    violations = [
+        FieldViolation(f"personalisation.{n}", d)
+        for n, d in check_personalisation(template.placeholders, cmd.personalisation)
+    ]
+    recipient = ""
+    try:
+        recipient = normalise(cmd.channel, cmd.recipient)
+    except InvalidRecipient as exc:
+        violations.insert(0, FieldViolation(RECIPIENT_FIELD[cmd.channel], str(exc)))
+    if violations:
+        if violations[0].field.startswith("personalisation."):
+            raise personalisation_error(check_personalisation(template.placeholders, cmd.personalisation))
+        raise InvalidArgument(
+            "the request is not valid", reason="INVALID_RECIPIENT", field_violations=violations
+        )
+    take_rate(notify, cmd.agency_id, 1)
+    now = utcnow()
+    notification = compose(
+        template,
+        recipient,
+        cmd.personalisation,
+        reference=cmd.reference,
+        batch_id="",
+        test=cmd.test,
+        simulated=cmd.simulated_outcome,
+        now=now,
+    )
+    await notification_store.add(
+        session,
+        [
+            NewNotification(
+                notification, cmd.idempotency_key, fingerprint, ONE_OFF, notify.retry.give_up_time(now)
+            )
+        ],
+    )
+    if not cmd.test:
+        await count_daily(notify, session, cmd.agency_id, cmd.channel, 1, now)
+    return notification

@@ -13,6 +13,8 @@ mkdir -p "$target"
 chmod 0700 "$target"
 
 random() { od -An -N24 -tx1 /dev/urandom | tr -d ' \n'; }
+key32() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }          # 32 bytes, standard base64
+key32url() { key32 | tr '+/' '-_' | tr -d '='; }                    # 32 bytes, base64url without padding
 
 write() {  # name value
   if [ -e "$target/$1" ]; then
@@ -28,3 +30,7 @@ for service in identity registry payment notify; do
   write "${service}_database_url" \
     "postgresql+asyncpg://${service}:$(random)@postgres:5432/${service}"
 done
+write identity_key_encryption_key "$(key32url)"
+write registry_encryption_keys "k$(date -u +%Y%m%d):$(key32)"
+write registry_blind_index_key "$(key32)"
+write payment_sandbox_secret "$(random)"

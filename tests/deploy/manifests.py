@@ -69,11 +69,12 @@ def required_fields(cls: type[ServiceSettings]) -> set[str]:
 
 def secret_fields(cls: type[ServiceSettings]) -> set[str]:
     """Fields that must come from a secret: typed SecretStr, plus the database URL (it holds a password)."""
-    found = {"database_url"}
-    for name, info in cls.model_fields.items():
-        if SecretStr in _types(info.annotation):
-            found.add(name)
+    found = {"database_url"} | secret_typed_fields(cls)
     return found & set(cls.model_fields)
+
+
+def secret_typed_fields(cls: type[ServiceSettings]) -> set[str]:
+    return {name for name, info in cls.model_fields.items() if SecretStr in _types(info.annotation)}
 
 
 def _types(annotation: Any) -> set[Any]:
@@ -81,10 +82,12 @@ def _types(annotation: Any) -> set[Any]:
     return {annotation} if not args else {t for a in args for t in _types(a)}
 
 
+@cache
 def serve_choices() -> set[str]:
     return set(_subparser("serve")._actions[1].choices or ())
 
 
+@cache
 def migrate_choices() -> set[str]:
     return set(_subparser("migrate")._actions[1].choices or ()) - {"all"}
 

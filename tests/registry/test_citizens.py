@@ -1,15 +1,18 @@
 """Create, read, update and history of citizen records on PostgreSQL."""
 
 import asyncio
+import datetime as dt
 import unicodedata
 
 import grpc
 import pytest
 from google.protobuf import field_mask_pb2
 
+from lienthong.registry.v1 import events_pb2
 from lienthong.registry.v1 import registry_pb2 as pb
+from lienthong_runtime.events import connect_bus
 
-from .factories import HANOI, citizen, reason
+from .factories import HANOI, citizen, date, reason
 
 pytestmark = pytest.mark.postgres
 
@@ -88,3 +91,38 @@ async def test_two_updates_from_the_same_version_exactly_one_wins(registry):
     )
     assert [v.version for v in history.versions] == [2, 1]
     assert history.versions[0].snapshot.current_address.ward_code == wins[0].citizen.current_address.ward_code
+
+
+async def test_changes_are_published_unsealed_through_the_outbox(registry):
+    received = []
+
+    async def handler(event):
+        message = (
+            events_pb2.CitizenChanged() if event.type.endswith("Changed") else events_pb2.CitizenCreated()
+        )
+        event.payload.Unpack(message)
+        received.append((event.type, event.subject, message))
+
+    bus = connect_bus(registry.settings.bus_url)
+    await bus.subscribe("test-consumer", [], handler)
+    pid = (await registry.create(citizen())).personal_id
+    await registry.stub.UpdateCitizen(
+        pb.UpdateCitizenRequest(
+            personal_id=pid,
+            expected_version=1,
+            legal_reason="Death certificate 9/TT",
+            citizen=pb.Citizen(life_status=pb.LIFE_STATUS_DECEASED, date_of_death=date(dt.date(2024, 1, 2))),
+            update_mask=field_mask_pb2.FieldMask(paths=["life_status", "date_of_death"]),
+        ),
+        metadata=registry.md(),
+    )
+    for _ in range(100):
+        if len(received) >= 2:
+            break
+        await asyncio.sleep(0.05)
+    assert [r[0] for r in received] == [
+        "lienthong.registry.v1.CitizenCreated",
+        "lienthong.registry.v1.CitizenChanged",
+    ]
+    assert received[0][1] == pid and received[0][2].version == 1
+    assert list(received[1][2].changed_fields) == ["life_status", "date_of_death"]

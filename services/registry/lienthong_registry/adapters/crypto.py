@@ -101,8 +101,9 @@ def _dev_keys(settings: Settings) -> dict[str, str]:
     return data
 
 
-def load_keys(settings: Settings) -> tuple[Keyring, BlindIndex]:
-    """Keys from settings; in development generated once into the data folder; production refuses without."""
+def load_key_material(settings: Settings) -> tuple[dict[str, bytes], str, bytes]:
+    """Keyring, active key id and blind-index key from settings; in development generated once into the data
+    folder; production refuses to start without them."""
     ring, index = secret_value(settings.encryption_keys), secret_value(settings.blind_index_key)
     if not ring or not index:
         if settings.environment == "production":
@@ -113,5 +114,10 @@ def load_keys(settings: Settings) -> tuple[Keyring, BlindIndex]:
         dev = _dev_keys(settings)
         ring, index = ring or dev["encryption_keys"], index or dev["blind_index_key"]
     keys = _parse_keyring(ring)
-    active = settings.encryption_active_key or list(keys)[-1]
-    return Keyring(keys, active), BlindIndex(base64.b64decode(index, validate=True))
+    return keys, settings.encryption_active_key or list(keys)[-1], base64.b64decode(index, validate=True)
+
+
+def load_keys(settings: Settings) -> tuple[Keyring, BlindIndex]:
+    """The keyring and blind index of :func:`load_key_material`."""
+    keys, active, index = load_key_material(settings)
+    return Keyring(keys, active), BlindIndex(index)

@@ -39,6 +39,11 @@ CHAT = "/lienthong.registry.v1.RegistryService/ChatForTest"
 UPLOAD = "/lienthong.registry.v1.RegistryService/UploadForTest"
 
 
+_PLENTY = {"rate": 1e6, "burst": 1e6}
+#: Budgets no functional test reaches (the rate-limit tests set their own).
+GENEROUS = {"agency": {"read": _PLENTY, "write": _PLENTY}, "client": {"read": _PLENTY, "write": _PLENTY}}
+
+
 class FakeUpstream:
     """A replica: answers ``b"ok:" + request`` and remembers what it saw; special requests fail or hang."""
 
@@ -193,6 +198,7 @@ async def run_gateway(
         "audit_path": os.path.join(socket_dir, "audit.jsonl"),
         "redis_url": "",
         "health_interval": 0.2,
+        "rate_limits": GENEROUS,
     }
     values.update(overrides)
     routes = values.pop("routes", None)

@@ -23,7 +23,12 @@ from lienthong_runtime import migrations
 from lienthong_runtime.server import Server
 from lienthong_runtime.testing import TokenMint
 
-ALL_SCOPES = ("payment.payments.read", "payment.payments.write", "payment.refunds.write", "payment.reports.read")
+ALL_SCOPES = (
+    "payment.payments.read",
+    "payment.payments.write",
+    "payment.refunds.write",
+    "payment.reports.read",
+)
 
 
 @dataclass
@@ -66,8 +71,11 @@ class AgencyClient:
 
 def create_request(**overrides: Any) -> pb.CreatePaymentRequest:
     values: dict[str, Any] = {
-        "amount_vnd": 150_000, "description": "Lệ phí cấp bản sao trích lục", "reference": "HS-2026-0001",
-        "return_url": "https://dichvucong.example.vn/return", "idempotency_key": uuid.uuid4().hex,
+        "amount_vnd": 150_000,
+        "description": "Lệ phí cấp bản sao trích lục",
+        "reference": "HS-2026-0001",
+        "return_url": "https://dichvucong.example.vn/return",
+        "idempotency_key": uuid.uuid4().hex,
         "payer_email": "citizen@example.vn",
     }
     values.update(overrides)
@@ -90,9 +98,16 @@ async def svc(pg_url: str, unix_socket: str) -> AsyncIterator[PaymentService]:
     await migrations.upgrade_async("lienthong_payment", pg_url, "payment")
     mint = TokenMint()
     settings = load_settings(
-        database_url=pg_url, bus_url=f"memory://payment-test-{uuid.uuid4().hex}", http_port=0, port=-1,
-        unix_socket=unix_socket, sandbox_notify_delay_seconds=0.0, expiry_interval_seconds=3600,
-        sandbox_secret="sandbox-test-secret", vnpay_tmn_code="LTTEST01", vnpay_hash_secret="vnpay-test-secret",
+        database_url=pg_url,
+        bus_url=f"memory://payment-test-{uuid.uuid4().hex}",
+        http_port=0,
+        port=-1,
+        unix_socket=unix_socket,
+        sandbox_notify_delay_seconds=0.0,
+        expiry_interval_seconds=3600,
+        sandbox_secret="sandbox-test-secret",
+        vnpay_tmn_code="LTTEST01",
+        vnpay_hash_secret="vnpay-test-secret",
     )
     assembly = await assemble(settings, verifier=mint.verifier())
     server = Server(assembly.app)
@@ -103,3 +118,37 @@ async def svc(pg_url: str, unix_socket: str) -> AsyncIterator[PaymentService]:
     finally:
         await channel.close()
         await server.stop(0)
+
+
+async def rpc_error(call: Any) -> tuple[grpc.StatusCode, str]:
+    """The status code and ErrorInfo reason of a call that must fail."""
+    from google.rpc import error_details_pb2
+    from grpc_status import rpc_status
+
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await call
+    reason = ""
+    status = rpc_status.from_call(caught.value)
+    for detail in status.details if status else ():
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            reason = info.reason
+    return caught.value.code(), reason
+
+
+async def count_rows(svc: PaymentService, table: Any, *where: Any) -> int:
+    from sqlalchemy import func, select
+
+    async with svc.assembly.deps.sessions() as session:
+        return int(
+            (await session.execute(select(func.count()).select_from(table).where(*where))).scalar_one()
+        )
+
+
+async def ledger_ok(svc: PaymentService) -> bool:
+    from lienthong_payment.handlers.reports import check_ledger
+
+    check = await check_ledger(svc.assembly.deps.sessions)
+    assert check.ok, check.violations
+    return check.ok

@@ -18,7 +18,7 @@ from lienthong.notify.v1 import notify_pb2_grpc
 from lienthong_notify import bootstrap
 from lienthong_notify.adapters.mail_sink import MailSink
 from lienthong_runtime import migrations
-from lienthong_runtime.server import ServiceApp, Server
+from lienthong_runtime.server import Server, ServiceApp
 from lienthong_runtime.testing import TokenMint
 
 ALL_SCOPES = (
@@ -38,6 +38,8 @@ FAST = {
     "rate_limit_per_s": 10_000.0,
     "rate_limit_burst": 10_000.0,
     "smtp_timeout_s": 2.0,
+    "callback_retry_base_s": 0.05,
+    "callback_allow_http_localhost": True,
 }
 
 

@@ -23,6 +23,7 @@ from .adapters.smtp import SmtpMailer
 from .adapters.tables import outbox
 from .config import Settings
 from .domain.channels import Channel
+from .domain.notifications import RetryPolicy
 from .grpc_api import NotifyService
 from .handlers import events, notifications
 from .handlers.context import Notify
@@ -93,7 +94,11 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     )
     relay = OutboxRelay(resources.sessions, outbox, resources.bus)
     callbacks = CallbackSender(
-        resources.sessions, timeout_s=settings.callback_timeout_s, max_attempts=settings.callback_max_attempts
+        resources.sessions,
+        timeout_s=settings.callback_timeout_s,
+        max_attempts=settings.callback_max_attempts,
+        retry=RetryPolicy(base_s=settings.callback_retry_base_s, max_s=600.0),
+        idle_s=min(0.5, settings.worker_idle_s * 2),
     )
     background = [relay.run, callbacks.run]
     if settings.worker_enabled:

@@ -68,5 +68,6 @@ class Settings(ServiceSettings):
     # Callbacks
     callback_timeout_s: float = 5.0
     callback_max_attempts: int = 10
+    callback_retry_base_s: float = 2.0
     #: Development only: allow http://localhost callback URLs.
     callback_allow_http_localhost: bool = False

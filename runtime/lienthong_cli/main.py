@@ -86,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--database-url", default=None, help="override the service's database URL")
     migrate.set_defaults(func=_migrate)
 
+    from . import events as events_cli
+
+    events_cli.register(sub)
+
     for name, entry in SERVICES.items():
         cli = entry.cli()
         if cli is not None and hasattr(cli, "register"):

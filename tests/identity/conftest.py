@@ -3,14 +3,18 @@ with a platform-admin client, and small factories for agencies, clients and citi
 
 from __future__ import annotations
 
+import base64
+import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from lienthong.identity.v1 import identity_pb2 as pb
 from lienthong.identity.v1 import identity_pb2_grpc
@@ -18,7 +22,10 @@ from lienthong_identity.bootstrap import build_app, create_context, create_platf
 from lienthong_identity.handlers.context import Context
 from lienthong_runtime import migrations
 from lienthong_runtime.server import Server
+from tests.conftest import _sync_url
 
+#: One key-encryption key for the session's shared database (as production configures one).
+SESSION_KEK = base64.urlsafe_b64encode(os.urandom(32)).decode()
 ALL_AGENCY_SCOPES = [
     "identity.agencies.read",
     "identity.clients.admin",
@@ -80,15 +87,38 @@ def identity_settings(url: str, data_dir: Path, **overrides: Any) -> Any:
         "key_rotation_interval": 0,
         "housekeeping_interval": 0.5,
         "login_account_delay_cap": 2.0,
+        "login_source_delay_cap": 1.0,
+        "key_encryption_key": SESSION_KEK,
     }
     values.update(overrides)
     return load_settings(**values)
 
 
+@pytest.fixture(scope="session")
+def identity_db(pg_server: str) -> Iterator[str]:
+    """One migrated PostgreSQL database shared by the identity tests of a session (every test creates its own
+    agencies, clients and citizens with unique ids, so they never collide); dropped at the end."""
+    name = f"lt_identity_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(_sync_url(pg_server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = (
+        make_url(pg_server)
+        .set(drivername="postgresql+asyncpg", database=name)
+        .render_as_string(hide_password=False)
+    )
+    migrations.upgrade("lienthong_identity", url, "identity")
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture
-async def migrated_pg(pg_url: str) -> str:
-    await migrations.upgrade_async("lienthong_identity", pg_url, "identity")
-    return pg_url
+def migrated_pg(identity_db: str) -> str:
+    return identity_db
 
 
 async def start_identity(

@@ -75,6 +75,6 @@ class AgencyRepository:
         return rows, paging.encode_token(rows[-1].created_at, rows[-1].id) if more else ""
 
     async def not_active(self) -> list[Agency]:
-        """Suspended agencies and those resumed at some point (their older tokens stay dead)."""
-        query = select(t).where(or_(t.c.state != AgencyState.ACTIVE.value, t.c.resumed_at.is_not(None)))
+        """Agencies ever suspended (a resumed agency's tokens from before its suspension stay dead)."""
+        query = select(t).where(or_(t.c.state != AgencyState.ACTIVE.value, t.c.suspended_at.is_not(None)))
         return [_agency(r) for r in (await self.session.execute(query)).all()]

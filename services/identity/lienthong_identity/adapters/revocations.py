@@ -34,14 +34,13 @@ class IdentityRevocations(RevocationState):
     def disable_client(self, client_id: str) -> None:
         self.disabled_clients.add(client_id)
 
-    def resume_agency_at(self, agency_id: str, at: float) -> None:
+    def resume_agency_after(self, agency_id: str, suspended_at: float) -> None:
+        """Accept the agency's tokens again, except those issued before its suspension."""
         self.resume_agency(agency_id)
-        self.agency_not_before[agency_id] = max(self.agency_not_before.get(agency_id, 0.0), float(int(at)))
+        self.agency_not_before[agency_id] = max(self.agency_not_before.get(agency_id, 0.0), suspended_at)
 
     def revoke_sessions(self, subject: str, before: float) -> None:
-        self.sessions_not_before[subject] = max(
-            self.sessions_not_before.get(subject, 0.0), float(int(before))
-        )
+        self.sessions_not_before[subject] = max(self.sessions_not_before.get(subject, 0.0), before)
 
     def check(self, principal: Principal) -> None:
         super().check(principal)
@@ -77,8 +76,8 @@ class RevocationLoader:
             revoked = await tokens.revoked_since(self._since, time.time())
             sessions = await tokens.session_revocations_since(self._since)
         for agency in agencies:
-            if agency.resumed_at is not None:
-                self.state.resume_agency_at(agency.id, agency.resumed_at.timestamp())
+            if agency.suspended_at is not None:
+                self.state.resume_agency_after(agency.id, agency.suspended_at.timestamp())
             if not agency.active:
                 self.state.suspend_agency(agency.id)
         self.state.disabled_clients |= set(disabled)

@@ -28,7 +28,7 @@ class AgencyState(StrEnum):
 
 @dataclass(frozen=True)
 class Agency:
-    """A tenant. ``resumed_at`` marks the end of the last suspension: tokens issued before it stay dead."""
+    """A tenant. Tokens issued before the last suspension (``suspended_at``) stay dead after a resume."""
 
     id: str
     display_name: str
@@ -50,7 +50,8 @@ class Agency:
         """Whether a token issued at ``issued_at`` (epoch seconds) may still be used."""
         if not self.active:
             return False
-        return self.resumed_at is None or issued_at >= int(self.resumed_at.timestamp())
+        # Exact comparison with the integer ``iat``: a token from the very second of the suspension is refused.
+        return self.suspended_at is None or issued_at >= self.suspended_at.timestamp()
 
     def suspend(self, reason: str, now: datetime) -> Agency:
         return replace(

@@ -116,7 +116,8 @@ async def resume_agency(ctx: Context, caller: Caller, agency_id: str) -> Agency:
             )
             await uow.audit(caller.event("agency.resume", now, target=agency.id))
         ctx.committed(uow)
-        ctx.revocations.resume_agency_at(agency.id, now.timestamp())
+        assert agency.suspended_at is not None
+        ctx.revocations.resume_agency_after(agency.id, agency.suspended_at.timestamp())
         return agency
 
 

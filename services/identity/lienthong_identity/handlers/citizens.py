@@ -100,16 +100,18 @@ async def _start_session(
     now = ctx.now()
     expires = family_expires or now + timedelta(seconds=ctx.settings.refresh_token_ttl)
     refresh = new_refresh_token()
-    access = mint(
-        ctx,
-        subject=account.subject,
-        agency_id="",
-        client_id="",
-        scopes=frozenset({CITIZEN_SCOPE}),
-        kind="citizen",
-        pid=account.personal_id,
-    )
     async with ctx.uow() as uow:
+        cutoff = await uow.tokens.sessions_revoked_before(account.subject)
+        access = mint(
+            ctx,
+            subject=account.subject,
+            agency_id="",
+            client_id="",
+            scopes=frozenset({CITIZEN_SCOPE}),
+            kind="citizen",
+            not_before=cutoff,
+            pid=account.personal_id,
+        )
         await uow.tokens.add_refresh(refresh_token_hash(refresh), family, account.id, now, expires)
         action = "login" if family_expires is None else "token.refresh"
         await uow.audit(caller.event(action, now, target=account.id, actor=account.subject))

@@ -59,6 +59,7 @@ async def housekeeping(ctx: Context, loader: RevocationLoader) -> None:
             if ctx.settings.key_rotation_interval > 0:
                 await rotate_signing_key(ctx, SYSTEM, only_if_due=ctx.settings.key_rotation_interval)
             await ctx.keys.reload()
+            await ctx.verifier.keys.refresh(force=True)  # forget keys that left the JWKS
             await loader.reload()
         except asyncio.CancelledError:
             raise

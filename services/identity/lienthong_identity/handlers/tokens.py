@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,9 +47,16 @@ def mint(
     client_id: str,
     scopes: frozenset[str],
     kind: str,
+    not_before: float = 0.0,
     **extra: str,
 ) -> IssuedToken:
+    """Sign an access token. ``iat`` is whole seconds; if a revocation cut-off (agency suspension, sessions
+    revoked) lies in the current second, ``iat`` moves up to the next second so the new token is not taken for
+    one issued before the cut-off (verifiers allow far more clock skew than that second)."""
     ttl = ctx.settings.access_token_ttl
+    now = int(time.time())
+    if now < not_before:
+        now = math.ceil(not_before)
     claims = access_claims(
         issuer=ctx.settings.token_issuer,
         audience=ctx.settings.token_audience,
@@ -57,7 +65,7 @@ def mint(
         client_id=client_id,
         scopes=scopes,
         kind=kind,
-        now=int(time.time()),
+        now=now,
         ttl=ttl,
         **extra,
     )
@@ -92,6 +100,7 @@ async def issue_token(
             if agency is None or not agency.active:
                 raise PermissionDenied("the client's agency is suspended", reason="AGENCY_SUSPENDED")
             granted = requested_scopes(scopes, client.scopes)
+            cutoff = agency.suspended_at.timestamp() if agency.suspended_at else 0.0
             token = mint(
                 ctx,
                 subject=client.id,
@@ -99,6 +108,7 @@ async def issue_token(
                 client_id=client.id,
                 scopes=granted,
                 kind="client",
+                not_before=cutoff,
             )
             await uow.audit(
                 caller.event("token.issue", now, target=client.id, actor=client.id, agency_id=agency.id)
@@ -132,7 +142,7 @@ async def _introspect_access(ctx: Context, token: str) -> Introspection:
     async with ctx.uow() as uow:
         if await uow.tokens.is_revoked(principal.token_id):
             return Introspection(False)
-        if issued < int(await uow.tokens.sessions_revoked_before(principal.subject)):
+        if issued < await uow.tokens.sessions_revoked_before(principal.subject):
             return Introspection(False)
         if principal.kind != "citizen":
             client = await uow.clients.get(principal.client_id)

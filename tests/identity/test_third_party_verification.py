@@ -1,0 +1,56 @@
+"""A third party verifies identity's tokens with an independent JOSE library (joserfc), knowing only the
+discovery document's address: it reads ``/.well-known/openid-configuration``, follows ``jwks_uri``, verifies."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+from joserfc import jwt
+from joserfc.errors import BadSignatureError
+from joserfc.jwk import KeySet
+
+from lienthong.identity.v1 import identity_pb2 as pb
+
+
+async def fetch_json(url: str) -> dict:
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        assert response.status == 200
+        return await response.json(content_type=None)
+
+
+async def test_joserfc_verifies_a_token_from_discovery_and_jwks(identity):
+    created = await identity.new_agency()
+    token = await identity.token(created.initial_client.client_id, created.initial_client_secret)
+
+    discovery = await fetch_json(f"http://127.0.0.1:{identity.http_port}/.well-known/openid-configuration")
+    keys = KeySet.import_key_set(await fetch_json(discovery["jwks_uri"]))
+    decoded = jwt.decode(token, keys, algorithms=["EdDSA", "ES256"])
+    registry = jwt.JWTClaimsRegistry(
+        iss={"essential": True, "value": discovery["issuer"]},
+        aud={"essential": True, "value": identity.ctx.settings.token_audience},
+        sub={"essential": True, "value": created.initial_client.client_id},
+        exp={"essential": True},
+        iat={"essential": True},
+        jti={"essential": True},
+    )
+    registry.validate(decoded.claims)
+
+    assert decoded.header["typ"] == "at+jwt"
+    assert decoded.header["kid"] in {k["kid"] for k in (await fetch_json(discovery["jwks_uri"]))["keys"]}
+    assert decoded.claims["agency_id"] == created.agency.id
+    assert decoded.claims["client_id"] == created.initial_client.client_id
+    assert set(decoded.claims["scope"].split()) == set(created.initial_client.scopes)
+    assert decoded.claims["exp"] - decoded.claims["iat"] == 900
+
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    with pytest.raises(BadSignatureError):
+        jwt.decode(tampered, keys, algorithms=["EdDSA", "ES256"])
+
+
+async def test_grpc_jwks_equals_http_jwks(identity):
+    grpc_jwks = await identity.stub.GetJwks(pb.GetJwksRequest())
+    http_jwks = await fetch_json(f"http://127.0.0.1:{identity.http_port}/.well-known/jwks.json")
+    assert [k.kid for k in grpc_jwks.keys] == [k["kid"] for k in http_jwks["keys"]]
+    kids = [k["kid"] for k in http_jwks["keys"]]
+    assert identity.ctx.keys.current_kid in kids and len(kids) >= 2  # current + the published next key
+    assert all("d" not in k for k in http_jwks["keys"])

@@ -1,0 +1,372 @@
+"""Runs the compose topology as local OS processes (see conftest.py, ``distributed_platform``)."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from lienthong_cli.services import BUILDING_BLOCKS, SERVICES
+
+from .manifests import (
+    DEPLOY,
+    compose,
+    compose_workloads,
+    effective_settings,
+    env_prefix,
+    interpolate,
+    settings_class,
+)
+
+GATEWAY_REPLICAS = ("gateway-1", "gateway-2")
+STARTUP_TIMEOUT = 45.0
+_HEALTH = importlib.util.spec_from_file_location("grpc_health_check", DEPLOY / "grpc_health_check.py")
+assert _HEALTH and _HEALTH.loader
+grpc_health_check = importlib.util.module_from_spec(_HEALTH)
+_HEALTH.loader.exec_module(grpc_health_check)
+
+
+def lienthong_command() -> list[str]:
+    script = Path(sys.executable).with_name("lienthong")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "lienthong_cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Process:
+    """One ``lienthong serve`` process (a compose service, or one replica of it)."""
+
+    name: str
+    service: str
+    env: dict[str, str]
+    port: int
+    http_port: int
+    log: Path
+    popen: subprocess.Popen[bytes] | None = None
+    starts: int = 0
+
+    @property
+    def target(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self, cwd: Path) -> None:
+        assert self.popen is None or self.popen.poll() is not None, f"{self.name} is running"
+        self.starts += 1
+        with self.log.open("ab") as out:
+            out.write(f"\n--- start {self.starts} ---\n".encode())
+            self.popen = subprocess.Popen(
+                [*lienthong_command(), "serve", self.service],
+                env=self.env,
+                cwd=cwd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def alive(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def tail(self, lines: int = 40) -> str:
+        text_ = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text_.splitlines()[-lines:])
+
+
+@dataclass
+class DistributedPlatform:
+    """Endpoints and controls of the running processes."""
+
+    workdir: Path
+    processes: dict[str, Process]
+    database_urls: dict[str, str]
+    bus_url: str
+    redis_url: str
+    mail_dir: Path
+
+    @property
+    def endpoints(self) -> dict[str, str]:
+        """Direct gRPC address of each building block (``127.0.0.1:port``)."""
+        return {name: self.processes[name].target for name in BUILDING_BLOCKS}
+
+    @property
+    def gateways(self) -> list[str]:
+        """gRPC addresses of the two gateway replicas."""
+        return [self.processes[name].target for name in GATEWAY_REPLICAS]
+
+    @property
+    def http(self) -> dict[str, str]:
+        """HTTP side server of each process (``/metrics``, ``/healthz``, JWKS, callbacks)."""
+        return {name: f"http://127.0.0.1:{p.http_port}" for name, p in self.processes.items()}
+
+    # --- lifecycle ----------------------------------------------------------------------------------------------
+    def serving(self, name: str) -> bool:
+        return self.processes[name].alive() and grpc_health_check.check(
+            self.processes[name].target, timeout=1.0
+        )
+
+    def wait_serving(self, *names: str, timeout: float = STARTUP_TIMEOUT) -> None:
+        """Until every named process (default: all) answers SERVING; fails with its log if it exits or hangs."""
+        pending = list(names or self.processes)
+        deadline = time.monotonic() + timeout
+        while pending:
+            for name in list(pending):
+                process = self.processes[name]
+                if not process.alive():
+                    raise AssertionError(
+                        f"{name} exited ({process.popen and process.popen.returncode}):\n{process.tail()}"
+                    )
+                if self.serving(name):
+                    pending.remove(name)
+            if pending and time.monotonic() > deadline:
+                logs = "\n".join(f"== {n}\n{self.processes[n].tail()}" for n in pending)
+                raise AssertionError(f"not SERVING after {timeout:.0f}s: {pending}\n{logs}")
+            if pending:
+                time.sleep(0.2)
+
+    def kill(self, name: str) -> None:
+        """``kill -9``: no drain, no stop hooks (a crash or an OOM kill)."""
+        process = self.processes[name]
+        assert process.popen is not None and process.alive(), f"{name} is not running"
+        os.kill(process.popen.pid, signal.SIGKILL)
+        process.popen.wait(timeout=10)
+
+    def restart(self, name: str) -> None:
+        """Start the process again (as the container's restart policy would) and wait until it serves."""
+        if self.processes[name].alive():
+            self.kill(name)
+        self.processes[name].start(self.workdir)
+        self.wait_serving(name)
+
+    def stop(self) -> dict[str, int | None]:
+        """SIGTERM everything (graceful drain), then SIGKILL what is still running. Returns the exit codes."""
+        running = [p for p in self.processes.values() if p.alive()]
+        for process in running:
+            assert process.popen is not None
+            process.popen.send_signal(signal.SIGTERM)
+        codes: dict[str, int | None] = {}
+        for process in running:
+            assert process.popen is not None
+            try:
+                codes[process.name] = process.popen.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.popen.kill()
+                codes[process.name] = process.popen.wait(timeout=10)
+        return codes
+
+    # --- operator commands and journey helpers ------------------------------------------------------------------
+    def run_cli(self, service: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        """``lienthong <args>`` with the environment of ``service``'s container."""
+        env = next(p.env for p in self.processes.values() if p.service == service)
+        return subprocess.run(
+            [*lienthong_command(), *args],
+            env=env,
+            cwd=self.workdir,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    @cached_property
+    def operator(self) -> dict[str, str]:
+        """``lienthong identity bootstrap``: the platform operator's agency and admin client (once)."""
+        done = self.run_cli("identity", "identity", "bootstrap")
+        assert done.returncode == 0, done.stdout + done.stderr
+        pairs = (line.strip().split(": ", 1) for line in done.stdout.splitlines() if line.startswith("  "))
+        created = dict(pair for pair in pairs if len(pair) == 2)
+        assert {"agency_id", "client_id", "client_secret"} <= set(created), done.stdout
+        return created
+
+    @cached_property
+    def journey_credentials(self) -> dict[str, str]:
+        """A province agency whose client holds every grantable scope but ``platform.admin``, created through
+        the first gateway with the operator's token, plus the operator's client (``admin_*``): the shape
+        ``tests/journey/journey.py`` takes."""
+        from lienthong.client import ClientCredentials, SyncTokenSource, connect_sync
+        from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
+        from lienthong_identity.domain.scopes import grantable
+        from lienthong_runtime.contract import scope_catalogue
+
+        admin = self.operator
+        scopes = sorted(grantable(scope_catalogue()) - {"platform.admin"})
+        public = connect_sync(self.gateways[0])
+        tokens = SyncTokenSource.from_client_credentials(
+            public,
+            ClientCredentials(
+                admin["client_id"], admin["client_secret"], scopes=("identity.agencies.admin",)
+            ),
+        )
+        with connect_sync(self.gateways[0], token_source=tokens) as channel:
+            created = identity_pb2_grpc.IdentityServiceStub(channel).CreateAgency(
+                identity_pb2.CreateAgencyRequest(
+                    display_name=f"UBND Thành phố Hà Nội (distributed {uuid.uuid4().hex[:6]})",
+                    kind=identity_pb2.AGENCY_KIND_PROVINCE,
+                    province_code="01",
+                    allowed_scopes=scopes,
+                    initial_client_scopes=scopes,
+                )
+            )
+        public.close()
+        return {
+            "agency_id": created.agency.id,
+            "client_id": created.initial_client.client_id,
+            "client_secret": created.initial_client_secret,
+            "admin_client_id": admin["client_id"],
+            "admin_client_secret": admin["client_secret"],
+        }
+
+    async def read_mail(self, address: str) -> str | None:
+        """The first message notify delivered to ``address`` (the mail catcher's inbox), or None yet."""
+        await asyncio.sleep(0)
+        for message in sorted(self.mail_dir.glob("*.eml")):
+            content = message.read_text(errors="replace")
+            if address in content:
+                return content
+        return None
+
+
+# --- construction -----------------------------------------------------------------------------------------------
+def start_platform(workdir: Path, pg_server: str, nats_url: str, *, redis_url: str) -> DistributedPlatform:
+    """Create the databases and secrets, migrate, start every process and wait until all serve."""
+    secrets = workdir / "secrets"
+    subprocess.run(
+        ["sh", str(DEPLOY / "compose" / "make-secrets.sh"), str(secrets)],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    database_urls = {name: create_database(pg_server, name) for name in BUILDING_BLOCKS}
+    for name, url in database_urls.items():
+        (secrets / f"{name}_database_url").write_text(url + "\n")
+    mail_dir = workdir / "mail"
+    mail_dir.mkdir()
+    processes = plan_processes(workdir, secrets, nats_url, redis_url, mail_dir)
+    platform = DistributedPlatform(workdir, processes, database_urls, nats_url, redis_url, mail_dir)
+    try:
+        migrate_all(platform)
+        # compose's order: the blocks once migrated, the gateway once they are healthy.
+        for name in BUILDING_BLOCKS:
+            processes[name].start(workdir)
+        platform.wait_serving(*BUILDING_BLOCKS)
+        for name in GATEWAY_REPLICAS:
+            processes[name].start(workdir)
+        platform.wait_serving(*GATEWAY_REPLICAS)
+    except BaseException:
+        platform.stop()
+        drop_databases(pg_server, database_urls)
+        raise
+    return platform
+
+
+def plan_processes(
+    workdir: Path, secrets: Path, bus_url: str, redis_url: str, mail_dir: Path
+) -> dict[str, Process]:
+    """The compose environment of every process, rewritten for one host with free ports."""
+    names = {name: name for name in BUILDING_BLOCKS} | {replica: "gateway" for replica in GATEWAY_REPLICAS}
+    ports = {name: (free_port(), free_port()) for name in names}
+    # Where compose's containers reach each other -> where the local processes listen.
+    addresses: dict[str, str] = {"nats://nats:4222": bus_url, "redis://redis:6379/0": redis_url}
+    for workload in compose_workloads():
+        if workload.command[0] == "serve" and workload.service in BUILDING_BLOCKS:
+            settings = effective_settings(workload)
+            grpc_port, http_port = ports[workload.service]
+            addresses[f"{workload.service}:{settings.port}"] = f"127.0.0.1:{grpc_port}"
+            addresses[f"127.0.0.1:{settings.http_port}"] = f"127.0.0.1:{http_port}"
+    base = {k: v for k, v in os.environ.items() if not k.startswith("LIENTHONG_")} | {"PYTHONUNBUFFERED": "1"}
+    smtp_port = free_port()
+    processes = {}
+    for name, service in names.items():
+        prefix = env_prefix(settings_class(service))
+        env = dict(base)
+        for key, raw in compose()["services"][service]["environment"].items():
+            value = interpolate(str(raw))
+            for container, local in addresses.items():
+                value = value.replace(container, local)
+            if value.startswith("/run/secrets/"):
+                value = str(secrets / value.removeprefix("/run/secrets/"))
+            env[key] = value
+        env |= {
+            f"{prefix}HOST": "127.0.0.1",
+            f"{prefix}HTTP_HOST": "127.0.0.1",
+            f"{prefix}PORT": str(ports[name][0]),
+            f"{prefix}HTTP_PORT": str(ports[name][1]),
+        }
+        if service == "notify":  # mailpit's stand-in: notify's own SMTP sink writing .eml files
+            env |= {
+                f"{prefix}SMTP_HOST": "127.0.0.1",
+                f"{prefix}SMTP_PORT": str(smtp_port),
+                f"{prefix}MAIL_SINK_DIR": str(mail_dir),
+            }
+        if service == "gateway":  # counters of this run only (the local Redis is shared with other tests)
+            env[f"{prefix}RATE_LIMIT_PREFIX"] = f"lt:rl:dist:{uuid.uuid4().hex[:8]}"
+            env[f"{prefix}REPLICAS"] = str(len(GATEWAY_REPLICAS))
+        processes[name] = Process(name, service, env, ports[name][0], ports[name][1], workdir / f"{name}.log")
+    return processes
+
+
+def migrate_all(platform: DistributedPlatform) -> None:
+    """``lienthong migrate all`` with every block's container environment (their variables are disjoint by
+    prefix): the compose migration services' work in one process, which saves interpreter start-ups."""
+    env: dict[str, str] = {}
+    for name in BUILDING_BLOCKS:
+        env |= platform.processes[name].env
+    done = subprocess.run(
+        [*lienthong_command(), "migrate", "all"],
+        env=env,
+        cwd=platform.workdir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, f"lienthong migrate all failed:\n{done.stdout}{done.stderr}"
+    for name in BUILDING_BLOCKS:
+        if SERVICES[name].migrates:
+            assert f"{name}: migrated to head" in done.stdout, done.stdout
+
+
+def _admin(pg_server: str) -> Any:
+    url = make_url(pg_server).set(drivername="postgresql+psycopg2")
+    return create_engine(url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+
+
+def create_database(pg_server: str, service: str) -> str:
+    name = f"lt_dist_{service}_{uuid.uuid4().hex[:10]}"
+    admin = _admin(pg_server)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return (
+        make_url(pg_server)
+        .set(drivername="postgresql+asyncpg", database=name)
+        .render_as_string(hide_password=False)
+    )
+
+
+def drop_databases(pg_server: str, urls: dict[str, str]) -> None:
+    admin = _admin(pg_server)
+    with admin.connect() as conn:
+        for url in urls.values():
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def sync_url(url: str) -> str:
+    return make_url(url).set(drivername="postgresql+psycopg2").render_as_string(hide_password=False)

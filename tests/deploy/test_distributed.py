@@ -1,0 +1,103 @@
+"""The distributed shape as OS processes: every block and two gateway replicas with compose's settings,
+against the local PostgreSQL, NATS and Redis; a service killed with SIGKILL comes back with its data."""
+
+from __future__ import annotations
+
+import time
+import urllib.request
+
+import grpc
+import pytest
+from sqlalchemy import create_engine, text
+
+from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
+from lienthong_cli.services import BUILDING_BLOCKS, SERVICES
+from lienthong_runtime.migrations import head_revision
+
+from .distributed import GATEWAY_REPLICAS, grpc_health_check, sync_url
+
+pytestmark = [pytest.mark.postgres, pytest.mark.nats, pytest.mark.slow]
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=5) as response:  # local test server only
+        return response.status, response.read().decode()
+
+
+def _eventually(call, attempts: int = 50):
+    """The call's reply once the gateway has seen the upstream healthy again (it checks every second); a
+    bounded number of attempts, UNAVAILABLE only."""
+    for attempt in range(attempts):
+        try:
+            return call()
+        except grpc.RpcError as exc:
+            if exc.code() != grpc.StatusCode.UNAVAILABLE or attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
+    raise AssertionError("unreachable")
+
+
+def test_every_process_serves_with_compose_settings(distributed_platform):
+    platform = distributed_platform
+    assert set(platform.processes) == {*BUILDING_BLOCKS, *GATEWAY_REPLICAS}
+    for name, process in platform.processes.items():
+        assert grpc_health_check.check(process.target), name
+        assert grpc_health_check.main(["grpc_health_check.py", process.target]) == 0, name
+        status, body = _get(f"{platform.http[name]}/healthz")
+        assert (status, "SERVING" in body) == (200, True), name
+        status, body = _get(f"{platform.http[name]}/metrics")
+        assert status == 200 and "# TYPE" in body, name
+    assert len({p.popen.pid for p in platform.processes.values()}) == len(platform.processes), (
+        "one process each"
+    )
+
+
+def test_each_database_is_migrated_to_head(distributed_platform):
+    for name, url in distributed_platform.database_urls.items():
+        engine = create_engine(sync_url(url))
+        with engine.connect() as conn:
+            version = conn.execute(text(f"SELECT version_num FROM alembic_version_{name}")).scalar_one()
+        engine.dispose()
+        assert version == head_revision(SERVICES[name].package, name), name
+
+
+def test_both_gateway_replicas_forward_to_the_services(distributed_platform):
+    for gateway in distributed_platform.gateways:
+        with grpc.insecure_channel(gateway) as channel:
+            stub = identity_pb2_grpc.IdentityServiceStub(channel)
+            jwks = _eventually(lambda stub=stub: stub.GetJwks(identity_pb2.GetJwksRequest(), timeout=5))
+        assert '"keys"' in jwks.jwks_json and '"kid"' in jwks.jwks_json, gateway
+
+
+def test_killed_service_restarts_and_keeps_committed_data(distributed_platform):
+    """SIGKILL identity (no drain, no stop hooks), start it again: the agency committed before the crash is still
+    there, and tokens signed before it still verify (the signing keys were committed, sealed with the KEK from
+    the secret file, not kept in memory)."""
+    from lienthong.client import ClientCredentials, SyncTokenSource, connect_sync
+
+    platform = distributed_platform
+    credentials = platform.journey_credentials  # CreateAgency through gateway-1, committed by identity
+    public = connect_sync(platform.gateways[0])
+    tokens = SyncTokenSource.from_client_credentials(
+        public,
+        ClientCredentials(
+            credentials["client_id"], credentials["client_secret"], scopes=("identity.agencies.read",)
+        ),
+    )
+    token_before = tokens.token()
+
+    platform.kill("identity")
+    assert not platform.serving("identity")
+    platform.restart("identity")
+    assert platform.processes["identity"].starts == 2
+
+    metadata = (("authorization", f"Bearer {token_before}"),)
+    request = identity_pb2.GetAgencyRequest(agency_id=credentials["agency_id"])
+    for gateway in platform.gateways:  # every replica finds the restarted upstream again (health-checked)
+        with connect_sync(gateway) as channel:
+            stub = identity_pb2_grpc.IdentityServiceStub(channel)
+            reply = _eventually(lambda stub=stub: stub.GetAgency(request, metadata=metadata, timeout=5))
+        assert reply.agency.id == credentials["agency_id"]
+    tokens.invalidate()
+    assert tokens.token() != token_before  # and new tokens are issued by the restarted process
+    public.close()

@@ -2,8 +2,9 @@
 
 Layout (``<ns>`` is the optional namespace, for several environments or tests on one NATS):
 
-* stream ``LIENTHONG[_<NS>]``, subjects ``[<ns>.]lienthong.*.*.*``: every event, on the subject named by its
-  type (``lienthong.payment.v1.PaymentSucceeded``); file storage, ``max_age`` retention, duplicate window.
+* stream ``LIENTHONG[_<NS>]``, subjects ``[<ns>.]lienthong.*.*.*.*``: every event, on its type name followed by
+  its agency (``lienthong.payment.v1.PaymentSucceeded.<agency_id>``, ``_`` for platform-wide events), so that
+  NATS permissions can give an agency its own events only; file storage, ``max_age`` retention, duplicate window.
 * stream ``..._DLQ``, subjects ``[<ns>.]lienthong.dlq.<consumer>``: events a consumer gave up on, with headers
   saying why; kept ``dlq_max_age``.
 * stream ``..._REPLAY`` (work queue), subjects ``[<ns>.]lienthong.replay.<consumer>``: events an operator hands
@@ -17,6 +18,7 @@ failed deliveries published to the dead-letter subject and terminated.
 Options (query of the bus URL, e.g. ``nats://127.0.0.1:4222?max_deliver=8``): ``stream``, ``namespace``,
 ``max_deliver`` (5), ``ack_wait`` (30 s: a handler must finish within it), ``nak_delay`` (1 s, doubled per
 failure, capped at 60 s), ``duplicate_window`` (600 s), ``max_age`` (7 days), ``dlq_max_age`` (30 days),
+``consumer_idle`` (7 days: a durable consumer nobody pulled from that long is removed),
 ``publish_timeout`` (5 s), ``batch`` (16), ``replicas`` (1), ``deliver`` (``all``: a new consumer starts at the
 oldest retained event; ``new``: at the next one).
 
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import re
 from collections.abc import AsyncIterator, Sequence
@@ -52,6 +55,18 @@ log = logging.getLogger("lienthong.events.nats")
 
 _EVENT_TYPE = re.compile(r"^lienthong\.[a-z_]+\.v[0-9]+\.[A-Za-z0-9]+$")
 _CONSUMER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+#: Every event subject: ``lienthong.<service>.v<N>.<Event>.<agency>``.
+EVENTS = "lienthong.*.*.*.*"
+
+
+def event_subject(event: EventEnvelope) -> str:
+    """``<type>.<agency>``: the agency id as a subject token, ``_`` when platform-wide. An id that is not a safe
+    token (ids are uuids, so this should not happen) becomes ``x`` and a hash of it, never a wildcard."""
+    agency = event.agency_id or "_"
+    if not _TOKEN.match(agency):
+        agency = "x" + hashlib.sha256(agency.encode()).hexdigest()[:24]
+    return f"{event.type}.{agency}"
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,8 @@ class JetStreamOptions:
     nak_delay: float = 1.0
     duplicate_window: float = 600.0
     max_age: float = 7 * 86400.0
+    #: A durable consumer nobody pulled from for this long is removed (per-replica names must not pile up).
+    consumer_idle: float = 7 * 86400.0
     dlq_max_age: float = 30 * 86400.0
     publish_timeout: float = 5.0
     batch: int = 16
@@ -117,6 +134,7 @@ class JetStreamBus:
         self._js: JetStreamContext | None = None
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
+        self._closing = False
 
     # -- connection and streams -------------------------------------------------------------------------------
 
@@ -135,7 +153,7 @@ class JetStreamBus:
                         max_reconnect_attempts=-1,
                         reconnect_time_wait=0.5,
                         error_cb=_quiet,
-                        disconnected_cb=_disconnected,
+                        disconnected_cb=self._disconnected,
                         reconnected_cb=_reconnected,
                     ),
                     timeout=5,
@@ -152,7 +170,7 @@ class JetStreamBus:
     async def _ensure_streams(self, js: JetStreamContext) -> None:
         o = self.options
         for name, subject, max_age, retention in (
-            (o.event_stream, "lienthong.*.*.*", o.max_age, api.RetentionPolicy.LIMITS),
+            (o.event_stream, EVENTS, o.max_age, api.RetentionPolicy.LIMITS),
             (o.dlq_stream, "lienthong.dlq.*", o.dlq_max_age, api.RetentionPolicy.LIMITS),
             (o.replay_stream, "lienthong.replay.*", o.max_age, api.RetentionPolicy.WORK_QUEUE),
         ):
@@ -175,7 +193,7 @@ class JetStreamBus:
             raise ValueError(f"not a v1 event type name: {event.type!r}")
         js = await self.jetstream()
         await js.publish(
-            self.options.subject(event.type),
+            self.options.subject(event_subject(event)),
             event.SerializeToString(),
             stream=self.options.event_stream,
             headers={"Nats-Msg-Id": event.id},
@@ -190,13 +208,14 @@ class JetStreamBus:
         o = self.options
         wanted = frozenset(types)
         for durable, stream, subject in (
-            (consumer, o.event_stream, o.subject("lienthong.*.*.*")),
+            (consumer, o.event_stream, o.subject(EVENTS)),
             (f"{consumer}_replay", o.replay_stream, o.subject(f"lienthong.replay.{consumer}")),
         ):
             spec = _Subscription(consumer, durable, stream, subject, wanted, handler)
             self._tasks.append(asyncio.create_task(self._consume(spec), name=f"bus-consumer-{durable}"))
 
     async def close(self) -> None:
+        self._closing = True
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -207,6 +226,11 @@ class JetStreamBus:
             with contextlib.suppress(Exception):  # consumers are stopped; nothing left to drain
                 await self._nc.close()
         self._nc = self._js = None
+        self._closing = False
+
+    async def _disconnected(self) -> None:
+        if not self._closing:
+            log.warning("disconnected from NATS; reconnecting")
 
     # -- delivery -----------------------------------------------------------------------------------------------
 
@@ -247,6 +271,7 @@ class JetStreamBus:
             max_deliver=-1,  # the bus counts deliveries itself so that the last failure can dead-letter
             filter_subject=spec.filter,
             max_ack_pending=1000,
+            inactive_threshold=o.consumer_idle,
             deliver_policy=api.DeliverPolicy.NEW if o.deliver == "new" else api.DeliverPolicy.ALL,
         )
         try:
@@ -364,7 +389,7 @@ class JetStreamBus:
         count = 0
         async for msg in self._read(
             self.options.event_stream,
-            self.options.subject("lienthong.*.*.*"),
+            self.options.subject(EVENTS),
             since_seq=since_seq,
             since_time=since_time,
             until_seq=last,
@@ -466,10 +491,6 @@ def _parse(data: bytes) -> EventEnvelope:
 
 async def _quiet(exc: Exception) -> None:
     log.debug("nats connection error: %s", type(exc).__name__)
-
-
-async def _disconnected() -> None:
-    log.warning("disconnected from NATS; reconnecting")
 
 
 async def _reconnected() -> None:

@@ -7,12 +7,14 @@ from typing import Any
 from lienthong.registry.v1 import registry_pb2, registry_pb2_grpc
 from lienthong_runtime.auth import TokenVerifier
 from lienthong_runtime.config import load_settings as _load
-from lienthong_runtime.events import OutboxRelay
-from lienthong_runtime.resources import open_resources
+from lienthong_runtime.db import create_engine, is_sqlite, session_factory
+from lienthong_runtime.events import OutboxRelay, connect_bus
+from lienthong_runtime.jwks import verifier_from_settings
 from lienthong_runtime.server import ServiceApp
 
 from .adapters.access_log_writer import AccessLogWriter
 from .adapters.crypto import load_keys
+from .adapters.policy_cache import PolicyCache
 from .adapters.sealed_events import UnsealingBus
 from .adapters.tables import outbox
 from .config import Settings
@@ -29,17 +31,51 @@ def load_settings(**overrides: Any) -> Settings:
 async def build(settings: Settings, *, verifier: TokenVerifier | None = None) -> ServiceApp:
     """The registry app; refuses to build in production without encryption and blind-index keys."""
     keyring, index = load_keys(settings)
-    resources = open_resources(settings, verifier=verifier)
-    writer = AccessLogWriter(resources.sessions, batch=settings.access_log_batch)
-    relay = OutboxRelay(resources.sessions, outbox, UnsealingBus(resources.bus, keyring))
-    registry = Registry(sessions=resources.sessions, keyring=keyring, index=index, log=writer, relay=relay)
+    sqlite = is_sqlite(settings.database_url)
+    # Reads are single statements: a separate AUTOCOMMIT pool (no BEGIN/ROLLBACK round trips) sized for the
+    # concurrency, without pre-ping (pool_recycle bounds connection age instead).
+    pool = (
+        {}
+        if sqlite
+        else {
+            "pool_size": settings.db_pool_size,
+            "max_overflow": 10,
+            "pool_pre_ping": False,
+            "pool_recycle": 1800,
+        }
+    )
+    engine = create_engine(settings.database_url)
+    read_engine = (
+        None if sqlite else create_engine(settings.database_url, isolation_level="AUTOCOMMIT", **pool)
+    )
+    sessions = session_factory(engine)
+    bus = connect_bus(settings.bus_url)
+    verifier = verifier or verifier_from_settings(settings)
+    writer = AccessLogWriter(sessions, batch=settings.access_log_batch)
+    relay = OutboxRelay(sessions, outbox, UnsealingBus(bus, keyring))
+    registry = Registry(
+        sessions=sessions,
+        keyring=keyring,
+        index=index,
+        log=writer,
+        relay=relay,
+        read_engine=read_engine,
+        policies=PolicyCache(settings.policy_cache_seconds),
+    )
+
+    async def close() -> None:
+        await bus.close()
+        await engine.dispose()
+        if read_engine is not None:
+            await read_engine.dispose()
+
     servicer = RegistryService(registry)
     return ServiceApp(
         name="registry",
         settings=settings,
         register=lambda server: registry_pb2_grpc.add_RegistryServiceServicer_to_server(servicer, server),
         service_names=[SERVICE_NAME],
-        verifier=resources.verifier,
+        verifier=verifier,
         background=[relay.run],
-        on_stop=[writer.close, resources.close],
+        on_stop=[writer.close, close],
     )

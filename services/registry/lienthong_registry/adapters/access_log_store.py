@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import insert, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..domain.access_log import GENESIS_HASH, AccessAction, AccessLogEntry, chain
 from .tables import access_log as t
@@ -69,7 +69,7 @@ async def append(session: AsyncSession, entries: list[AccessLogEntry]) -> list[A
 
 
 async def page(
-    session: AsyncSession,
+    session: AsyncSession | AsyncConnection,
     *,
     subject: str = "",
     agency_id: str = "",
@@ -94,14 +94,14 @@ async def page(
     return [_entry(r) for r in rows]
 
 
-async def previous_hash(session: AsyncSession, sequence: int) -> str | None:
+async def previous_hash(session: AsyncSession | AsyncConnection, sequence: int) -> str | None:
     """The stored hash of entry ``sequence`` (trusted start of a partial check); None if absent."""
     row = (await session.execute(select(t.c.entry_hash).where(t.c.sequence == sequence))).first()
     return row.entry_hash if row else None
 
 
 async def scan(
-    session: AsyncSession, from_sequence: int, chunk: int = 5000
+    session: AsyncSession | AsyncConnection, from_sequence: int, chunk: int = 5000
 ) -> AsyncIterator[list[AccessLogEntry]]:
     """Every entry from ``from_sequence`` on, in sequence order, in chunks."""
     after = from_sequence - 1

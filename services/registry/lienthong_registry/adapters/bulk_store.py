@@ -36,10 +36,6 @@ SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM v), (SELECT count(*) FR
 """  # noqa: S608 (column names come from our own table definitions)
 
 
-def _citizen_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "created_us": row["updated_us"]}
-
-
 class PostgresBulkWriter:
     """One asyncpg connection for the whole import."""
 
@@ -61,12 +57,12 @@ class PostgresBulkWriter:
             await self.conn.copy_records_to_table(
                 "tmp_citizens",
                 columns=CITIZEN_COLUMNS,
-                records=[tuple(_citizen_row(c)[k] for k in CITIZEN_COLUMNS) for _, c, _, _ in rows],
+                records=[c for _, c, _, _ in rows],
             )
             await self.conn.copy_records_to_table(
                 "tmp_versions",
                 columns=VERSION_COLUMNS,
-                records=[tuple(v[k] for k in VERSION_COLUMNS) for _, _, v, _ in rows],
+                records=[v for _, _, v, _ in rows],
             )
             await self.conn.copy_records_to_table(
                 "tmp_outbox",
@@ -98,8 +94,13 @@ class GenericBulkWriter:
             fresh = [r for r in rows if r[0] not in found]
             if fresh:
                 now = dt.datetime.now(dt.UTC)
-                await conn.execute(insert(citizens), [_citizen_row(c) for _, c, _, _ in fresh])
-                await conn.execute(insert(citizen_versions), [v for _, _, v, _ in fresh])
+                await conn.execute(
+                    insert(citizens), [dict(zip(CITIZEN_COLUMNS, c, strict=True)) for _, c, _, _ in fresh]
+                )
+                await conn.execute(
+                    insert(citizen_versions),
+                    [dict(zip(VERSION_COLUMNS, v, strict=True)) for _, _, v, _ in fresh],
+                )
                 await conn.execute(
                     insert(outbox),
                     [

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from lienthong_runtime.errors import AlreadyExists
 
@@ -53,13 +54,19 @@ class CitizenStore:
     def __init__(self, keyring: Keyring, index: BlindIndex) -> None:
         self.keyring, self.index = keyring, index
 
-    def row(self, c: Citizen, now_us: int) -> dict[str, Any]:
-        """Column values of the ``citizens`` row for record ``c`` (version already set)."""
+    def rows(
+        self, c: Citizen, actor: tuple[str, str], reason: str, changed: list[str], now_us: int
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Column values of the ``citizens`` row and the ``citizen_versions`` row for record ``c`` (version set).
+        The record is serialised once and sealed twice, each ciphertext bound to its row by the AAD."""
         pid_index = self.index.personal_id(c.personal_id)
-        key_id, blob = self.keyring.seal_json(to_record(c), citizen_aad(pid_index))
+        record = json.dumps(to_record(c), ensure_ascii=False, separators=(",", ":"))
+        key_id, blob = self.keyring.seal(record.encode(), citizen_aad(pid_index))
+        versioned = f'{{"record":{record},"legal_reason":{json.dumps(reason, ensure_ascii=False)}}}'
+        version_key, sealed = self.keyring.seal(versioned.encode(), version_aad(pid_index, c.version))
         birth = c.date_of_birth.isoformat() if c.date_of_birth else ""
         province = c.permanent_address.province_code if c.permanent_address else ""
-        return {
+        citizen_row = {
             "pid_index": pid_index,
             "version": c.version,
             "key_id": key_id,
@@ -70,24 +77,17 @@ class CitizenStore:
             "household_rank": int(c.household_relation),
             "updated_us": now_us,
         }
-
-    def version_row(
-        self, c: Citizen, actor: tuple[str, str], reason: str, changed: list[str], now_us: int
-    ) -> dict[str, Any]:
-        pid_index = self.index.personal_id(c.personal_id)
-        key_id, blob = self.keyring.seal_json(
-            {"record": to_record(c), "legal_reason": reason}, version_aad(pid_index, c.version)
-        )
-        return {
+        version_row = {
             "pid_index": pid_index,
             "version": c.version,
             "created_us": now_us,
             "actor_agency_id": actor[0],
             "actor_client_id": actor[1],
             "changed_fields": " ".join(changed),
-            "key_id": key_id,
-            "sealed": blob,
+            "key_id": version_key,
+            "sealed": sealed,
         }
+        return citizen_row, version_row
 
     def _citizen(self, row: Any) -> Citizen:
         data: Any = self.keyring.open_json(row.key_id, row.record, citizen_aad(row.pid_index))
@@ -98,7 +98,7 @@ class CitizenStore:
             update_time=from_us(row.updated_us),
         )
 
-    async def get(self, session: AsyncSession, personal_id: str) -> Citizen | None:
+    async def get(self, session: AsyncSession | AsyncConnection, personal_id: str) -> Citizen | None:
         pid_index = self.index.personal_id(personal_id)
         row = (await session.execute(select(citizens).where(citizens.c.pid_index == pid_index))).first()
         return self._citizen(row) if row else None
@@ -112,16 +112,15 @@ class CitizenStore:
         changed: list[str],
         now_us: int,
     ) -> None:
+        citizen_row, version_row = self.rows(c, actor, reason, changed, now_us)
         try:
             async with session.begin_nested():
-                await session.execute(insert(citizens).values(**self.row(c, now_us), created_us=now_us))
+                await session.execute(insert(citizens).values(**citizen_row, created_us=now_us))
         except IntegrityError:
             raise AlreadyExists(
                 "a citizen with this personal ID is already registered", reason="CITIZEN_EXISTS"
             ) from None
-        await session.execute(
-            insert(citizen_versions).values(**self.version_row(c, actor, reason, changed, now_us))
-        )
+        await session.execute(insert(citizen_versions).values(**version_row))
 
     async def update(
         self,
@@ -134,7 +133,7 @@ class CitizenStore:
         now_us: int,
     ) -> bool:
         """Write version ``c.version`` only if the stored one is still ``expected_version`` (atomic check)."""
-        values = self.row(c, now_us)
+        values, version_row = self.rows(c, actor, reason, changed, now_us)
         result = await session.execute(
             update(citizens)
             .where(citizens.c.pid_index == values.pop("pid_index"), citizens.c.version == expected_version)
@@ -142,13 +141,15 @@ class CitizenStore:
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             return False
-        await session.execute(
-            insert(citizen_versions).values(**self.version_row(c, actor, reason, changed, now_us))
-        )
+        await session.execute(insert(citizen_versions).values(**version_row))
         return True
 
     async def household(
-        self, session: AsyncSession, household_id: str, after: tuple[int, bytes] | None, limit: int
+        self,
+        session: AsyncSession | AsyncConnection,
+        household_id: str,
+        after: tuple[int, bytes] | None,
+        limit: int,
     ) -> list[tuple[Citizen, tuple[int, bytes]]]:
         """Members, head first (by relation, then by index), after the ``(rank, pid_index)`` cursor."""
         query = select(citizens).where(citizens.c.household_index == self.index.household(household_id))
@@ -165,7 +166,7 @@ class CitizenStore:
 
     async def search(
         self,
-        session: AsyncSession,
+        session: AsyncSession | AsyncConnection,
         full_name: str,
         birth_iso: str,
         province: str,
@@ -180,7 +181,7 @@ class CitizenStore:
         return [(self._citizen(r), r.pid_index) for r in rows]
 
     async def history(
-        self, session: AsyncSession, personal_id: str, before: int | None, limit: int
+        self, session: AsyncSession | AsyncConnection, personal_id: str, before: int | None, limit: int
     ) -> list[tuple[Citizen, VersionMeta]]:
         pid_index = self.index.personal_id(personal_id)
         query = select(citizen_versions).where(citizen_versions.c.pid_index == pid_index)

@@ -53,10 +53,12 @@ class BlindIndex:
     def __init__(self, key: bytes) -> None:
         if len(key) < 32:
             raise ValueError("the blind index key must be at least 32 bytes")
-        self._key = key
+        self._keyed = hmac.new(key, digestmod=hashlib.sha256)
 
     def _mac(self, kind: bytes, value: str) -> bytes:
-        return hmac.new(self._key, kind + b"\x00" + value.encode(), hashlib.sha256).digest()
+        mac = self._keyed.copy()
+        mac.update(kind + b"\x00" + value.encode())
+        return mac.digest()
 
     def personal_id(self, personal_id: str) -> bytes:
         return self._mac(b"pid", personal_id.strip())

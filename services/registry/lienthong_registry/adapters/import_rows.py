@@ -10,17 +10,21 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from google.protobuf import timestamp_pb2
+
+from lienthong.common.v1.events_pb2 import EventEnvelope
 from lienthong.registry.v1 import events_pb2
 from lienthong_runtime.errors import FieldViolation, InvalidArgument
-from lienthong_runtime.events import envelope
 
 from ..domain.citizen import Address, Citizen
 from ..domain.sex import HouseholdRelation, LifeStatus, Sex
 from ..domain.validation import validate
 from . import sealed_events
+from .bulk_store import CITIZEN_COLUMNS, VERSION_COLUMNS
 from .citizen_store import CitizenStore, from_us
 from .crypto import BlindIndex, Keyring
 
+CREATED = events_pb2.CitizenCreated.DESCRIPTOR.full_name
 ADDRESSES = ("place_of_birth", "permanent_address", "current_address")
 #: CSV columns (JSON lines take the same keys, or nested address objects).
 COLUMNS = (
@@ -130,7 +134,10 @@ def prepare(
     ``(line, field, reason)``."""
     store = _store(job.keyring, job.index_key)
     now = from_us(job.now_us)
-    rows, errors = [], []
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromMicroseconds(job.now_us)
+    rows: list[tuple[Any, ...]] = []
+    errors: list[tuple[int, str, str]] = []
     for number, raw in lines:
         try:
             c = parse_row(_decode(kind, header, raw), job.today).with_version(1, now)
@@ -140,25 +147,28 @@ def prepare(
         except ValueError as exc:
             errors.append((number, "", f"unreadable line: {exc}"))
             continue
-        changed = c.set_fields()
-        citizen_row = store.row(c, job.now_us)
-        version_row = store.version_row(
-            c, (job.agency_id, job.client_id), job.legal_reason, changed, job.now_us
+        citizen_row, version_row = store.rows(
+            c, (job.agency_id, job.client_id), job.legal_reason, c.set_fields(), job.now_us
         )
-        event = envelope(
-            "registry",
-            events_pb2.CitizenCreated(personal_id=c.personal_id, version=1, actor_agency_id=job.agency_id),
+        citizen_row["created_us"] = job.now_us
+        event = EventEnvelope(
+            id=uuid.uuid4().hex,
+            type=CREATED,
+            source="registry",
             subject=c.personal_id,
             agency_id=job.agency_id,
+            time=stamp,
         )
-        event.id = uuid.uuid4().hex
+        event.payload.Pack(
+            events_pb2.CitizenCreated(personal_id=c.personal_id, version=1, actor_agency_id=job.agency_id)
+        )
         sealed = sealed_events.seal(store.keyring, event)
         rows.append(
             (
                 number,
                 citizen_row["pid_index"],
-                citizen_row,
-                version_row,
+                tuple(citizen_row[k] for k in CITIZEN_COLUMNS),
+                tuple(version_row[k] for k in VERSION_COLUMNS),
                 (sealed.id, sealed.type, sealed.SerializeToString()),
             )
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, insert, select, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..domain.disclosure import DisclosurePolicy
 from .citizen_store import from_us
@@ -23,7 +23,9 @@ def _policy(row: Any) -> DisclosurePolicy:
     )
 
 
-async def get(session: AsyncSession, agency_id: str, purpose: str) -> DisclosurePolicy | None:
+async def get(
+    session: AsyncSession | AsyncConnection, agency_id: str, purpose: str
+) -> DisclosurePolicy | None:
     row = (await session.execute(select(t).where(t.c.agency_id == agency_id, t.c.purpose == purpose))).first()
     return _policy(row) if row else None
 
@@ -49,7 +51,7 @@ async def remove(session: AsyncSession, agency_id: str, purpose: str) -> bool:
 
 
 async def page(
-    session: AsyncSession, agency_id: str, after: tuple[str, str] | None, limit: int
+    session: AsyncSession | AsyncConnection, agency_id: str, after: tuple[str, str] | None, limit: int
 ) -> list[DisclosurePolicy]:
     """Policies ordered by (agency, purpose), of one agency when ``agency_id`` is set."""
     query = select(t)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from enum import IntEnum
 
 GENESIS_HASH = "0" * 64
@@ -44,8 +44,7 @@ class AccessLogEntry:
 
 def canonical_content(entry: AccessLogEntry) -> bytes:
     """The bytes the entry hash covers: every stored column but the hash itself, as sorted compact JSON."""
-    data = asdict(entry)
-    data.pop("entry_hash")
+    data = {f.name: getattr(entry, f.name) for f in fields(entry) if f.name != "entry_hash"}
     data["action"] = int(entry.action)
     data["fields"] = list(entry.fields)
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()

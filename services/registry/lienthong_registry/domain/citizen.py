@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .sex import HouseholdRelation, LifeStatus, Sex
@@ -94,19 +94,20 @@ def _date(v: str | None) -> dt.date | None:
 
 def to_record(c: Citizen) -> dict[str, Any]:
     """The plain-data form of a record (JSON-able), as encrypted at rest. Output-only times are stored apart."""
-    data: dict[str, Any] = {}
-    for f in fields(Citizen):
-        if f.name in ("version", "create_time", "update_time"):
-            continue
-        value = getattr(c, f.name)
-        if f.name in ADDRESS_FIELDS:
-            value = _address_dict(value)
-        elif f.name in DATE_FIELDS:
-            value = value.isoformat() if value else None
-        elif isinstance(value, int):
-            value = int(value)
-        data[f.name] = value
-    return data
+    return {
+        "personal_id": c.personal_id,
+        "full_name": c.full_name,
+        "date_of_birth": c.date_of_birth.isoformat() if c.date_of_birth else None,
+        "sex": int(c.sex),
+        "nationality": c.nationality,
+        "place_of_birth": _address_dict(c.place_of_birth),
+        "permanent_address": _address_dict(c.permanent_address),
+        "current_address": _address_dict(c.current_address),
+        "household_id": c.household_id,
+        "household_relation": int(c.household_relation),
+        "life_status": int(c.life_status),
+        "date_of_death": c.date_of_death.isoformat() if c.date_of_death else None,
+    }
 
 
 def from_record(

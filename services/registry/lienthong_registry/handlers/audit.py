@@ -35,7 +35,7 @@ async def my_access_log(
     limit = page_size(size)
     before = decode_token(token, "mylog")
     subject = reg.index.personal_id(personal_id).hex()
-    async with reg.sessions() as session:
+    async with reg.reading() as session:
         entries = await access_log_store.page(
             session, subject=subject, start_us=start_us, before=before, limit=limit + 1
         )
@@ -54,7 +54,7 @@ async def agency_access_log(
     limit = page_size(size)
     before = decode_token(token, "agencylog")
     subject = reg.index.personal_id(personal_id).hex() if personal_id else ""
-    async with reg.sessions() as session:
+    async with reg.reading() as session:
         entries = await access_log_store.page(
             session,
             subject=subject,

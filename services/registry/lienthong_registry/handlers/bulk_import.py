@@ -79,8 +79,10 @@ async def import_file(
     workers: int | None = None,
     chunk: int = 2000,
     progress: Any = None,
+    time_limit_s: float | None = None,
 ) -> ImportReport:
-    """Import ``path``; ``progress`` is a tqdm-like object updated with records read."""
+    """Import ``path``; ``progress`` is a tqdm-like object updated with records read. With ``time_limit_s``,
+    stop reading new lines once it has passed (benchmarks); ``read`` says how far it got."""
     keys, active, index_key = load_key_material(settings)
     now = utc_now()
     job = ImportJob(
@@ -121,6 +123,8 @@ async def import_file(
 
     try:
         while batch := list(itertools.islice(lines, chunk)):
+            if time_limit_s is not None and time.perf_counter() - started > time_limit_s:
+                break
             report.read += len(batch)
             if pool is None:
                 pending.append(asyncio.ensure_future(asyncio.sleep(0, prepare(job, kind, header, batch))))

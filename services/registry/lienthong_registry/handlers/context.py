@@ -8,11 +8,12 @@ import datetime as dt
 import json
 import unicodedata
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from lienthong_runtime.errors import invalid
 from lienthong_runtime.events import OutboxRelay
@@ -20,6 +21,7 @@ from lienthong_runtime.events import OutboxRelay
 from ..adapters.access_log_writer import AccessLogWriter
 from ..adapters.citizen_store import CitizenStore, to_us
 from ..adapters.crypto import BlindIndex, Keyring
+from ..adapters.policy_cache import PolicyCache
 from ..domain import personal_id as pid_rules
 from ..domain.access_log import AccessAction, AccessLogEntry
 
@@ -53,9 +55,22 @@ class Registry:
     citizens: CitizenStore = field(init=False)
     relay: OutboxRelay | None = None
     now: Callable[[], dt.datetime] = utc_now
+    #: An AUTOCOMMIT engine for single-statement reads on PostgreSQL (no BEGIN/ROLLBACK round trips).
+    read_engine: AsyncEngine | None = None
+    policies: PolicyCache = field(default_factory=lambda: PolicyCache(0.0))
 
     def __post_init__(self) -> None:
         self.citizens = CitizenStore(self.keyring, self.index)
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession | AsyncConnection]:
+        """A connection for reads that need no transaction."""
+        if self.read_engine is None:
+            async with self.sessions() as session:
+                yield session
+        else:
+            async with self.read_engine.connect() as conn:
+                yield conn
 
     def today(self) -> dt.date:
         return self.now().astimezone(VIETNAM).date()

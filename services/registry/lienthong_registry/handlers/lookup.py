@@ -65,7 +65,7 @@ async def verify_citizen(
     check_personal_id(personal_id)
     if claims.empty():
         raise invalid("claims", "claim at least one attribute")
-    async with reg.sessions() as session:
+    async with reg.reading() as session:
         policy = await policy_for(reg, session, caller, purpose)
         citizen = await reg.citizens.get(session, personal_id)
     result = citizen is not None and matches(citizen, claims)
@@ -101,7 +101,7 @@ async def search_citizens(
         province = divisions.canonical_province(province)
     limit = page_size(size)
     cursor = decode_token(token, "search")
-    async with reg.sessions() as session:
+    async with reg.reading() as session:
         policy = await policy_for(reg, session, caller, purpose)
         found = await reg.citizens.search(
             session, name, birth.isoformat(), province, bytes.fromhex(cursor) if cursor else None, limit + 1

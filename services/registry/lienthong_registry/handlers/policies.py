@@ -13,7 +13,9 @@ from .context import Caller, Registry, decode_token, encode_token, page_size
 async def set_policy(reg: Registry, policy: DisclosurePolicy) -> DisclosurePolicy:
     valid = validate_policy(policy)
     async with reg.sessions() as session, session.begin():
-        return await policy_store.put(session, valid, to_us(reg.now()))
+        stored = await policy_store.put(session, valid, to_us(reg.now()))
+    reg.policies.invalidate()
+    return stored
 
 
 def _key(agency_id: str, purpose: str) -> None:
@@ -36,6 +38,7 @@ async def delete_policy(reg: Registry, agency_id: str, purpose: str) -> None:
     async with reg.sessions() as session, session.begin():
         if not await policy_store.remove(session, agency_id, purpose):
             raise NotFound("no disclosure policy for this agency and purpose", reason="POLICY_NOT_FOUND")
+    reg.policies.invalidate()
 
 
 async def list_policies(

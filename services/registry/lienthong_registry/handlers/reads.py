@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from lienthong_runtime.errors import NotFound, invalid
 
-from ..adapters import policy_store
 from ..adapters.citizen_store import VersionMeta
 from ..domain.access_log import AccessAction
 from ..domain.disclosure import CitizenView, DisclosurePolicy, check_purpose, disclose, require_policy
@@ -14,13 +13,13 @@ from .context import Caller, Registry, check_personal_id, decode_token, encode_t
 async def policy_for(reg: Registry, session: object, caller: Caller, purpose: str) -> DisclosurePolicy:
     """The caller's policy for ``purpose`` or PERMISSION_DENIED (PURPOSE_NOT_ALLOWED)."""
     check_purpose(purpose)
-    found = await policy_store.get(session, caller.agency_id, purpose)  # type: ignore[arg-type]
+    found = await reg.policies.get(session, caller.agency_id, purpose)
     return require_policy(found, caller.agency_id, purpose)
 
 
 async def get_citizen(reg: Registry, caller: Caller, personal_id: str, purpose: str) -> CitizenView:
     check_personal_id(personal_id)
-    async with reg.sessions() as session:
+    async with reg.reading() as session:
         policy = await policy_for(reg, session, caller, purpose)
         citizen = await reg.citizens.get(session, personal_id)
     if citizen is None:
@@ -49,7 +48,7 @@ async def list_household(
     limit = page_size(size)
     cursor = decode_token(token, "household")
     after = (int(cursor[0]), bytes.fromhex(cursor[1])) if cursor else None
-    async with reg.sessions() as session:
+    async with reg.reading() as session:
         policy = await policy_for(reg, session, caller, purpose)
         members = await reg.citizens.household(session, household_id, after, limit + 1)
     more, members = len(members) > limit, members[:limit]
@@ -77,7 +76,7 @@ async def citizen_history(
     check_personal_id(personal_id)
     limit = page_size(size)
     before = decode_token(token, "history")
-    async with reg.sessions() as session:
+    async with reg.reading() as session:
         policy = await policy_for(reg, session, caller, purpose)
         versions = await reg.citizens.history(session, personal_id, before, limit + 1)
     if not versions and before is None:

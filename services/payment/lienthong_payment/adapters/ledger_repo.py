@@ -16,24 +16,29 @@ from ..domain.refund import RefundState
 from .rows import payment_from_row
 from .tables import ledger_lines, ledger_transactions, payments, refunds
 
+_ADD_TRANSACTION = insert(ledger_transactions)
+_ADD_LINES = insert(ledger_lines)
+
+_ADD_TRANSACTION = insert(ledger_transactions)
+_ADD_LINES = insert(ledger_lines)
+
 
 async def post(session: AsyncSession, txn: LedgerTransaction) -> None:
     """Write a balanced transaction; the unique ``source_key`` refuses a second posting of the same fact."""
     if txn.balance != 0:
         raise ValueError(f"ledger transaction {txn.id} does not balance")
+    row = {
+        "id": txn.id,
+        "agency_id": txn.agency_id,
+        "kind": txn.kind,
+        "payment_id": txn.payment_id,
+        "refund_id": txn.refund_id,
+        "source_key": txn.source_key,
+        "time": txn.time,
+    }
+    await session.execute(_ADD_TRANSACTION, row)
     await session.execute(
-        insert(ledger_transactions).values(
-            id=txn.id,
-            agency_id=txn.agency_id,
-            kind=txn.kind,
-            payment_id=txn.payment_id,
-            refund_id=txn.refund_id,
-            source_key=txn.source_key,
-            time=txn.time,
-        )
-    )
-    await session.execute(
-        insert(ledger_lines),
+        _ADD_LINES,
         [
             {
                 "transaction_id": txn.id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +28,22 @@ MUTABLE = (
     "finish_time",
 )
 
+# Hot-path statements are built once and executed with parameters: building them per call costs more
+# Python time than the database round trip.
+_INSERT = {
+    dialect: maker(payments)
+    .on_conflict_do_nothing(index_elements=["agency_id", "idempotency_key"])
+    .returning(payments.c.id)
+    for dialect, maker in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+_UPDATE = update(payments).where(payments.c.id == bindparam("_id")).values({n: bindparam(n) for n in MUTABLE})
+_BY_ID = select(payments).where(payments.c.id == bindparam("_id"))
+_BY_ID_LOCKED = _BY_ID.with_for_update()
+_BY_ID_OF_AGENCY = _BY_ID.where(payments.c.agency_id == bindparam("_agency"))
+_BY_ID_OF_AGENCY_LOCKED = _BY_ID_OF_AGENCY.with_for_update()
+_ADD_TRANSITION = insert(payment_transitions)
+_ADD_NOTIFICATION = insert(provider_notifications)
+
 
 async def insert_if_new(session: AsyncSession, payment: Payment) -> bool:
     """Insert unless the agency already used the idempotency key; race-safe through the unique constraint
@@ -48,12 +64,12 @@ async def get(
 ) -> Payment | None:
     """One payment; with ``agency_id`` only if it belongs to that agency. ``lock`` holds the row (FOR UPDATE
     on PostgreSQL; SQLite transactions are already serialised by BEGIN IMMEDIATE)."""
-    query = select(payments).where(payments.c.id == payment_id)
-    if agency_id is not None:
-        query = query.where(payments.c.agency_id == agency_id)
-    if lock:
-        query = query.with_for_update()
-    row = (await session.execute(query)).mappings().first()
+    if agency_id is None:
+        query, params = (_BY_ID_LOCKED if lock else _BY_ID), {"_id": payment_id}
+    else:
+        query = _BY_ID_OF_AGENCY_LOCKED if lock else _BY_ID_OF_AGENCY
+        params = {"_id": payment_id, "_agency": agency_id}
+    row = (await session.execute(query, params)).mappings().first()
     return payment_from_row(row) if row else None
 
 
@@ -66,12 +82,10 @@ async def get_by_key(session: AsyncSession, agency_id: str, key: str) -> Payment
 async def save(session: AsyncSession, payment: Payment) -> None:
     """Write the payment's mutable fields and the transitions it recorded since it was loaded."""
     values = payment_values(payment)
-    await session.execute(
-        update(payments).where(payments.c.id == payment.id).values({name: values[name] for name in MUTABLE})
-    )
+    await session.execute(_UPDATE, {"_id": payment.id, **{name: values[name] for name in MUTABLE}})
     if payment.pending_transitions:
         await session.execute(
-            insert(payment_transitions),
+            _ADD_TRANSITION,
             [
                 {
                     "payment_id": payment.id,
@@ -145,15 +159,16 @@ async def record_notification(
     session: AsyncSession, note: ProviderNotification, disposition: Disposition, now: datetime
 ) -> None:
     await session.execute(
-        insert(provider_notifications).values(
-            provider=note.provider,
-            payment_id=note.payment_id[:64],
-            dedupe_key=note.dedupe_key[:200],
-            succeeded=note.succeeded,
-            amount_vnd=note.amount_vnd,
-            disposition=disposition.value,
-            received_at=now,
-        )
+        _ADD_NOTIFICATION,
+        {
+            "provider": note.provider,
+            "payment_id": note.payment_id[:64],
+            "dedupe_key": note.dedupe_key[:200],
+            "succeeded": note.succeeded,
+            "amount_vnd": note.amount_vnd,
+            "disposition": disposition.value,
+            "received_at": now,
+        },
     )
 
 

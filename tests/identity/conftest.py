@@ -89,6 +89,8 @@ def identity_settings(url: str, data_dir: Path, **overrides: Any) -> Any:
         "login_account_delay_cap": 2.0,
         "login_source_delay_cap": 1.0,
         "key_encryption_key": SESSION_KEK,
+        "argon2_memory_kib": 8192,  # cheaper hashing keeps the suite fast; production keeps 64 MiB
+        "argon2_time_cost": 1,
     }
     values.update(overrides)
     return load_settings(**values)

@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from argon2 import PasswordHasher
+
 from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
 from lienthong_runtime.auth import TokenVerifier
 from lienthong_runtime.config import load_settings as _load
@@ -59,7 +61,11 @@ def create_context(settings: Settings) -> Context:
         sealer=sealer,
         pepper=pepper,
         secrets=SecretHasher(pepper),
-        passwords=Passwords(),
+        passwords=Passwords(
+            PasswordHasher(
+                time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib, parallelism=4
+            )
+        ),
         keys=keys,
         revocations=revocations,
         verifier=verifier,

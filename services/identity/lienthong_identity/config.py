@@ -45,5 +45,8 @@ class Settings(ServiceSettings):
     login_free_failures: int = 3
     login_account_delay_cap: float = 30.0
     login_source_delay_cap: float = 300.0
+    #: argon2id cost for citizen passwords (RFC 9106 low-memory profile by default: 64 MiB, 3 passes).
+    argon2_memory_kib: int = 65536
+    argon2_time_cost: int = 3
     #: Public URL of this service's HTTP side, for the discovery document (derived from the request if unset).
     public_base_url: str | None = None

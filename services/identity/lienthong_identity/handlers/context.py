@@ -25,6 +25,13 @@ from ..domain.clients import SecretHasher
 
 
 @dataclass
+class AuditNote:
+    """What a handler learns during an audited block that the failure record should carry."""
+
+    agency_id: str
+
+
+@dataclass
 class Context:
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
@@ -53,10 +60,13 @@ class Context:
     @contextlib.asynccontextmanager
     async def audited(
         self, caller: Caller, action: str, target: str = "", actor: str | None = None
-    ) -> AsyncIterator[None]:
-        """Record a FAILURE audit event (in its own transaction) when the block raises a caller's error."""
+    ) -> AsyncIterator[AuditNote]:
+        """Record a FAILURE audit event (in its own transaction) when the block raises a caller's error.
+
+        The block may set ``note.agency_id`` once it knows whose agency the failure concerns."""
+        note = AuditNote(caller.agency_id)
         try:
-            yield
+            yield note
         except DomainError as exc:
             async with self.uow() as uow:
                 await uow.audit(
@@ -67,6 +77,7 @@ class Context:
                         outcome=Outcome.FAILURE,
                         reason=exc.reason,
                         actor=actor,
+                        agency_id=note.agency_id,
                     )
                 )
             raise

@@ -78,10 +78,11 @@ async def issue_token(
     """Authenticate the client, check its agency and scopes, sign a token; audit either way."""
     if not client_id:
         raise invalid("client_id", "is required")
-    async with ctx.audited(caller, "token.issue", client_id, actor=client_id):
+    async with ctx.audited(caller, "token.issue", client_id, actor=client_id) as note:
         now = ctx.now()
         async with ctx.uow() as uow:
             client = await uow.clients.get(client_id, now=now)
+            note.agency_id = client.agency_id if client else ""
             if assertion:
                 audiences = [ctx.settings.token_issuer, f"{ctx.settings.token_issuer}/token"]
                 proof = verify_assertion(

@@ -1,14 +1,19 @@
 """Lifecycle through the API: start once, cancel, expiry by the job, search and paging, events via the outbox."""
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import grpc
+import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from lienthong.payment.v1 import events_pb2
 from lienthong.payment.v1 import payment_pb2 as pb
-from lienthong_payment.handlers.expiry import expire_due
+from lienthong_payment.domain.lifecycle import StartOptions
+from lienthong_payment.handlers import payments
+from lienthong_payment.handlers.expiry import ExpiryJob, expire_due
+from lienthong_runtime.errors import FailedPrecondition
 from lienthong_runtime.events import connect_bus
 
 from .conftest import create_request, paid_payment, rpc_error
@@ -119,3 +124,26 @@ async def test_events_carry_what_the_receipt_needs(svc):
     failed = events_pb2.PaymentFailed()
     by_type["PaymentFailed"].payload.Unpack(failed)
     assert (failed.payment_id, failed.state) == (open_one.id, "PAYMENT_STATE_CANCELLED")
+
+
+async def test_expiry_job_runs_in_the_background_and_start_refuses_a_late_payment(svc):
+    client = svc.stub("agency-j")
+    payment = (await client.CreatePayment(create_request())).payment
+    other = (await client.CreatePayment(create_request())).payment
+    later = replace(svc.assembly.deps, clock=lambda: datetime.now(UTC) + timedelta(minutes=91))
+    with pytest.raises(FailedPrecondition) as refused:
+        await payments.start_payment(later, "agency-j", other.id, StartOptions())
+    assert refused.value.reason == "PAYMENT_ALREADY_STARTED"
+    job = asyncio.create_task(ExpiryJob(later, interval=0.05).run())
+    try:
+        for _ in range(200):
+            got = await client.GetPayment(pb.GetPaymentRequest(payment_id=payment.id))
+            if got.payment.state == pb.PAYMENT_STATE_EXPIRED:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        job.cancel()
+    assert got.payment.state == pb.PAYMENT_STATE_EXPIRED
+    assert (await client.GetPayment(pb.GetPaymentRequest(payment_id=other.id))).payment.state == (
+        pb.PAYMENT_STATE_EXPIRED
+    )

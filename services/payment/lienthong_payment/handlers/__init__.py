@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from lienthong_runtime.errors import FailedPrecondition
+
 from ..domain.providers import PaymentProvider
 
 
@@ -41,3 +43,12 @@ class Deps:
     #: Tells the outbox relay that events were committed (publish now rather than at the next poll).
     wake: Callable[[], None] = lambda: None
     clock: Callable[[], datetime] = utcnow
+
+    def provider(self, name: str) -> PaymentProvider:
+        """The adapter of a configured provider (a payment may outlive its provider's configuration)."""
+        found = self.providers.get(name)
+        if found is None:
+            raise FailedPrecondition(
+                f"the {name} provider is not configured", reason="PROVIDER_NOT_AVAILABLE"
+            )
+        return found

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from lienthong_runtime.errors import Aborted, AlreadyExists, FailedPrecondition, NotFound, invalid
+from lienthong_runtime.errors import Aborted, AlreadyExists, NotFound, invalid
 
 from ..adapters import payments_repo as repo
 from ..domain import lifecycle
@@ -25,10 +25,7 @@ async def create_payment(deps: Deps, agency_id: str, request: PaymentRequest) ->
     """Create a payment, or return the one already created with this idempotency key and parameters."""
     policy = deps.policy
     request.validate(max_amount_vnd=policy.max_amount_vnd, allow_http_localhost=policy.allow_http_localhost)
-    if request.provider not in deps.providers:
-        raise FailedPrecondition(
-            f"the {request.provider} provider is not configured", reason="PROVIDER_NOT_AVAILABLE"
-        )
+    deps.provider(request.provider)
     payment = Payment.create(
         id=new_id(), agency_id=agency_id, request=request, now=deps.clock(), lifetime=policy.lifetime
     )
@@ -89,17 +86,28 @@ async def search_payments(deps: Deps, agency_id: str, query: Search) -> tuple[li
 async def start_payment(
     deps: Deps, agency_id: str, payment_id: str, options: StartOptions
 ) -> tuple[Payment, NextAction]:
-    """Hand a CREATED payment to its provider (once); a STARTED one returns the same next action."""
+    """Hand a CREATED payment to its provider (once); a STARTED one returns the same next action.
+
+    A payment whose time is up is expired here rather than started, even if the expiry job has not run yet.
+    """
     async with deps.sessions.begin() as session:
         payment = await repo.get(session, payment_id, agency_id=agency_id, lock=True)
         if payment is None:
             raise not_found()
-        fresh = lifecycle.check_start(payment, options)
-        provider = deps.providers[payment.provider]
-        if fresh:
-            now = deps.clock()
-            lifecycle.start(payment, provider.next_action(payment, options, now), options, now)
+        now, fresh = deps.clock(), False
+        expired = lifecycle.expire(payment, now)
+        if expired:
             await repo.save(session, payment)
+            await events.payment_finished(session, payment)
+        else:
+            fresh = lifecycle.check_start(payment, options)
+            provider = deps.provider(payment.provider)
+            if fresh:
+                lifecycle.start(payment, provider.next_action(payment, options, now), options, now)
+                await repo.save(session, payment)
+    if expired:
+        deps.wake()
+        lifecycle.check_start(payment, options)  # raises PAYMENT_ALREADY_STARTED for the EXPIRED payment
     if fresh:
         provider.after_start(payment, options)
     return payment, NextAction(payment.redirect_url, payment.redirect_expire_time)

@@ -51,7 +51,7 @@ async def create_refund(deps: Deps, agency_id: str, request: RefundRequest) -> R
             raise
         return _same_request(existing, request)
     try:
-        outcome = await deps.providers[payment.provider].refund(payment, refund)
+        outcome = await deps.provider(payment.provider).refund(payment, refund)
     except Exception:
         log.exception("provider refund failed", extra={"provider": payment.provider})
         outcome = RefundOutcome(False, "PROVIDER_ERROR")

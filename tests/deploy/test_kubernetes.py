@@ -8,7 +8,7 @@ import base64
 import kubernetes_validate
 import pytest
 
-from .manifests import IMAGE, K8S_VERSION, OVERLAYS, render
+from .manifests import IMAGE, K8S, K8S_VERSION, OVERLAYS, render
 
 
 def _pod_specs(overlay: str):
@@ -125,3 +125,21 @@ def _obviously_dev(text: str) -> bool:
         return b"dev-only" in base64.urlsafe_b64decode(material + "=" * (-len(material) % 4))
     except ValueError:
         return False
+
+
+def test_every_secret_the_manifests_reference_is_documented():
+    """Production Secrets are created by the operator, so each name must be in the operator guide."""
+    guide = (K8S.parent / "README.md").read_text(encoding="utf-8")
+    for overlay in OVERLAYS:
+        for obj, pod in _pod_specs(overlay):
+            names = {v["secret"]["secretName"] for v in pod.get("volumes", []) if "secret" in v}
+            for c in pod["containers"]:
+                for item in c.get("env", []):
+                    ref = item.get("valueFrom", {}).get("secretKeyRef")
+                    if ref:
+                        names.add(ref["name"])
+            generated = {o["metadata"]["name"] for o in render(overlay) if o["kind"] == "Secret"}
+            for name in names - generated:
+                assert f"`{name}`" in guide, (
+                    f"{overlay}: {obj['metadata']['name']} uses undocumented Secret {name}"
+                )

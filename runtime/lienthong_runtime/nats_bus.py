@@ -192,12 +192,16 @@ class JetStreamBus:
         if not _EVENT_TYPE.match(event.type):
             raise ValueError(f"not a v1 event type name: {event.type!r}")
         js = await self.jetstream()
-        await js.publish(
-            self.options.subject(event_subject(event)),
-            event.SerializeToString(),
-            stream=self.options.event_stream,
-            headers={"Nats-Msg-Id": event.id},
-        )
+        try:
+            await js.publish(
+                self.options.subject(event_subject(event)),
+                event.SerializeToString(),
+                stream=self.options.event_stream,
+                headers={"Nats-Msg-Id": event.id},
+            )
+        except nats.js.errors.NoStreamResponseError:
+            await self._ensure_streams(js)  # the stream was removed (new server, operator): recreate it
+            raise  # the relay publishes the row again on its next pass
 
     async def subscribe(self, consumer: str, types: Sequence[str], handler: Handler) -> None:
         """Deliver events of ``types`` (all if empty) to ``handler`` through the durable consumer ``consumer``
@@ -244,6 +248,7 @@ class JetStreamBus:
                 try:
                     messages = await pull.fetch(self.options.batch, timeout=2)
                 except (nats.errors.TimeoutError, TimeoutError):
+                    await pull.consumer_info()  # an idle moment: make sure the consumer still exists
                     continue
                 for msg in messages:
                     await self._handle(spec, msg)

@@ -97,7 +97,7 @@ class Forwarder(grpc.GenericRpcHandler):
                 request_id = value if isinstance(value, str) and _REQUEST_ID.match(value) else None
                 continue
             if key == "authorization":
-                authorization = value
+                authorization = value if isinstance(value, str) else None
             elif key == "user-agent" or key.startswith(("grpc-", ":")):
                 continue
             outgoing.append((key, value))
@@ -143,7 +143,8 @@ class Forwarder(grpc.GenericRpcHandler):
 
     async def relay_error(self, context: grpc.aio.ServicerContext, error: grpc.aio.AioRpcError) -> None:
         """Abort with the upstream's status, message and trailing metadata, unchanged."""
-        await context.abort(error.code(), error.details() or "", tuple(error.trailing_metadata() or ()))
+        trailing = tuple(error.trailing_metadata() or ())  # abort wants a tuple, not grpc.aio.Metadata
+        await context.abort(error.code(), error.details() or "", trailing)  # type: ignore[arg-type]
 
     def _unary(self, route: Route) -> Any:
         method, retry = route.method, self.retry_reads and route.method_class == "read"

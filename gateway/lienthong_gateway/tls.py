@@ -52,8 +52,12 @@ class ReloadingCertificate:
         return configuration
 
     def credentials(self) -> grpc.ServerCredentials:
-        return grpc.dynamic_ssl_server_credentials(
-            self._initial, self.fetch, require_client_authentication=len(self.files) > 2
+        return (
+            grpc.dynamic_ssl_server_credentials(  # the fetcher may return None ("unchanged"): stubs disagree
+                self._initial,
+                self.fetch,
+                require_client_authentication=len(self.files) > 2,  # type: ignore[arg-type]
+            )
         )
 
 

@@ -46,7 +46,7 @@ class Replica:
     def unary_unary(self, method: str) -> Any:
         callable_ = self._unary_unary.get(method)
         if callable_ is None:
-            callable_ = self._unary_unary[method] = self.channel.unary_unary(method)
+            callable_ = self._unary_unary[method] = self.channel.unary_unary(method, None, None)
         return callable_
 
     def streaming(self, method: str, client_streaming: bool, server_streaming: bool) -> Any:
@@ -58,7 +58,7 @@ class Replica:
                 (True, False): self.channel.stream_unary,
                 (True, True): self.channel.stream_stream,
             }[(client_streaming, server_streaming)]
-            callable_ = self._streams[key] = factory(method)
+            callable_ = self._streams[key] = factory(method, None, None)
         return callable_
 
     def mark_down(self) -> None:
@@ -131,4 +131,4 @@ class Upstreams:
     async def close(self) -> None:
         for replica in self.all():
             with contextlib.suppress(Exception):
-                await replica.channel.close()
+                await replica.channel.close(None)

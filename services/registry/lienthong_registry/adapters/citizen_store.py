@@ -40,6 +40,11 @@ class VersionMeta:
     changed_fields: list[str]
 
 
+_GET_BY_INDEX = (
+    "SELECT pid_index, version, key_id, record, created_us, updated_us FROM citizens WHERE pid_index = $1"
+)
+
+
 def citizen_aad(pid_index: bytes) -> bytes:
     return b"citizen|" + pid_index
 
@@ -90,18 +95,24 @@ class CitizenStore:
         return citizen_row, version_row
 
     def _citizen(self, row: Any) -> Citizen:
-        data: Any = self.keyring.open_json(row.key_id, row.record, citizen_aad(row.pid_index))
+        """A record from a row (SQLAlchemy row mapping or asyncpg record: both index by column name)."""
+        data: Any = self.keyring.open_json(row["key_id"], row["record"], citizen_aad(row["pid_index"]))
         return from_record(
             data,
-            version=row.version,
-            create_time=from_us(row.created_us),
-            update_time=from_us(row.updated_us),
+            version=row["version"],
+            create_time=from_us(row["created_us"]),
+            update_time=from_us(row["updated_us"]),
         )
 
-    async def get(self, session: AsyncSession | AsyncConnection, personal_id: str) -> Citizen | None:
+    async def get(self, conn: AsyncSession | AsyncConnection, personal_id: str) -> Citizen | None:
         pid_index = self.index.personal_id(personal_id)
-        row = (await session.execute(select(citizens).where(citizens.c.pid_index == pid_index))).first()
-        return self._citizen(row) if row else None
+        if isinstance(conn, AsyncConnection) and conn.dialect.name == "postgresql":
+            # The hottest query of the platform: asyncpg directly costs a quarter of SQLAlchemy's CPU.
+            raw = (await conn.get_raw_connection()).driver_connection
+            record = await raw.fetchrow(_GET_BY_INDEX, pid_index)  # type: ignore[union-attr]
+            return self._citizen(record) if record else None
+        row = (await conn.execute(select(citizens).where(citizens.c.pid_index == pid_index))).first()
+        return self._citizen(row._mapping) if row else None
 
     async def insert(
         self,
@@ -162,7 +173,7 @@ class CitizenStore:
             )
         query = query.order_by(citizens.c.household_rank, citizens.c.pid_index).limit(limit)
         rows = (await session.execute(query)).all()
-        return [(self._citizen(r), (r.household_rank, r.pid_index)) for r in rows]
+        return [(self._citizen(r._mapping), (r.household_rank, r.pid_index)) for r in rows]
 
     async def search(
         self,
@@ -178,7 +189,7 @@ class CitizenStore:
         if after is not None:
             query = query.where(citizens.c.pid_index > after)
         rows = (await session.execute(query.order_by(citizens.c.pid_index).limit(limit))).all()
-        return [(self._citizen(r), r.pid_index) for r in rows]
+        return [(self._citizen(r._mapping), r.pid_index) for r in rows]
 
     async def history(
         self, session: AsyncSession | AsyncConnection, personal_id: str, before: int | None, limit: int

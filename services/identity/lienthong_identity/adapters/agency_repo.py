@@ -12,7 +12,7 @@ from . import paging
 from .tables import agencies as t
 
 
-def _agency(row: Any) -> Agency:
+def agency_from_row(row: Any) -> Agency:
     return Agency(
         id=row.id,
         display_name=row.display_name,
@@ -58,7 +58,7 @@ class AgencyRepository:
         if for_update:
             query = query.with_for_update()
         row = (await self.session.execute(query)).first()
-        return _agency(row) if row else None
+        return agency_from_row(row) if row else None
 
     async def list(self, state: AgencyState | None, size: int, token: str) -> tuple[list[Agency], str]:
         query = select(t).order_by(t.c.created_at, t.c.id).limit(size + 1)
@@ -69,7 +69,7 @@ class AgencyRepository:
             query = query.where(
                 or_(t.c.created_at > after[0], and_(t.c.created_at == after[0], t.c.id > after[1]))
             )
-        rows = [_agency(r) for r in (await self.session.execute(query)).all()]
+        rows = [agency_from_row(r) for r in (await self.session.execute(query)).all()]
         more = len(rows) > size
         rows = rows[:size]
         return rows, paging.encode_token(rows[-1].created_at, rows[-1].id) if more else ""
@@ -77,4 +77,4 @@ class AgencyRepository:
     async def not_active(self) -> list[Agency]:
         """Agencies ever suspended (a resumed agency's tokens from before its suspension stay dead)."""
         query = select(t).where(or_(t.c.state != AgencyState.ACTIVE.value, t.c.suspended_at.is_not(None)))
-        return [_agency(r) for r in (await self.session.execute(query)).all()]
+        return [agency_from_row(r) for r in (await self.session.execute(query)).all()]

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..domain.agencies import Agency
 from ..domain.clients import Client, ClientKey, ClientSecret, ClientState
 from . import paging
-from .tables import client_keys, client_secrets, clients, used_assertions
+from .agency_repo import agency_from_row
+from .tables import agencies, client_keys, client_secrets, clients, used_assertions
 
 
 class ClientRepository:
@@ -177,3 +180,48 @@ class ClientRepository:
         except IntegrityError:
             return False
         return True
+
+
+async def client_with_agency(
+    session: AsyncSession, client_id: str, now: datetime
+) -> tuple[Client, Agency] | None:
+    """The client (with its usable secrets, without keys) and its agency in one round trip: the hot path of
+    IssueToken."""
+    columns = [
+        *(c.label(f"c_{c.name}") for c in clients.c),
+        *(c.label(f"a_{c.name}") for c in agencies.c),
+        *(c.label(f"s_{c.name}") for c in client_secrets.c),
+    ]
+    usable = and_(
+        client_secrets.c.client_id == clients.c.id,
+        or_(client_secrets.c.expires_at.is_(None), client_secrets.c.expires_at > now),
+    )
+    query = (
+        select(*columns)
+        .select_from(
+            clients.join(agencies, agencies.c.id == clients.c.agency_id).outerjoin(client_secrets, usable)
+        )
+        .where(clients.c.id == client_id)
+    )
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return None
+
+    def part(row: Any, prefix: str) -> SimpleNamespace:
+        return SimpleNamespace(**{k[2:]: v for k, v in row._mapping.items() if k.startswith(prefix)})
+
+    c = part(rows[0], "c_")
+    found = tuple(
+        ClientSecret(r.s_id, r.s_hash, r.s_created_at, r.s_expires_at) for r in rows if r.s_id is not None
+    )
+    client = Client(
+        id=c.id,
+        agency_id=c.agency_id,
+        display_name=c.display_name,
+        state=ClientState(c.state),
+        scopes=frozenset(c.scopes.split()),
+        created_at=c.created_at,
+        disabled_at=c.disabled_at,
+        secrets=found,
+    )
+    return client, agency_from_row(part(rows[0], "a_"))

@@ -11,6 +11,7 @@ from lienthong.identity.v1 import events_pb2
 from lienthong_runtime.auth import Principal
 from lienthong_runtime.errors import PermissionDenied, Unauthenticated, invalid
 
+from ..adapters.client_repo import client_with_agency
 from ..domain.assertions import verify_assertion
 from ..domain.audit import Caller
 from ..domain.scopes import CITIZEN_SCOPE, requested_scopes
@@ -81,8 +82,11 @@ async def issue_token(
     async with ctx.audited(caller, "token.issue", client_id, actor=client_id) as note:
         now = ctx.now()
         async with ctx.uow() as uow:
-            client = await uow.clients.get(client_id, now=now)
+            found = await client_with_agency(uow.session, client_id, now)
+            client, agency = found if found else (None, None)
             note.agency_id = client.agency_id if client else ""
+            if assertion and client is not None:
+                client = await uow.clients.get(client_id, now=now)
             if assertion:
                 audiences = [ctx.settings.token_issuer, f"{ctx.settings.token_issuer}/token"]
                 proof = verify_assertion(
@@ -97,7 +101,6 @@ async def issue_token(
             assert client is not None  # a missing client never authenticates
             if not client.active:
                 raise PermissionDenied("the client is disabled", reason="CLIENT_DISABLED")
-            agency = await uow.agencies.get(client.agency_id)
             if agency is None or not agency.active:
                 raise PermissionDenied("the client's agency is suspended", reason="AGENCY_SUSPENDED")
             granted = requested_scopes(scopes, client.scopes)

@@ -32,6 +32,7 @@ log = logging.getLogger("lienthong.gateway.ratelimit")
 LEASE_MAX = 50
 LEASE_TTL = 1.0
 REDIS_RETRY = 5.0
+MAX_KEYS = 100_000
 
 # KEYS: bucket keys in order; ARGV: rate, burst, want for each key. Stops at the first key that cannot grant.
 # Returns {index of the refusing key (0 = none), wait seconds as text, granted for each key handled}.
@@ -162,6 +163,9 @@ class RateLimiter:
             lease = self._leases.get(key)
             fresh = lease is not None and lease[0] >= 1 and lease[1] >= now
             specs.append((key, budget, 0 if fresh else lease_size(budget)))
+        if len(self._leases) > MAX_KEYS:  # forget idle clients' expired leases
+            self._leases = {k: v for k, v in self._leases.items() if v[1] >= now}
+            self._blocked = {k: v for k, v in self._blocked.items() if v >= now}
         refused, wait, granted = await self._grant(specs)
         for (key, _, want), got in zip(specs, granted, strict=False):
             if want:
@@ -183,6 +187,9 @@ class RateLimiter:
                 args += [budget.rate, budget.burst, want]
             try:
                 reply = await self._script(keys=[key for key, _, _ in specs], args=args)
+                if self._redis_down_until:
+                    log.info("rate-limit store reachable again; budgets are shared again")
+                    self._redis_down_until = 0.0
                 return int(reply[0]), float(reply[1]), [int(g) for g in reply[2:]]
             except Exception as exc:  # redis-py's errors are not OSError subclasses
                 if not isinstance(exc, OSError | TimeoutError) and not type(exc).__module__.startswith(
@@ -193,10 +200,11 @@ class RateLimiter:
         return self.local.grant(specs)
 
     def _redis_down(self, exc: BaseException) -> None:
-        log.warning(
-            "rate-limit store unreachable; using local budgets split across replicas",
-            extra={"error": type(exc).__name__, "retry_in_s": REDIS_RETRY},
-        )
+        if not self._redis_down_until:  # once per outage, not at every retry
+            log.warning(
+                "rate-limit store unreachable; using local budgets split across replicas",
+                extra={"error": type(exc).__name__, "retry_in_s": REDIS_RETRY},
+            )
         self._redis_down_until = time.monotonic() + REDIS_RETRY
 
 

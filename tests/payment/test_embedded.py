@@ -60,8 +60,12 @@ async def test_payment_and_refund_race_on_sqlite(sqlite_url, unix_socket):
         await server.stop(0)
 
 
-def test_check_ledger_command(tmp_path, capsys):
+def test_operator_commands(tmp_path, capsys):
     url = f"sqlite+aiosqlite:///{tmp_path / 'payment.db'}"
+    assert main(["payment", "check-ledger", "--database-url", url]) == 2  # not migrated: said, no traceback
+    assert "lienthong migrate payment" in capsys.readouterr().err
     migrations.upgrade("lienthong_payment", url, "payment")
     assert main(["payment", "check-ledger", "--database-url", url]) == 0
     assert '"ok": true' in capsys.readouterr().out
+    assert main(["payment", "reconcile", "agency-a", "2026-11-27", "--database-url", url]) == 0
+    assert capsys.readouterr().out.startswith("record,payment_id,refund_id,")

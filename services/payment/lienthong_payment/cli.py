@@ -8,6 +8,8 @@ import json
 import sys
 from datetime import date
 
+from sqlalchemy.exc import DBAPIError
+
 from lienthong_runtime.db import create_engine, session_factory
 
 
@@ -47,8 +49,18 @@ async def check_ledger(url: str) -> dict[str, object]:
     }
 
 
+def _not_migrated() -> int:
+    print(
+        "the payment database has no payment tables: run `lienthong migrate payment` first", file=sys.stderr
+    )
+    return 2
+
+
 def _check_ledger(args: argparse.Namespace) -> int:
-    result = asyncio.run(check_ledger(_url(args)))
+    try:
+        result = asyncio.run(check_ledger(_url(args)))
+    except DBAPIError:
+        return _not_migrated()
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0 if result["ok"] else 1
 
@@ -65,5 +77,8 @@ def _reconcile(args: argparse.Namespace) -> int:
             await engine.dispose()
         return report.csv_bytes()
 
-    sys.stdout.buffer.write(asyncio.run(run()))
+    try:
+        sys.stdout.buffer.write(asyncio.run(run()))
+    except DBAPIError:
+        return _not_migrated()
     return 0

@@ -138,7 +138,7 @@ def payload_of(event: EventEnvelope, message_cls: type[M]) -> M:
 
 
 def subject_of(event_type_name: str) -> str:
-    """Bus subject of an event type: ``lienthong.payment.v1.PaymentSucceeded`` is its own subject."""
+    """Subject stem of an event type (its full name); JetStream appends the agency, see ``nats_bus.event_subject``."""
     return event_type_name
 
 

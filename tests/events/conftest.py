@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from lienthong_runtime.events import MemoryBus
 from lienthong_runtime.nats_bus import JetStreamBus
 
-from .support import NatsServer
+from .support import NATS_SERVER, NatsServer
 
 #: Small numbers so that redelivery and dead-lettering happen within a second.
 MAX_DELIVER = 3
@@ -61,6 +62,8 @@ async def bus(request: pytest.FixtureRequest) -> AsyncIterator[MemoryBus | JetSt
 @pytest.fixture
 def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
     """A second, private NATS server this test may stop and start."""
+    if not os.access(NATS_SERVER, os.X_OK):
+        pytest.skip(f"no nats-server binary at {NATS_SERVER}")
     server = NatsServer(tmp_path / "jetstream")
     server.start()
     yield server

@@ -7,6 +7,7 @@ import asyncio
 import uuid
 
 import nats
+import pytest
 from nats.js.api import AckPolicy, ConsumerConfig
 
 from lienthong.common.v1.events_pb2 import EventEnvelope
@@ -15,6 +16,8 @@ from lienthong_runtime.events import envelope
 from lienthong_runtime.nats_bus import JetStreamBus
 
 from .conftest import delete_streams, jetstream_url
+
+pytestmark = pytest.mark.nats
 
 
 def paid(agency: str) -> EventEnvelope:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import pytest
 from sqlalchemy import func, select
 
 from lienthong_runtime.db import create_engine, session_factory
@@ -25,6 +26,8 @@ from .support import (
     pending_outbox,
     until,
 )
+
+pytestmark = pytest.mark.nats
 
 
 async def test_outage_keeps_commits_and_delivers_each_event_once_after_recovery(

@@ -37,6 +37,7 @@ async def deliver_until(bus: JetStreamBus, handler_ids: list[str], fail: bool, c
     raise AssertionError("the consumer did not get the expected deliveries")
 
 
+@pytest.mark.nats
 def test_dead_letters_are_listed_replayed_and_the_stream_replays(
     nats_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

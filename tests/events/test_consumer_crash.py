@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from lienthong_runtime.db import create_engine, session_factory
 from lienthong_runtime.nats_bus import JetStreamBus
 
@@ -16,6 +18,8 @@ from .crashing_consumer import EXIT_AFTER_COMMIT
 from .support import PAYMENT_SUCCEEDED, Consumer, create_schema, effect_counts, payment_event, until
 
 ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.nats
 
 
 async def test_killed_consumer_process_does_not_repeat_its_side_effect(pg_url: str, nats_url: str) -> None:

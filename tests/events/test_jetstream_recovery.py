@@ -11,6 +11,8 @@ from lienthong_runtime.nats_bus import JetStreamBus
 from .conftest import delete_streams, jetstream_url
 from .support import payment_event, until
 
+pytestmark = pytest.mark.nats
+
 
 async def test_a_deleted_consumer_and_stream_come_back(nats_url: str) -> None:
     bus = JetStreamBus(jetstream_url(nats_url))

@@ -86,7 +86,7 @@ def identity_settings(url: str, data_dir: Path, **overrides: Any) -> Any:
         "bus_url": f"memory://identity-{uuid.uuid4().hex}",
         "key_rotation_interval": 0,
         "housekeeping_interval": 0.5,
-        "login_account_delay_cap": 2.0,
+        "login_account_delay_cap": 1.0,
         "login_source_delay_cap": 1.0,
         "key_encryption_key": SESSION_KEK,
         "argon2_memory_kib": 8192,  # cheaper hashing keeps the suite fast; production keeps 64 MiB

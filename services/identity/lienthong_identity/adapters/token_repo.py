@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .tables import refresh_tokens as rt
-from .tables import revoked_tokens, session_revocations
+from .tables import revoked_tokens, session_revocations, used_assertions
 
 
 @dataclass(frozen=True)
@@ -123,3 +123,11 @@ class TokenRepository:
     async def session_revocations_since(self, since: datetime) -> list[Any]:
         query = select(session_revocations).where(session_revocations.c.created_at > since)
         return list((await self.session.execute(query)).all())
+
+
+async def prune(session: AsyncSession, now: datetime) -> None:
+    """Forget what can no longer matter: revocations of expired tokens, used assertions past their expiry."""
+    # A margin beyond any verifier's leeway: an expired-but-within-leeway token must stay revoked.
+    horizon = now.timestamp() - 600
+    await session.execute(delete(revoked_tokens).where(revoked_tokens.c.expires_at < horizon))
+    await session.execute(delete(used_assertions).where(used_assertions.c.expires_at < now))

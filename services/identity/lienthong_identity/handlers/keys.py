@@ -8,6 +8,7 @@ import logging
 from lienthong.identity.v1 import events_pb2
 
 from ..adapters.revocations import RevocationLoader
+from ..adapters.token_repo import prune
 from ..domain.audit import Caller
 from ..domain.keys import SigningKey
 from .context import Context
@@ -61,6 +62,8 @@ async def housekeeping(ctx: Context, loader: RevocationLoader) -> None:
             await ctx.keys.reload()
             await ctx.verifier.keys.refresh(force=True)  # forget keys that left the JWKS
             await loader.reload()
+            async with ctx.uow() as uow:
+                await prune(uow.session, ctx.now())
         except asyncio.CancelledError:
             raise
         except Exception:

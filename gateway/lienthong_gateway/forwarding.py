@@ -19,7 +19,7 @@ from typing import Any
 import grpc
 
 from lienthong_runtime.auth import Principal
-from lienthong_runtime.errors import DomainError
+from lienthong_runtime.errors import DomainError, Unavailable
 from lienthong_runtime.status import domain_error_status, internal_status
 
 from .audit import AuditSink
@@ -39,10 +39,10 @@ class Admission:
 
     __slots__ = ("metadata", "principal", "request_id")
 
-    def __init__(self, principal: Principal | None, request_id: str, metadata: tuple[tuple[str, Any], ...]):
-        self.principal = principal
-        self.request_id = request_id
-        self.metadata = metadata
+    def __init__(self) -> None:
+        self.principal: Principal | None = None
+        self.request_id = ""
+        self.metadata: tuple[tuple[str, Any], ...] = ()
 
 
 class Forwarder(grpc.GenericRpcHandler):
@@ -88,8 +88,9 @@ class Forwarder(grpc.GenericRpcHandler):
     def pool(self, route: Route) -> Pool | None:
         return self.upstreams.pools.get(route.block)
 
-    async def admit(self, route: Route, context: grpc.aio.ServicerContext) -> Admission:
-        """Authenticate, authorize and rate-limit; the metadata to send upstream. Raises ``DomainError``."""
+    async def admit(self, route: Route, context: grpc.aio.ServicerContext, admission: Admission) -> None:
+        """Stamp the request id, authenticate, authorize and rate-limit, filling ``admission`` as it goes (so a
+        refusal is audited with its request id). Raises ``DomainError``."""
         authorization = request_id = None
         outgoing: list[tuple[str, Any]] = []
         for key, value in context.invocation_metadata() or ():
@@ -101,8 +102,7 @@ class Forwarder(grpc.GenericRpcHandler):
             elif key == "user-agent" or key.startswith(("grpc-", ":")):
                 continue
             outgoing.append((key, value))
-        request_id = request_id or os.urandom(12).hex()
-        admission = Admission(None, request_id, ())
+        request_id = admission.request_id = request_id or os.urandom(12).hex()
         principal = admission.principal = await self.authorizer.principal(route, authorization)
         if principal is None:
             await self.limiter.admit("", "", "anonymous")
@@ -112,21 +112,18 @@ class Forwarder(grpc.GenericRpcHandler):
             )
         outgoing.append(("x-request-id", request_id))
         admission.metadata = tuple(outgoing)
-        return admission
 
-    def finish(self, route: Route, admission: Admission | None, code: str, started: float) -> None:
+    def finish(self, route: Route, admission: Admission, code: str, started: float) -> None:
         """Write the call's audit record."""
-        principal = admission.principal if admission else None
+        principal, elapsed = admission.principal, time.perf_counter() - started
         if principal is None:
-            self.audit.record(
-                route.method, code, time.perf_counter() - started, admission.request_id if admission else ""
-            )
+            self.audit.record(route.method, code, elapsed, admission.request_id)
         else:
             self.audit.record(
                 route.method,
                 code,
-                time.perf_counter() - started,
-                admission.request_id,  # type: ignore[union-attr]
+                elapsed,
+                admission.request_id,
                 principal.agency_id,
                 principal.client_id,
                 principal.subject,
@@ -152,15 +149,15 @@ class Forwarder(grpc.GenericRpcHandler):
 
         async def forward(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
             started = time.perf_counter()
-            admission: Admission | None = None
+            admission = Admission()
             try:
-                admission = await admit(route, context)
+                await admit(route, context, admission)
                 pool = pool_of(route)
                 if pool is None:
-                    raise _no_upstream(route)
+                    raise no_upstream(route)
             except Exception as exc:
-                finish(route, admission, _code_of(exc), started)
-                await self.refuse(context, exc, admission.request_id if admission else "")
+                finish(route, admission, code_of(exc), started)
+                await self.refuse(context, exc, admission.request_id)
                 raise AssertionError("unreachable") from None
             replica: Replica | None = None
             try:
@@ -194,11 +191,11 @@ class Forwarder(grpc.GenericRpcHandler):
         return forward
 
 
-def _code_of(exc: BaseException) -> str:
+def code_of(exc: BaseException) -> str:
+    """The status name the audit records for an error raised before forwarding."""
     return exc.code if isinstance(exc, DomainError) else "INTERNAL"
 
 
-def _no_upstream(route: Route) -> DomainError:
-    from lienthong_runtime.errors import Unavailable
-
+def no_upstream(route: Route) -> DomainError:
+    """The error for a block no upstream is configured for."""
     return Unavailable(f"no upstream configured for {route.block}", reason="UPSTREAM_NOT_CONFIGURED")

@@ -10,32 +10,28 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import grpc
 
+from .forwarding import Admission, Forwarder, code_of, no_upstream
 from .routing import Route
-
-if TYPE_CHECKING:
-    from .forwarding import Admission, Forwarder
 
 
 def build_streaming(forwarder: Forwarder, route: Route) -> grpc.RpcMethodHandler:
     """The method handler of a streaming route."""
 
     async def start(context: grpc.aio.ServicerContext, request: Any) -> tuple[Any, Any, Admission, float]:
-        from .forwarding import _code_of, _no_upstream
-
         started = time.perf_counter()
-        admission = None
+        admission = Admission()
         try:
-            admission = await forwarder.admit(route, context)
+            await forwarder.admit(route, context, admission)
             pool = forwarder.pool(route)
             if pool is None:
-                raise _no_upstream(route)
+                raise no_upstream(route)
         except Exception as exc:
-            forwarder.finish(route, admission, _code_of(exc), started)
-            await forwarder.refuse(context, exc, admission.request_id if admission else "")
+            forwarder.finish(route, admission, code_of(exc), started)
+            await forwarder.refuse(context, exc, admission.request_id)
             raise AssertionError("unreachable") from None
         replica = pool.pick()
         callable_ = replica.streaming(route.method, route.client_streaming, route.server_streaming)

@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import grpc
 
@@ -52,13 +53,10 @@ class ReloadingCertificate:
         return configuration
 
     def credentials(self) -> grpc.ServerCredentials:
-        return (
-            grpc.dynamic_ssl_server_credentials(  # the fetcher may return None ("unchanged"): stubs disagree
-                self._initial,
-                self.fetch,
-                require_client_authentication=len(self.files) > 2,  # type: ignore[arg-type]
-            )
-        )
+        # The fetcher may return None ("unchanged"): grpc documents it, grpc-stubs does not allow it.
+        fetch: Any = self.fetch
+        mutual = len(self.files) > 2
+        return grpc.dynamic_ssl_server_credentials(self._initial, fetch, require_client_authentication=mutual)
 
 
 def server_certificate(settings: Settings) -> ReloadingCertificate | None:

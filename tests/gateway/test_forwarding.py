@@ -46,11 +46,15 @@ async def test_a_request_id_is_generated_when_absent_and_the_call_is_audited(min
         rid = upstream.metadata[0]["x-request-id"]
         assert len(rid) >= 16
         assert upstream.deadlines[0] is None
+        with pytest.raises(grpc.aio.AioRpcError):
+            await gw.unary(GET_CITIZEN)(b"x", metadata=(("x-request-id", "refused-1"),))
     text = open(os.path.join(socket_dir, "audit.jsonl")).read()
-    record = json.loads(text.strip().splitlines()[-1])
-    assert record["request_id"] == rid and record["code"] == "OK" and record["agency"] == "agency-audit"
-    assert record["method"] == GET_CITIZEN and record["client"] == "client-agency-audit"
-    assert token not in text and "Bearer" not in text
+    accepted, refused = (json.loads(line) for line in text.strip().splitlines()[-2:])
+    assert accepted["request_id"] == rid and accepted["code"] == "OK" and accepted["agency"] == "agency-audit"
+    assert accepted["method"] == GET_CITIZEN and accepted["client"] == "client-agency-audit"
+    assert accepted["latency_ms"] > 0
+    assert refused["request_id"] == "refused-1" and refused["code"] == "UNAUTHENTICATED"
+    assert token not in text and "Bearer" not in text and '"x"' not in text
 
 
 async def test_upstream_status_message_and_details_come_back_unchanged(mint, socket_dir, upstream):

@@ -1,0 +1,95 @@
+"""Disclosure policy administration, the caller's granted purposes, and audit isolation between agencies."""
+
+import grpc
+import pytest
+
+from lienthong.registry.v1 import registry_pb2 as pb
+
+from .factories import bad_request, citizen, reason
+
+pytestmark = pytest.mark.postgres
+
+
+async def test_policy_lifecycle_and_granted_purposes(registry):
+    for purpose in ("a.one", "a.two", "a.three"):
+        await registry.policy("agency-x", purpose, ["sex", "full_name"])
+    await registry.policy("agency-y", "b.one", [])
+    got = (
+        await registry.stub.GetDisclosurePolicy(
+            pb.GetDisclosurePolicyRequest(agency_id="agency-x", purpose="a.one"), metadata=registry.md()
+        )
+    ).policy
+    assert list(got.fields) == ["full_name", "sex"] and got.create_time.seconds > 0
+
+    first = await registry.stub.ListDisclosurePolicies(
+        pb.ListDisclosurePoliciesRequest(page_size=2), metadata=registry.md()
+    )
+    rest = await registry.stub.ListDisclosurePolicies(
+        pb.ListDisclosurePoliciesRequest(page_size=2, page_token=first.next_page_token),
+        metadata=registry.md(),
+    )
+    assert [p.purpose for p in [*first.policies, *rest.policies]] == ["a.one", "a.three", "a.two", "b.one"]
+    assert rest.next_page_token == ""
+
+    granted = await registry.stub.ListGrantedPurposes(
+        pb.ListGrantedPurposesRequest(), metadata=registry.md(("registry.citizens.read",), agency="agency-y")
+    )
+    assert [p.purpose for p in granted.policies] == ["b.one"]
+
+    await registry.stub.DeleteDisclosurePolicy(
+        pb.DeleteDisclosurePolicyRequest(agency_id="agency-x", purpose="a.one"), metadata=registry.md()
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await registry.stub.GetDisclosurePolicy(
+            pb.GetDisclosurePolicyRequest(agency_id="agency-x", purpose="a.one"), metadata=registry.md()
+        )
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND and reason(caught.value) == "POLICY_NOT_FOUND"
+
+
+async def test_invalid_policies_are_refused(registry):
+    bad = pb.DisclosurePolicy(
+        agency_id="agency-x", purpose="Not A Purpose", fields=["salary"], legal_basis=""
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await registry.stub.SetDisclosurePolicy(
+            pb.SetDisclosurePolicyRequest(policy=bad), metadata=registry.md()
+        )
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert {f for f, _ in bad_request(caught.value)} == {
+        "policy.purpose",
+        "policy.fields",
+        "policy.legal_basis",
+    }
+
+
+async def test_an_agency_audits_only_its_own_reads_and_a_deleted_policy_stops_reads(registry):
+    pid = (await registry.create(citizen())).personal_id
+    for agency in ("agency-a", "agency-b"):
+        await registry.policy(agency, "x.read", ["full_name"])
+        await registry.stub.GetCitizen(
+            pb.GetCitizenRequest(personal_id=pid, purpose="x.read"),
+            metadata=registry.md(("registry.citizens.read",), agency=agency),
+        )
+    log = await registry.stub.ListAccessLog(
+        pb.ListAccessLogRequest(), metadata=registry.md(("registry.access_log.audit",), agency="agency-a")
+    )
+    assert [e.agency_id for e in log.entries] == ["agency-a"] and log.entries[0].personal_id == pid
+
+    await registry.stub.DeleteDisclosurePolicy(
+        pb.DeleteDisclosurePolicyRequest(agency_id="agency-a", purpose="x.read"), metadata=registry.md()
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await registry.stub.GetCitizen(
+            pb.GetCitizenRequest(personal_id=pid, purpose="x.read"),
+            metadata=registry.md(("registry.citizens.read",), agency="agency-a"),
+        )
+    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_my_access_log_needs_a_citizen_token(registry):
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await registry.stub.ListMyAccessLog(
+            pb.ListMyAccessLogRequest(), metadata=registry.md(("citizen.self",), kind="client")
+        )
+    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert reason(caught.value) == "CITIZEN_TOKEN_REQUIRED"

@@ -54,3 +54,31 @@ async def test_grpc_jwks_equals_http_jwks(identity):
     kids = [k["kid"] for k in http_jwks["keys"]]
     assert identity.ctx.keys.current_kid in kids and len(kids) >= 2  # current + the published next key
     assert all("d" not in k for k in http_jwks["keys"])
+
+
+async def test_es256_keys_coexist_and_verify(migrated_pg, unix_socket, tmp_path):
+    """With ``signing_algorithm=ES256`` new keys are P-256; older EdDSA keys stay published beside them."""
+    from lienthong_runtime.auth import KeySource, TokenVerifier
+    from lienthong_runtime.jwks import jwks_fetcher
+
+    from .conftest import start_identity
+
+    server, identity = await start_identity(migrated_pg, unix_socket, tmp_path, signing_algorithm="ES256")
+    try:
+        admin = await identity.admin()
+        for _ in range(2):  # the published NEXT key predates the setting; the one after it is ES256
+            await identity.stub.RotateSigningKey(pb.RotateSigningKeyRequest(), metadata=admin)
+        created = await identity.new_agency()
+        token = await identity.token(created.initial_client.client_id, created.initial_client_secret)
+        url = f"http://127.0.0.1:{identity.http_port}/.well-known/jwks.json"
+        keys = KeySet.import_key_set(await fetch_json(url))
+        decoded = jwt.decode(token, keys, algorithms=["ES256"])
+        assert decoded.header["alg"] == "ES256"
+        settings = identity.ctx.settings
+        verifier = TokenVerifier(
+            KeySource(jwks_fetcher(url)), issuer=settings.token_issuer, audience=settings.token_audience
+        )
+        assert (await verifier.verify(token)).agency_id == created.agency.id
+    finally:
+        await identity.channel.close()
+        await server.stop(0)

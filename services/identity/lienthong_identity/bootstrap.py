@@ -45,7 +45,13 @@ def create_context(settings: Settings) -> Context:
     kek = crypto.load_kek(settings)
     sessions = session_factory(create_engine(settings.database_url))
     sealer = crypto.Sealer(crypto.derive(kek, "lienthong-identity/sealing"))
-    keys = KeyStore(sessions, sealer, token_ttl=settings.access_token_ttl, clock_skew=settings.clock_skew)
+    keys = KeyStore(
+        sessions,
+        sealer,
+        token_ttl=settings.access_token_ttl,
+        clock_skew=settings.clock_skew,
+        algorithm=settings.signing_algorithm,
+    )
     revocations = IdentityRevocations()
     verifier = TokenVerifier(
         keys.key_source(),

@@ -1,4 +1,4 @@
-"""Token-signing keys: Ed25519, sealed at rest under the KEK, cached in memory for signing and the JWKS.
+"""Token-signing keys: Ed25519 (EdDSA) or P-256 (ES256), sealed at rest under the KEK, cached in memory.
 
 Every instance of identity signs with the key the database says is CURRENT and publishes every key that is not
 EXPIRED. ``reload`` refreshes that view (after a local rotation at once, otherwise on the housekeeping schedule),
@@ -15,7 +15,9 @@ from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,7 +27,18 @@ from ..domain.keys import KeyState, SigningKey, new_kid, rotation_due
 from .crypto import Sealer
 from .tables import signing_keys as t
 
-ALGORITHM = "EdDSA"
+ALGORITHMS = ("EdDSA", "ES256")
+
+
+def _new_private_key(algorithm: str) -> Any:
+    if algorithm == "ES256":
+        return ec.generate_private_key(ec.SECP256R1())
+    return Ed25519PrivateKey.generate()
+
+
+def _public_jwk(private: Any, algorithm: str) -> dict[str, Any]:
+    codec = jwt.algorithms.ECAlgorithm if algorithm == "ES256" else jwt.algorithms.OKPAlgorithm
+    return dict(codec.to_jwk(private.public_key(), as_dict=True))
 
 
 def _key(row: Any) -> SigningKey:
@@ -42,13 +55,22 @@ def _key(row: Any) -> SigningKey:
 
 class KeyStore:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], sealer: Sealer, *, token_ttl: int, clock_skew: int
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        sealer: Sealer,
+        *,
+        token_ttl: int,
+        clock_skew: int,
+        algorithm: str = "EdDSA",
     ) -> None:
+        if algorithm not in ALGORITHMS:
+            raise ValueError(f"signing algorithm must be one of {ALGORITHMS}")
+        self.algorithm = algorithm
         self.sessions = sessions
         self.sealer = sealer
         self.retention = timedelta(seconds=token_ttl + clock_skew)
         self.keys: list[SigningKey] = []
-        self._signer: tuple[str, Ed25519PrivateKey] | None = None
+        self._signer: tuple[str, str, PrivateKeyTypes] | None = None
         self.jwks: dict[str, Any] = {"keys": []}
         self.jwks_json = '{"keys": []}'
         self.loaded_at = 0.0
@@ -59,8 +81,8 @@ class KeyStore:
         """A JWS of ``claims`` by the current key, with ``kid`` and ``typ: at+jwt`` headers."""
         if self._signer is None:
             raise RuntimeError("no current signing key loaded")
-        kid, key = self._signer
-        return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid, "typ": "at+jwt"})
+        kid, algorithm, key = self._signer
+        return jwt.encode(claims, key, algorithm=algorithm, headers={"kid": kid, "typ": "at+jwt"})
 
     @property
     def current_kid(self) -> str:
@@ -85,10 +107,8 @@ class KeyStore:
         current = [(k, sealed) for k, sealed in keys if k.state(now) is KeyState.CURRENT]
         if current:
             key, sealed = current[-1]
-            private = Ed25519PrivateKey.from_private_bytes(
-                self.sealer.open(sealed, f"signing_keys:{key.kid}")
-            )
-            self._signer = (key.kid, private)
+            der = self.sealer.open(sealed, f"signing_keys:{key.kid}")
+            self._signer = (key.kid, key.algorithm, serialization.load_der_private_key(der, None))
         self.keys = [k for k, _ in keys]
         self.jwks = {"keys": [k.jwk() for k in published]}
         self.jwks_json = json.dumps(self.jwks, separators=(",", ":"))
@@ -133,17 +153,17 @@ class KeyStore:
         return promoted, fresh, retired
 
     async def _generate(self, session: AsyncSession, now: datetime) -> SigningKey:
-        private = Ed25519PrivateKey.generate()
+        private = _new_private_key(self.algorithm)
         kid = new_kid(now)
-        public = jwt.algorithms.OKPAlgorithm.to_jwk(private.public_key(), as_dict=True)
+        public = _public_jwk(private, self.algorithm)
         raw = private.private_bytes(
-            serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        key = SigningKey(kid=kid, algorithm=ALGORITHM, public_jwk=public, created_at=now)
+        key = SigningKey(kid=kid, algorithm=self.algorithm, public_jwk=public, created_at=now)
         await session.execute(
             t.insert().values(
                 kid=kid,
-                algorithm=ALGORITHM,
+                algorithm=self.algorithm,
                 public_jwk=json.dumps(public),
                 private_key=self.sealer.seal(raw, f"signing_keys:{kid}"),
                 created_at=now,

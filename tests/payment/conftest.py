@@ -140,7 +140,7 @@ async def rpc_error(call: Any) -> tuple[grpc.StatusCode, str]:
 async def count_rows(svc: PaymentService, table: Any, *where: Any) -> int:
     from sqlalchemy import func, select
 
-    async with svc.assembly.deps.sessions() as session:
+    async with svc.assembly.deps.db.connect() as session:
         return int(
             (await session.execute(select(func.count()).select_from(table).where(*where))).scalar_one()
         )
@@ -149,6 +149,6 @@ async def count_rows(svc: PaymentService, table: Any, *where: Any) -> int:
 async def ledger_ok(svc: PaymentService) -> bool:
     from lienthong_payment.handlers.reports import check_ledger
 
-    check = await check_ledger(svc.assembly.deps.sessions)
+    check = await check_ledger(svc.assembly.deps.db)
     assert check.ok, check.violations
     return check.ok

@@ -78,7 +78,7 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
         default_provider=settings.default_provider,
         allow_http_localhost=settings.allow_http_localhost_return_url,
     )
-    deps = Deps(resources.sessions, providers, policy, wake=relay.wake)
+    deps = Deps(resources.engine, providers, policy, wake=relay.wake)
     intake = NotificationIntake(deps)
     sandbox = providers.get("sandbox")
     if isinstance(sandbox, SandboxProvider):

@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy.exc import DBAPIError
 
-from lienthong_runtime.db import create_engine, session_factory
+from lienthong_runtime.db import create_engine
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,7 +38,7 @@ async def check_ledger(url: str) -> dict[str, object]:
 
     engine = create_engine(url)
     try:
-        check = await run_check(session_factory(engine))
+        check = await run_check(engine)
     finally:
         await engine.dispose()
     return {
@@ -72,7 +72,7 @@ def _reconcile(args: argparse.Namespace) -> int:
     async def run() -> bytes:
         engine = create_engine(_url(args))
         try:
-            report = await reconciliation_report(Deps(session_factory(engine), {}), args.agency_id, args.date)
+            report = await reconciliation_report(Deps(engine, {}), args.agency_id, args.date)
         finally:
             await engine.dispose()
         return report.csv_bytes()

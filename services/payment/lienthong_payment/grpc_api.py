@@ -110,7 +110,7 @@ class PaymentService(payment_pb2_grpc.PaymentServiceServicer):
     async def CheckLedgerInvariants(
         self, request: pb.CheckLedgerInvariantsRequest, context: Any
     ) -> pb.CheckLedgerInvariantsResponse:
-        check = await reports.check_ledger(self.deps.sessions)
+        check = await reports.check_ledger(self.deps.db)
         return pb.CheckLedgerInvariantsResponse(
             ok=check.ok,
             agencies_checked=check.agencies_checked,

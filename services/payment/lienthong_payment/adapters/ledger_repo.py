@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, insert, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain.ledger import AgencyFigures, LedgerTransaction
 from ..domain.payment import Payment, PaymentState
@@ -23,7 +23,7 @@ _ADD_TRANSACTION = insert(ledger_transactions)
 _ADD_LINES = insert(ledger_lines)
 
 
-async def post(session: AsyncSession, txn: LedgerTransaction) -> None:
+async def post(conn: AsyncConnection, txn: LedgerTransaction) -> None:
     """Write a balanced transaction; the unique ``source_key`` refuses a second posting of the same fact."""
     if txn.balance != 0:
         raise ValueError(f"ledger transaction {txn.id} does not balance")
@@ -36,8 +36,8 @@ async def post(session: AsyncSession, txn: LedgerTransaction) -> None:
         "source_key": txn.source_key,
         "time": txn.time,
     }
-    await session.execute(_ADD_TRANSACTION, row)
-    await session.execute(
+    await conn.execute(_ADD_TRANSACTION, row)
+    await conn.execute(
         _ADD_LINES,
         [
             {
@@ -52,57 +52,57 @@ async def post(session: AsyncSession, txn: LedgerTransaction) -> None:
     )
 
 
-async def unbalanced_transactions(session: AsyncSession) -> list[tuple[str, str, int]]:
+async def unbalanced_transactions(conn: AsyncConnection) -> list[tuple[str, str, int]]:
     total = func.sum(ledger_lines.c.amount_vnd)
     query = (
         select(ledger_lines.c.agency_id, ledger_lines.c.transaction_id, total)
         .group_by(ledger_lines.c.agency_id, ledger_lines.c.transaction_id)
         .having(total != 0)
     )
-    return [(a, t, int(s)) for a, t, s in (await session.execute(query)).all()]
+    return [(a, t, int(s)) for a, t, s in (await conn.execute(query)).all()]
 
 
-async def transaction_count(session: AsyncSession) -> int:
-    return int((await session.execute(select(func.count()).select_from(ledger_transactions))).scalar_one())
+async def transaction_count(conn: AsyncConnection) -> int:
+    return int((await conn.execute(select(func.count()).select_from(ledger_transactions))).scalar_one())
 
 
-async def agency_figures(session: AsyncSession) -> dict[str, AgencyFigures]:
+async def agency_figures(conn: AsyncConnection) -> dict[str, AgencyFigures]:
     """Every agency's account balances, successful payments and successful refunds."""
     figures: dict[str, AgencyFigures] = defaultdict(AgencyFigures)
     query = select(
         ledger_lines.c.agency_id, ledger_lines.c.account, func.sum(ledger_lines.c.amount_vnd)
     ).group_by(ledger_lines.c.agency_id, ledger_lines.c.account)
-    for agency_id, account, balance in (await session.execute(query)).all():
+    for agency_id, account, balance in (await conn.execute(query)).all():
         figures[agency_id].balances[account] = int(balance)
     query = (
         select(payments.c.agency_id, func.sum(payments.c.amount_vnd))
         .where(payments.c.state == int(PaymentState.SUCCESS))
         .group_by(payments.c.agency_id)
     )
-    for agency_id, paid in (await session.execute(query)).all():
+    for agency_id, paid in (await conn.execute(query)).all():
         figures[agency_id].successful_payments_vnd = int(paid)
     query = (
         select(refunds.c.agency_id, func.sum(refunds.c.amount_vnd))
         .where(refunds.c.state == int(RefundState.SUCCESS))
         .group_by(refunds.c.agency_id)
     )
-    for agency_id, refunded in (await session.execute(query)).all():
+    for agency_id, refunded in (await conn.execute(query)).all():
         figures[agency_id].successful_refunds_vnd = int(refunded)
     return dict(figures)
 
 
-async def balances_at(session: AsyncSession, agency_id: str, end: datetime) -> dict[str, int]:
+async def balances_at(conn: AsyncConnection, agency_id: str, end: datetime) -> dict[str, int]:
     query = (
         select(ledger_lines.c.account, func.sum(ledger_lines.c.amount_vnd))
         .where(ledger_lines.c.agency_id == agency_id, ledger_lines.c.time < end)
         .group_by(ledger_lines.c.account)
         .order_by(ledger_lines.c.account)
     )
-    return {account: int(total) for account, total in (await session.execute(query)).all()}
+    return {account: int(total) for account, total in (await conn.execute(query)).all()}
 
 
 async def payments_of_day(
-    session: AsyncSession, agency_id: str, start: datetime, end: datetime
+    conn: AsyncConnection, agency_id: str, start: datetime, end: datetime
 ) -> list[Payment]:
     """Payments finished during the day, unfinished ones created during it, and any posted to during it."""
     posted = select(ledger_transactions.c.payment_id).where(
@@ -126,10 +126,10 @@ async def payments_of_day(
         )
         .order_by(payments.c.create_time)
     )
-    return [payment_from_row(r) for r in (await session.execute(query)).mappings().all()]
+    return [payment_from_row(r) for r in (await conn.execute(query)).mappings().all()]
 
 
-async def posted_for(session: AsyncSession, payment_ids: Sequence[str]) -> list[PostedTransaction]:
+async def posted_for(conn: AsyncConnection, payment_ids: Sequence[str]) -> list[PostedTransaction]:
     """The ledger transactions of these payments (and their refunds), with debit totals and balances."""
     if not payment_ids:
         return []
@@ -143,5 +143,5 @@ async def posted_for(session: AsyncSession, payment_ids: Sequence[str]) -> list[
     )
     return [
         PostedTransaction(i, k, p, r, int(d), int(b))
-        for i, k, p, r, d, b in (await session.execute(query)).all()
+        for i, k, p, r, d, b in (await conn.execute(query)).all()
     ]

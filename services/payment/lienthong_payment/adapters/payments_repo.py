@@ -1,4 +1,4 @@
-"""Payments and their transitions in SQL. Functions take the session of the caller's transaction."""
+"""Payments and their transitions in SQL. Functions take the conn of the caller's transaction."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain.notifications import Disposition, ProviderNotification
 from ..domain.payment import UNFINISHED_STATES, Payment, PaymentState, Transition
@@ -45,10 +45,10 @@ _ADD_TRANSITION = insert(payment_transitions)
 _ADD_NOTIFICATION = insert(provider_notifications)
 
 
-async def insert_if_new(session: AsyncSession, payment: Payment) -> bool:
+async def insert_if_new(conn: AsyncConnection, payment: Payment) -> bool:
     """Insert unless the agency already used the idempotency key; race-safe through the unique constraint
     (a concurrent insert of the same key waits for the first to commit, then does nothing)."""
-    dialect = session.bind.dialect.name
+    dialect = conn.dialect.name
     maker = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = (
         maker(payments)
@@ -56,11 +56,11 @@ async def insert_if_new(session: AsyncSession, payment: Payment) -> bool:
         .on_conflict_do_nothing(index_elements=["agency_id", "idempotency_key"])
         .returning(payments.c.id)
     )
-    return (await session.execute(statement)).first() is not None
+    return (await conn.execute(statement)).first() is not None
 
 
 async def get(
-    session: AsyncSession, payment_id: str, *, agency_id: str | None = None, lock: bool = False
+    conn: AsyncConnection, payment_id: str, *, agency_id: str | None = None, lock: bool = False
 ) -> Payment | None:
     """One payment; with ``agency_id`` only if it belongs to that agency. ``lock`` holds the row (FOR UPDATE
     on PostgreSQL; SQLite transactions are already serialised by BEGIN IMMEDIATE)."""
@@ -69,22 +69,22 @@ async def get(
     else:
         query = _BY_ID_OF_AGENCY_LOCKED if lock else _BY_ID_OF_AGENCY
         params = {"_id": payment_id, "_agency": agency_id}
-    row = (await session.execute(query, params)).mappings().first()
+    row = (await conn.execute(query, params)).mappings().first()
     return payment_from_row(row) if row else None
 
 
-async def get_by_key(session: AsyncSession, agency_id: str, key: str) -> Payment | None:
+async def get_by_key(conn: AsyncConnection, agency_id: str, key: str) -> Payment | None:
     query = select(payments).where(payments.c.agency_id == agency_id, payments.c.idempotency_key == key)
-    row = (await session.execute(query)).mappings().first()
+    row = (await conn.execute(query)).mappings().first()
     return payment_from_row(row) if row else None
 
 
-async def save(session: AsyncSession, payment: Payment) -> None:
+async def save(conn: AsyncConnection, payment: Payment) -> None:
     """Write the payment's mutable fields and the transitions it recorded since it was loaded."""
     values = payment_values(payment)
-    await session.execute(_UPDATE, {"_id": payment.id, **{name: values[name] for name in MUTABLE}})
+    await conn.execute(_UPDATE, {"_id": payment.id, **{name: values[name] for name in MUTABLE}})
     if payment.pending_transitions:
-        await session.execute(
+        await conn.execute(
             _ADD_TRANSITION,
             [
                 {
@@ -101,7 +101,7 @@ async def save(session: AsyncSession, payment: Payment) -> None:
         payment.pending_transitions.clear()
 
 
-async def transitions(session: AsyncSession, payment_id: str) -> list[Transition]:
+async def transitions(conn: AsyncConnection, payment_id: str) -> list[Transition]:
     query = (
         select(payment_transitions)
         .where(payment_transitions.c.payment_id == payment_id)
@@ -111,12 +111,12 @@ async def transitions(session: AsyncSession, payment_id: str) -> list[Transition
         Transition(
             PaymentState(r.from_state), PaymentState(r.to_state), aware(r.time) or r.time, r.cause, r.detail
         )
-        for r in (await session.execute(query)).all()
+        for r in (await conn.execute(query)).all()
     ]
 
 
 async def search(
-    session: AsyncSession,
+    conn: AsyncConnection,
     agency_id: str,
     *,
     states: Sequence[PaymentState] = (),
@@ -142,23 +142,23 @@ async def search(
             or_(payments.c.create_time < time, and_(payments.c.create_time == time, payments.c.id < last_id))
         )
     query = query.order_by(payments.c.create_time.desc(), payments.c.id.desc()).limit(limit)
-    return [payment_from_row(r) for r in (await session.execute(query)).mappings().all()]
+    return [payment_from_row(r) for r in (await conn.execute(query)).mappings().all()]
 
 
-async def due_for_expiry(session: AsyncSession, now: datetime, limit: int) -> list[str]:
+async def due_for_expiry(conn: AsyncConnection, now: datetime, limit: int) -> list[str]:
     query = (
         select(payments.c.id)
         .where(payments.c.state.in_([int(s) for s in UNFINISHED_STATES]), payments.c.expire_time <= now)
         .order_by(payments.c.expire_time)
         .limit(limit)
     )
-    return list((await session.execute(query)).scalars().all())
+    return list((await conn.execute(query)).scalars().all())
 
 
 async def record_notification(
-    session: AsyncSession, note: ProviderNotification, disposition: Disposition, now: datetime
+    conn: AsyncConnection, note: ProviderNotification, disposition: Disposition, now: datetime
 ) -> None:
-    await session.execute(
+    await conn.execute(
         _ADD_NOTIFICATION,
         {
             "provider": note.provider,
@@ -173,7 +173,7 @@ async def record_notification(
 
 
 async def late_successes(
-    session: AsyncSession, agency_id: str, start: datetime, end: datetime
+    conn: AsyncConnection, agency_id: str, start: datetime, end: datetime
 ) -> list[tuple[str, int]]:
     """Verified successes that arrived after the agency's payment had ended (for reconciliation)."""
     n = provider_notifications
@@ -187,4 +187,4 @@ async def late_successes(
             n.c.received_at < end,
         )
     )
-    return [(r.payment_id, r.amount_vnd) for r in (await session.execute(query)).all()]
+    return [(r.payment_id, r.amount_vnd) for r in (await conn.execute(query)).all()]

@@ -5,31 +5,31 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain.refund import Refund
 from .rows import refund_from_row, refund_values
 from .tables import refunds
 
 
-async def add(session: AsyncSession, refund: Refund) -> None:
-    await session.execute(insert(refunds).values(**refund_values(refund)))
+async def add(conn: AsyncConnection, refund: Refund) -> None:
+    await conn.execute(insert(refunds).values(**refund_values(refund)))
 
 
-async def get(session: AsyncSession, refund_id: str, agency_id: str) -> Refund | None:
+async def get(conn: AsyncConnection, refund_id: str, agency_id: str) -> Refund | None:
     query = select(refunds).where(refunds.c.id == refund_id, refunds.c.agency_id == agency_id)
-    row = (await session.execute(query)).mappings().first()
+    row = (await conn.execute(query)).mappings().first()
     return refund_from_row(row) if row else None
 
 
-async def get_by_key(session: AsyncSession, agency_id: str, key: str) -> Refund | None:
+async def get_by_key(conn: AsyncConnection, agency_id: str, key: str) -> Refund | None:
     query = select(refunds).where(refunds.c.agency_id == agency_id, refunds.c.idempotency_key == key)
-    row = (await session.execute(query)).mappings().first()
+    row = (await conn.execute(query)).mappings().first()
     return refund_from_row(row) if row else None
 
 
-async def save(session: AsyncSession, refund: Refund) -> None:
-    await session.execute(
+async def save(conn: AsyncConnection, refund: Refund) -> None:
+    await conn.execute(
         update(refunds)
         .where(refunds.c.id == refund.id)
         .values(
@@ -42,7 +42,7 @@ async def save(session: AsyncSession, refund: Refund) -> None:
 
 
 async def list_for(
-    session: AsyncSession,
+    conn: AsyncConnection,
     agency_id: str,
     *,
     payment_id: str = "",
@@ -59,10 +59,10 @@ async def list_for(
             or_(refunds.c.create_time < time, and_(refunds.c.create_time == time, refunds.c.id < last_id))
         )
     query = query.order_by(refunds.c.create_time.desc(), refunds.c.id.desc()).limit(limit)
-    return [refund_from_row(r) for r in (await session.execute(query)).mappings().all()]
+    return [refund_from_row(r) for r in (await conn.execute(query)).mappings().all()]
 
 
-async def of_day(session: AsyncSession, agency_id: str, start: datetime, end: datetime) -> list[Refund]:
+async def of_day(conn: AsyncConnection, agency_id: str, start: datetime, end: datetime) -> list[Refund]:
     """Refunds created or finished during [start, end)."""
     query = (
         select(refunds)
@@ -75,4 +75,4 @@ async def of_day(session: AsyncSession, agency_id: str, start: datetime, end: da
         )
         .order_by(refunds.c.create_time)
     )
-    return [refund_from_row(r) for r in (await session.execute(query)).mappings().all()]
+    return [refund_from_row(r) for r in (await conn.execute(query)).mappings().all()]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lienthong.payment.v1 import events_pb2, payment_pb2
 from lienthong_runtime.events import add_event, envelope
@@ -25,17 +25,15 @@ def _ts(moment: datetime | None) -> Timestamp:
     return stamp
 
 
-async def _stage(session: AsyncSession, payment: Payment, message: Message) -> None:
-    await add_event(
-        session, outbox, envelope(SOURCE, message, subject=payment.id, agency_id=payment.agency_id)
-    )
+async def _stage(conn: AsyncConnection, payment: Payment, message: Message) -> None:
+    await add_event(conn, outbox, envelope(SOURCE, message, subject=payment.id, agency_id=payment.agency_id))
 
 
-async def payment_finished(session: AsyncSession, payment: Payment) -> None:
+async def payment_finished(conn: AsyncConnection, payment: Payment) -> None:
     """PaymentSucceeded for SUCCESS (what notify needs for the receipt), PaymentFailed for the other ends."""
     if payment.state.name == "SUCCESS":
         await _stage(
-            session,
+            conn,
             payment,
             events_pb2.PaymentSucceeded(
                 payment_id=payment.id,
@@ -50,7 +48,7 @@ async def payment_finished(session: AsyncSession, payment: Payment) -> None:
         )
         return
     await _stage(
-        session,
+        conn,
         payment,
         events_pb2.PaymentFailed(
             payment_id=payment.id,
@@ -64,9 +62,9 @@ async def payment_finished(session: AsyncSession, payment: Payment) -> None:
     )
 
 
-async def refunded(session: AsyncSession, payment: Payment, refund: Refund) -> None:
+async def refunded(conn: AsyncConnection, payment: Payment, refund: Refund) -> None:
     await _stage(
-        session,
+        conn,
         payment,
         events_pb2.PaymentRefunded(
             payment_id=payment.id,

@@ -19,12 +19,12 @@ async def expire_due(deps: Deps, now: datetime | None = None, *, batch: int = 20
     total = 0
     while True:
         expired = 0
-        async with deps.sessions.begin() as session:
-            for payment_id in await repo.due_for_expiry(session, now, batch):
-                payment = await repo.get(session, payment_id, lock=True)
+        async with deps.db.begin() as conn:
+            for payment_id in await repo.due_for_expiry(conn, now, batch):
+                payment = await repo.get(conn, payment_id, lock=True)
                 if payment is not None and lifecycle.expire(payment, now):
-                    await repo.save(session, payment)
-                    await events.payment_finished(session, payment)
+                    await repo.save(conn, payment)
+                    await events.payment_finished(conn, payment)
                     expired += 1
         total += expired
         if expired:

@@ -55,20 +55,18 @@ class NotificationIntake:
     async def apply(self, note: ProviderNotification) -> Disposition:
         """One transaction: lock the payment, decide, record the message, and apply it if it changes anything."""
         deps = self.deps
-        async with deps.sessions.begin() as session:
-            payment = await repo.get(session, note.payment_id, lock=True) if note.payment_id else None
+        async with deps.db.begin() as conn:
+            payment = await repo.get(conn, note.payment_id, lock=True) if note.payment_id else None
             disposition = notifications.decide(payment, note)
             now = deps.clock()
             if payment is not None and disposition is not Disposition.UNKNOWN_PAYMENT:
-                await repo.record_notification(session, note, disposition, now)
+                await repo.record_notification(conn, note, disposition, now)
             if payment is None or disposition is not Disposition.APPLIED:
                 return disposition
             notifications.apply(payment, note, now)
-            await repo.save(session, payment)
+            await repo.save(conn, payment)
             if payment.state is PaymentState.SUCCESS:
-                await ledger_repo.post(
-                    session, ledger.post_payment(payment, transaction_id=new_id(), now=now)
-                )
-            await events.payment_finished(session, payment)
+                await ledger_repo.post(conn, ledger.post_payment(payment, transaction_id=new_id(), now=now))
+            await events.payment_finished(conn, payment)
         deps.wake()
         return disposition

@@ -29,10 +29,10 @@ async def create_payment(deps: Deps, agency_id: str, request: PaymentRequest) ->
     payment = Payment.create(
         id=new_id(), agency_id=agency_id, request=request, now=deps.clock(), lifetime=policy.lifetime
     )
-    async with deps.sessions.begin() as session:
-        if await repo.insert_if_new(session, payment):
+    async with deps.db.begin() as conn:
+        if await repo.insert_if_new(conn, payment):
             return payment
-        existing = await repo.get_by_key(session, agency_id, request.idempotency_key)
+        existing = await repo.get_by_key(conn, agency_id, request.idempotency_key)
     if existing is None:  # the row that held the key vanished between the two statements
         raise Aborted(
             "the idempotency key is being used concurrently; retry", reason="CONCURRENT_MODIFICATION"
@@ -47,11 +47,11 @@ async def create_payment(deps: Deps, agency_id: str, request: PaymentRequest) ->
 async def get_payment(deps: Deps, agency_id: str, payment_id: str) -> tuple[Payment, list[Transition]]:
     if not payment_id:
         raise invalid("payment_id", "required")
-    async with deps.sessions() as session:
-        payment = await repo.get(session, payment_id, agency_id=agency_id)
+    async with deps.db.connect() as conn:
+        payment = await repo.get(conn, payment_id, agency_id=agency_id)
         if payment is None:
             raise not_found()
-        return payment, await repo.transitions(session, payment_id)
+        return payment, await repo.transitions(conn, payment_id)
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,9 @@ async def search_payments(deps: Deps, agency_id: str, query: Search) -> tuple[li
     size, after = paging.page_size(query.page_size), paging.decode(query.page_token)
     if query.start and query.end and query.start >= query.end:
         raise invalid("create_time_end", "must be after create_time_start")
-    async with deps.sessions() as session:
+    async with deps.db.connect() as conn:
         found = await repo.search(
-            session,
+            conn,
             agency_id,
             states=query.states,
             start=query.start,
@@ -90,21 +90,21 @@ async def start_payment(
 
     A payment whose time is up is expired here rather than started, even if the expiry job has not run yet.
     """
-    async with deps.sessions.begin() as session:
-        payment = await repo.get(session, payment_id, agency_id=agency_id, lock=True)
+    async with deps.db.begin() as conn:
+        payment = await repo.get(conn, payment_id, agency_id=agency_id, lock=True)
         if payment is None:
             raise not_found()
         now, fresh = deps.clock(), False
         expired = lifecycle.expire(payment, now)
         if expired:
-            await repo.save(session, payment)
-            await events.payment_finished(session, payment)
+            await repo.save(conn, payment)
+            await events.payment_finished(conn, payment)
         else:
             fresh = lifecycle.check_start(payment, options)
             provider = deps.provider(payment.provider)
             if fresh:
                 lifecycle.start(payment, provider.next_action(payment, options, now), options, now)
-                await repo.save(session, payment)
+                await repo.save(conn, payment)
     if expired:
         deps.wake()
         lifecycle.check_start(payment, options)  # raises PAYMENT_ALREADY_STARTED for the EXPIRED payment
@@ -114,12 +114,12 @@ async def start_payment(
 
 
 async def cancel_payment(deps: Deps, agency_id: str, payment_id: str, reason: str = "") -> Payment:
-    async with deps.sessions.begin() as session:
-        payment = await repo.get(session, payment_id, agency_id=agency_id, lock=True)
+    async with deps.db.begin() as conn:
+        payment = await repo.get(conn, payment_id, agency_id=agency_id, lock=True)
         if payment is None:
             raise not_found()
         if lifecycle.cancel(payment, deps.clock(), reason):
-            await repo.save(session, payment)
-            await events.payment_finished(session, payment)
+            await repo.save(conn, payment)
+            await events.payment_finished(conn, payment)
     deps.wake()
     return payment

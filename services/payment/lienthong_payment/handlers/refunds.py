@@ -33,20 +33,20 @@ async def create_refund(deps: Deps, agency_id: str, request: RefundRequest) -> R
     """Refund all or part of a SUCCESS payment; never more than what remains, even when refunds race."""
     request.validate()
     try:
-        async with deps.sessions.begin() as session:
-            payment = await repo.get(session, request.payment_id, agency_id=agency_id, lock=True)
+        async with deps.db.begin() as conn:
+            payment = await repo.get(conn, request.payment_id, agency_id=agency_id, lock=True)
             if payment is None:
                 raise not_found()
-            existing = await refunds_repo.get_by_key(session, agency_id, request.idempotency_key)
+            existing = await refunds_repo.get_by_key(conn, agency_id, request.idempotency_key)
             if existing is not None:
                 return _same_request(existing, request)
             refund = rules.reserve(payment, request, refund_id=new_id(), now=deps.clock())
-            await refunds_repo.add(session, refund)
-            await repo.save(session, payment)
+            await refunds_repo.add(conn, refund)
+            await repo.save(conn, payment)
     except IntegrityError:
         # The same key raced on another payment of the agency: the winner's refund is the answer.
-        async with deps.sessions() as session:
-            existing = await refunds_repo.get_by_key(session, agency_id, request.idempotency_key)
+        async with deps.db.connect() as conn:
+            existing = await refunds_repo.get_by_key(conn, agency_id, request.idempotency_key)
         if existing is None:
             raise
         return _same_request(existing, request)
@@ -60,22 +60,22 @@ async def create_refund(deps: Deps, agency_id: str, request: RefundRequest) -> R
 
 async def settle_refund(deps: Deps, refund_id: str, agency_id: str, outcome: RefundOutcome) -> Refund:
     """Apply the provider's answer once; a duplicate answer for a final refund changes nothing."""
-    async with deps.sessions.begin() as session:
-        refund = await refunds_repo.get(session, refund_id, agency_id)
+    async with deps.db.begin() as conn:
+        refund = await refunds_repo.get(conn, refund_id, agency_id)
         if refund is None:
             raise NotFound("no such refund", reason="REFUND_NOT_FOUND")
-        payment = await repo.get(session, refund.payment_id, lock=True)
+        payment = await repo.get(conn, refund.payment_id, lock=True)
         assert payment is not None
         now = deps.clock()
         if rules.settle(
             payment, refund, succeeded=outcome.succeeded, now=now, failure_reason=outcome.failure_reason
         ):
-            await refunds_repo.save(session, refund)
-            await repo.save(session, payment)
+            await refunds_repo.save(conn, refund)
+            await repo.save(conn, payment)
             if refund.state is RefundState.SUCCESS:
                 txn = ledger.post_refund(payment, refund, transaction_id=new_id(), now=now)
-                await ledger_repo.post(session, txn)
-                await events.refunded(session, payment, refund)
+                await ledger_repo.post(conn, txn)
+                await events.refunded(conn, payment, refund)
     deps.wake()
     return refund
 
@@ -83,8 +83,8 @@ async def settle_refund(deps: Deps, refund_id: str, agency_id: str, outcome: Ref
 async def get_refund(deps: Deps, agency_id: str, refund_id: str) -> Refund:
     if not refund_id:
         raise invalid("refund_id", "required")
-    async with deps.sessions() as session:
-        refund = await refunds_repo.get(session, refund_id, agency_id)
+    async with deps.db.connect() as conn:
+        refund = await refunds_repo.get(conn, refund_id, agency_id)
     if refund is None:
         raise NotFound("no such refund", reason="REFUND_NOT_FOUND")
     return refund
@@ -94,9 +94,9 @@ async def list_refunds(
     deps: Deps, agency_id: str, payment_id: str, size: int, token: str
 ) -> tuple[list[Refund], str]:
     limit, after = paging.page_size(size), paging.decode(token)
-    async with deps.sessions() as session:
+    async with deps.db.connect() as conn:
         found = await refunds_repo.list_for(
-            session, agency_id, payment_id=payment_id, after=after, limit=limit + 1
+            conn, agency_id, payment_id=payment_id, after=after, limit=limit + 1
         )
     next_token = (
         paging.encode(found[limit - 1].create_time, found[limit - 1].id) if len(found) > limit else ""

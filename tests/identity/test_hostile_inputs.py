@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 
@@ -98,8 +99,6 @@ async def _client_with_key(identity):
     key = Ed25519PrivateKey.generate()
     jwk = pyjwt.algorithms.OKPAlgorithm.to_jwk(key.public_key(), as_dict=True) | {"kid": "deploy-1"}
     owner = await identity.auth(created.initial_client.client_id, created.initial_client_secret)
-    import json
-
     await identity.stub.RegisterClientKey(
         pb.RegisterClientKeyRequest(client_id=created.initial_client.client_id, public_jwk=json.dumps(jwk)),
         metadata=owner,
@@ -196,4 +195,20 @@ async def test_malformed_personal_id(identity, bad):
         identity.stub.Login(pb.LoginRequest(personal_id=bad, password=PASSWORD)),
         grpc.StatusCode.INVALID_ARGUMENT,
         "PERSONAL_ID_INVALID",
+    )
+
+
+async def test_private_key_material_is_refused_as_client_key(identity):
+    created = await identity.new_agency()
+    owner = await identity.auth(created.initial_client.client_id, created.initial_client_secret)
+    private = pyjwt.algorithms.OKPAlgorithm.to_jwk(Ed25519PrivateKey.generate(), as_dict=True) | {
+        "kid": "oops"
+    }
+    request = pb.RegisterClientKeyRequest(
+        client_id=created.initial_client.client_id, public_jwk=json.dumps(private)
+    )
+    await refused(
+        identity.stub.RegisterClientKey(request, metadata=owner),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "CLIENT_KEY_PRIVATE",
     )

@@ -163,7 +163,13 @@ async def change_password(ctx: Context, caller: Caller, principal: Principal, cu
             account = await uow.citizens.get(account_id)
         if account is None:
             raise Unauthenticated("no such account", reason="ACCOUNT_NOT_FOUND")
+        # The same per-account/per-source slowing as Login: a stolen access token must not become a free
+        # password-guessing oracle.
+        throttle = LoginThrottle(ctx)
+        keys = throttle.keys(account.personal_id, caller.source_ip)
+        await throttle.enter(*keys)
         if not await asyncio.to_thread(ctx.passwords.verify, account.password_hash, current):
+            await throttle.failed(*keys)
             raise _login_failed()
         check_password(new, account.personal_id, "new_password")
         digest = await asyncio.to_thread(ctx.passwords.hash, new)

@@ -20,7 +20,7 @@ from lienthong_runtime.db import create_engine, session_factory
 from .support import eventually, mail_sink, migrate, received_ids
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-COUNT = 300
+COUNT = 200
 
 
 class SlowHandler(FolderHandler):
@@ -82,7 +82,7 @@ async def test_sigkill_mid_batch_then_restart_delivers_every_accepted_message(pg
         worker = await start_worker(pg_url, sink.port)
 
         async def some_received() -> bool:
-            return sink.handler.received >= 60
+            return sink.handler.received >= 40
 
         await eventually(some_received)
         worker.send_signal(signal.SIGKILL)

@@ -51,6 +51,7 @@ def build_providers(
         connections=settings.smtp_connections,
         mail_from=settings.mail_from,
         msgid_domain=settings.message_id_domain,
+        pipelining=settings.smtp_pipelining,
     )
     sms: FailoverSms | SandboxSms
     if settings.sms_providers:

@@ -37,6 +37,8 @@ class Settings(ServiceSettings):
     smtp_timeout_s: float = 10.0
     #: Concurrent SMTP connections of one worker (each kept open and reused).
     smtp_connections: int = 8
+    #: Use notify's own SMTP client, which pipelines when the server offers it; false = aiosmtplib.
+    smtp_pipelining: bool = True
     mail_from: str = "Lien Thong <no-reply@lienthong.local>"
     #: Right-hand side of the Message-ID derived from the notification id.
     message_id_domain: str = "notify.lienthong.local"

@@ -41,6 +41,13 @@ class FolderHandler:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.received = 0
 
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Envelope, hostname: str, responses: list[str]
+    ) -> list[str]:
+        """Offer PIPELINING: aiosmtpd reads commands one by one from its stream, so pipelined ones are safe."""
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
         data = envelope.original_content or b""
         target = self.folder / file_name(data)

@@ -11,14 +11,18 @@ import base64
 import contextlib
 import logging
 from email.header import Header
-from email.utils import formatdate, parseaddr
+from email.utils import formataddr, formatdate, parseaddr
+from typing import Any
 
 import aiosmtplib
 
 from ..domain.channels import Status
 from ..domain.notifications import Notification, Outcome, message_id
+from .smtp_client import SmtpConnection, SmtpReplyError
 
 log = logging.getLogger("lienthong.notify.smtp")
+#: Stages whose refusal is about this message, not about the connection.
+MESSAGE_STAGES = frozenset({"mail", "rcpt", "data", "content"})
 
 
 def build_message(n: Notification, mail_from: str, msgid_domain: str) -> bytes:
@@ -38,7 +42,11 @@ def build_message(n: Notification, mail_from: str, msgid_domain: str) -> bytes:
 
 
 class SmtpMailer:
-    """Sends e-mail notifications; up to ``connections`` SMTP sessions at once, each reused across messages."""
+    """Sends e-mail notifications; up to ``connections`` SMTP sessions at once, each reused across messages.
+
+    With ``pipelining`` (the default) sessions use :class:`SmtpConnection`, which pipelines when the server
+    offers it; otherwise aiosmtplib.
+    """
 
     name = "smtp"
 
@@ -55,25 +63,54 @@ class SmtpMailer:
         connections: int = 8,
         mail_from: str,
         msgid_domain: str,
+        pipelining: bool = True,
     ) -> None:
         self._options = {
-            "hostname": host,
+            "host": host,
             "port": port,
             "timeout": timeout,
-            "use_tls": tls,
-            "start_tls": starttls,
-            "username": username or None,
-            "password": password or None,
+            "tls": tls,
+            "starttls": starttls,
+            "username": username,
+            "password": password,
         }
-        self.mail_from = mail_from
-        self.sender = parseaddr(mail_from)[1]
+        self.pipelining = pipelining
+        display, self.sender = parseaddr(mail_from)
+        self.mail_from = formataddr((display, self.sender), charset="utf-8")  # RFC 2047 for a Vietnamese name
         self.msgid_domain = msgid_domain
-        self._pool: asyncio.LifoQueue[aiosmtplib.SMTP] = asyncio.LifoQueue()
+        self._pool: asyncio.LifoQueue[Any] = asyncio.LifoQueue()
         for _ in range(max(1, connections)):
             self._pool.put_nowait(self._client())
 
-    def _client(self) -> aiosmtplib.SMTP:
-        return aiosmtplib.SMTP(**self._options)  # type: ignore[arg-type]
+    def _client(self) -> Any:
+        o = self._options
+        if self.pipelining:
+            return SmtpConnection(
+                o["host"],
+                o["port"],
+                timeout=o["timeout"],
+                tls=o["tls"],
+                starttls=o["starttls"],
+                username=o["username"],
+                password=o["password"],
+            )
+        return aiosmtplib.SMTP(
+            hostname=o["host"],
+            port=o["port"],
+            timeout=o["timeout"],
+            use_tls=o["tls"],
+            start_tls=o["starttls"],
+            username=o["username"] or None,
+            password=o["password"] or None,
+        )
+
+    async def _send(self, client: Any, n: Notification, message: bytes) -> None:
+        if not client.is_connected:
+            await client.connect()
+        if self.pipelining:
+            await client.send(self.sender, n.recipient, message)
+        else:
+            await client.sendmail(self.sender, [n.recipient], message)
 
     async def send(self, n: Notification) -> Outcome:
         """One delivery attempt: DELIVERED when the server accepted it, else a failure or a retry."""
@@ -81,17 +118,36 @@ class SmtpMailer:
         client = await self._pool.get()
         healthy = False
         try:
-            if not client.is_connected:
-                await client.connect()
-            await client.sendmail(self.sender, [n.recipient], message)
+            await self._send(client, n, message)
             healthy = True
             return Outcome(Status.DELIVERED, provider=self.name)
+        except SmtpReplyError as exc:
+            if exc.stage not in MESSAGE_STAGES:  # greeting, EHLO, STARTTLS, AUTH: the platform's problem
+                return Outcome(None, reason=f"SMTP_UNAVAILABLE: {exc.stage} {exc.code}")
+            healthy = True
+            return _by_code(
+                exc.code,
+                "RECIPIENT_REJECTED" if exc.stage == "rcpt" else "REJECTED_BY_SERVER",
+                recipient=exc.stage == "rcpt",
+            )
+        except (
+            aiosmtplib.SMTPAuthenticationError,
+            aiosmtplib.SMTPConnectError,
+            aiosmtplib.SMTPHeloError,
+        ) as exc:
+            return Outcome(None, reason=f"SMTP_UNAVAILABLE: {type(exc).__name__}")
         except aiosmtplib.SMTPRecipientsRefused as exc:
             code = exc.recipients[0].code if exc.recipients else 450
             return _by_code(code, "RECIPIENT_REJECTED", recipient=True)
         except aiosmtplib.SMTPResponseException as exc:
             return _by_code(exc.code, "REJECTED_BY_SERVER", recipient=False)
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+        except (
+            aiosmtplib.SMTPException,
+            OSError,
+            TimeoutError,
+            ValueError,
+            asyncio.IncompleteReadError,
+        ) as exc:
             return Outcome(None, reason=f"SMTP_UNAVAILABLE: {type(exc).__name__}")
         finally:
             if not healthy:

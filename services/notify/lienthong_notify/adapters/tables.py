@@ -121,6 +121,8 @@ daily_usage = Table(
     Column("agency_id", String(64), primary_key=True),
     Column("channel", String(10), primary_key=True),
     Column("day", String(10), primary_key=True),
+    #: Counters are spread over a few rows (see usage_store) so concurrent sends do not queue on one row lock.
+    Column("shard", SmallInteger, primary_key=True),
     Column("count", Integer, nullable=False),
 )
 

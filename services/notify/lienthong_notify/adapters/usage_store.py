@@ -1,34 +1,57 @@
-"""Daily send counters per agency and channel, for the daily cap."""
+"""Daily send counters per agency and channel, for the daily cap.
+
+The counter of one agency, channel and day is spread over ``SHARDS`` rows: a send reads the sum (no lock) and
+adds to a random shard, so concurrent sends of one agency do not serialise on a single row lock held until
+their commit. The price is a bounded overshoot: sends in flight at the same moment may pass the cap by at most
+their number.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Table
+import random
+from typing import Any
+
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .tables import daily_usage
 
+SHARDS = 8
 
-def _insert(session: AsyncSession, table: Table):  # type: ignore[no-untyped-def]
-    dialect = session.bind.dialect.name
+
+def _insert(session: AsyncSession, table: Table) -> Any:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+async def used(session: AsyncSession, agency_id: str, channel: str, day: str) -> int:
+    return int(
+        (
+            await session.execute(
+                select(func.coalesce(func.sum(daily_usage.c.count), 0)).where(
+                    daily_usage.c.agency_id == agency_id,
+                    daily_usage.c.channel == channel,
+                    daily_usage.c.day == day,
+                )
+            )
+        ).scalar_one()
+    )
 
 
 async def add_within_cap(
     session: AsyncSession, agency_id: str, channel: str, day: str, count: int, cap: int
 ) -> bool:
-    """Add ``count`` sends to today's counter unless that passes ``cap``; False (and nothing added) if it would.
-
-    One upsert, so concurrent senders of the same agency serialise on the row instead of racing.
-    """
-    if count > cap:
+    """Add ``count`` sends to the day's counter unless that passes ``cap``; False (nothing added) if it would."""
+    if count > cap or await used(session, agency_id, channel, day) + count > cap:
         return False
     statement = _insert(session, daily_usage).values(
-        agency_id=agency_id, channel=channel, day=day, count=count
+        agency_id=agency_id, channel=channel, day=day, shard=random.randrange(SHARDS), count=count
     )
-    statement = statement.on_conflict_do_update(
-        index_elements=["agency_id", "channel", "day"],
-        set_={"count": daily_usage.c.count + count},
-        where=daily_usage.c.count + count <= cap,
-    ).returning(daily_usage.c.count)
-    return (await session.execute(statement)).first() is not None
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["agency_id", "channel", "day", "shard"],
+            set_={"count": daily_usage.c.count + count},
+        )
+    )
+    return True

@@ -29,6 +29,7 @@ from bench.harness import BenchContext, Result, wait_for_health
 SERVICE = "lienthong.registry.v1.RegistryService"
 METHOD = f"/{SERVICE}/GetCitizen"
 READ_SCOPE = "registry.citizens.read"
+ROUNDS = 3
 
 
 def _reply() -> bytes:
@@ -189,37 +190,50 @@ async def run(ctx: BenchContext) -> list[Result]:
         name="gateway",
     )
     token = mint.token([READ_SCOPE], agency="bench-agency", ttl=3600)
-    metadata = [("authorization", f"Bearer {token}")]
-    direct = await ctx.measure("GetCitizen direct", upstream.target, METHOD, request, servers=[upstream])
-    through = await ctx.measure(
-        "GetCitizen via gateway",
-        gateway.target,
-        METHOD,
-        request,
-        servers=[gateway, upstream],
-        metadata=metadata,
-    )
-    results = [direct, through]
+    paths: dict[str, tuple[str, dict[str, int], list[tuple[str, str]]]] = {
+        "direct": (upstream.target, {"upstream": upstream.pid}, []),
+        "via gateway": (
+            gateway.target,
+            {"gateway": gateway.pid, "upstream": upstream.pid},
+            [("authorization", f"Bearer {token}")],
+        ),
+    }
+    nginx_error = None
     try:
         nginx_target, nginx_pid = await _start_nginx(ctx, upstream.target)
-        results.append(
-            await ctx.measure(
-                "GetCitizen via nginx grpc_pass",
-                nginx_target,
-                METHOD,
-                request,
-                servers={"nginx": nginx_pid, "upstream": upstream.pid},
-            )
-        )
+        paths["via nginx grpc_pass"] = (nginx_target, {"nginx": nginx_pid, "upstream": upstream.pid}, [])
     except (OSError, TimeoutError, RuntimeError) as exc:
-        results.append(Result("GetCitizen via nginx grpc_pass", error=f"nginx unavailable: {exc}"))
-    audited = (
-        sum(1 for _ in (ctx.tmp_dir / "audit.jsonl").open()) if (ctx.tmp_dir / "audit.jsonl").exists() else 0
+        nginx_error = f"nginx unavailable: {exc}"
+    # Paired rounds: each round measures every path back to back; ratios are taken within a round.
+    rounds: list[dict[str, Result]] = []
+    for _ in range(ROUNDS):
+        rounds.append(
+            {
+                name: await ctx.measure(
+                    f"GetCitizen {name}", target, METHOD, request, servers=pids, metadata=metadata
+                )
+                for name, (target, pids, metadata) in paths.items()
+            }
+        )
+    ratios = {
+        name: sorted(r[name].rps / r["direct"].rps for r in rounds if r[name].rps and r["direct"].rps)
+        for name in paths
+        if name != "direct"
+    }
+    median = sorted(rounds, key=lambda r: (r["via gateway"].rps or 0) / (r["direct"].rps or 1))[
+        len(rounds) // 2
+    ]
+    results = list(median.values())
+    for name, values in ratios.items():
+        if values:
+            median[name].metrics["ratio_to_direct"] = values[len(values) // 2]
+            median[name].notes.append("ratios by round: " + ", ".join(f"{v:.2f}" for v in values))
+    audit = ctx.tmp_dir / "audit.jsonl"
+    median["via gateway"].metrics["audit_lines"] = float(
+        sum(1 for _ in audit.open()) if audit.exists() else 0
     )
-    for result in results[1:]:
-        if result.rps and direct.rps:
-            result.metrics["ratio_to_direct"] = result.rps / direct.rps
-    through.metrics["audit_lines"] = float(audited)
+    if nginx_error:
+        results.append(Result("GetCitizen via nginx grpc_pass", error=nginx_error))
     return results
 
 

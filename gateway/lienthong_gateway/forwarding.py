@@ -18,6 +18,7 @@ from typing import Any
 
 import grpc
 
+from lienthong_runtime import metrics
 from lienthong_runtime.auth import Principal
 from lienthong_runtime.errors import DomainError, Unavailable
 from lienthong_runtime.status import domain_error_status, internal_status
@@ -65,6 +66,7 @@ class Forwarder(grpc.GenericRpcHandler):
         self.audit = audit
         self.retry_reads = retry_reads
         self._handlers: dict[str, grpc.RpcMethodHandler | None] = {}
+        self._series: dict[tuple[str, str], tuple[Any, Any]] = {}
 
     def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
         method = handler_call_details.method
@@ -114,7 +116,7 @@ class Forwarder(grpc.GenericRpcHandler):
         admission.metadata = tuple(outgoing)
 
     def finish(self, route: Route, admission: Admission, code: str, started: float) -> None:
-        """Write the call's audit record."""
+        """Write the call's audit record and count it in the Prometheus metrics."""
         principal, elapsed = admission.principal, time.perf_counter() - started
         if principal is None:
             self.audit.record(route.method, code, elapsed, admission.request_id)
@@ -128,6 +130,15 @@ class Forwarder(grpc.GenericRpcHandler):
                 principal.client_id,
                 principal.subject,
             )
+        series = self._series.get((route.method, code))
+        if series is None:  # label lookups are resolved once per (method, code), not on every call
+            name = route.method.rsplit(".", 1)[-1]  # Service/Method
+            series = self._series[(route.method, code)] = (
+                metrics.RPC_CALLS.labels("gateway", name, code),
+                metrics.RPC_LATENCY.labels("gateway", name),
+            )
+        series[0].inc()
+        series[1].observe(elapsed)
 
     async def refuse(self, context: grpc.aio.ServicerContext, exc: BaseException, request_id: str) -> None:
         """Abort with the gateway's own status for ``exc`` (never reaching an upstream)."""

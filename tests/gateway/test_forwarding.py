@@ -10,6 +10,8 @@ import pytest
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
+from lienthong_runtime import metrics
+
 from .conftest import (
     CHAT,
     GET_CITIZEN,
@@ -37,6 +39,8 @@ async def test_bytes_metadata_and_deadline_reach_the_upstream(mint, socket_dir, 
         assert seen["traceparent"] == TRACEPARENT
         assert seen["authorization"].startswith("Bearer ")  # services verify again (defence in depth)
         assert 0 < upstream.deadlines[0] <= 4.0
+    exposition = metrics.exposition().decode()
+    assert 'grpc_code="OK",grpc_method="RegistryService/GetCitizen",service="gateway"' in exposition
 
 
 async def test_a_request_id_is_generated_when_absent_and_the_call_is_audited(mint, socket_dir, upstream):

@@ -1,6 +1,6 @@
 """Fixtures of the payment tests: the whole service on a fresh PostgreSQL database, driven through gRPC.
 
-``svc`` starts the real composition root (migrations applied, a locally minted token verifier, the HTTP side
+``svc`` starts the real composition root (schema created, a locally minted token verifier, the HTTP side
 server on an ephemeral port) and gives stubs per agency, the notification intake and the sandbox provider.
 """
 
@@ -18,8 +18,9 @@ import pytest
 from lienthong.payment.v1 import payment_pb2 as pb
 from lienthong.payment.v1 import payment_pb2_grpc
 from lienthong_payment.adapters.sandbox import SandboxProvider
+from lienthong_payment.adapters.tables import metadata
 from lienthong_payment.bootstrap import Assembly, assemble, load_settings
-from lienthong_runtime import migrations
+from lienthong_runtime.db import create_engine
 from lienthong_runtime.server import Server
 from lienthong_runtime.testing import TokenMint
 
@@ -93,9 +94,19 @@ async def paid_payment(svc: PaymentService, agency: str, amount: int = 100_000) 
     return payment
 
 
+async def create_schema(url: str) -> None:
+    """The payment tables from their metadata; test_migrations proves the migrations build the same."""
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+    finally:
+        await engine.dispose()
+
+
 @pytest.fixture
 async def svc(pg_url: str, unix_socket: str) -> AsyncIterator[PaymentService]:
-    await migrations.upgrade_async("lienthong_payment", pg_url, "payment")
+    await create_schema(pg_url)
     mint = TokenMint()
     settings = load_settings(
         database_url=pg_url,

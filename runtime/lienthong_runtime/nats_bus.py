@@ -38,7 +38,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import nats
@@ -500,8 +500,3 @@ async def _quiet(exc: Exception) -> None:
 
 async def _reconnected() -> None:
     log.info("reconnected to NATS")
-
-
-def utc(value: datetime) -> datetime:
-    """``value`` as an aware UTC datetime (naive values are taken as UTC)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -42,7 +42,7 @@ async def test_killed_consumer_process_does_not_repeat_its_side_effect(pg_url: s
             stderr=subprocess.DEVNULL,
         )
         try:
-            assert await asyncio.wait_for(child.wait(), timeout=15) == EXIT_AFTER_COMMIT
+            assert await asyncio.wait_for(child.wait(), timeout=20) == EXIT_AFTER_COMMIT
         finally:
             if child.returncode is None:
                 child.kill()

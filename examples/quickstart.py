@@ -22,7 +22,7 @@ from lienthong.client import ClientCredentials, TokenSource, connect, error_info
 from lienthong.common.v1 import date_pb2
 from lienthong.registry.v1 import registry_pb2, registry_pb2_grpc
 
-PURPOSE = "passport-application"
+PURPOSE = "immigration.passport_application"
 
 
 def demo_citizen() -> registry_pb2.Citizen:
@@ -43,6 +43,7 @@ def demo_citizen() -> registry_pb2.Citizen:
         current_address=registry_pb2.Address(
             province_code="01", ward_code="00004", detail="12 phố Lý Thái Tổ"
         ),
+        household_id=f"HK-{personal_id}",
         household_relation=registry_pb2.HOUSEHOLD_RELATION_HEAD,
         life_status=registry_pb2.LIFE_STATUS_ALIVE,
     )

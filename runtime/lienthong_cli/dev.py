@@ -35,6 +35,8 @@ def dev_overrides(name: str, data_dir: Path, host: str, offset: int) -> dict[str
     if entry.migrates:
         overrides["database_url"] = f"sqlite+aiosqlite:///{(data_dir / f'{name}.db').resolve()}"
         overrides["migrate_on_start"] = True
+    if name == "payment":  # a developer's own machine may send payers back to http://localhost
+        overrides["allow_http_localhost_return_url"] = True
     if name == "notify":  # the local mail sink: an SMTP server inside notify writing .eml files
         overrides.update(
             mail_sink_dir=str((data_dir / "mail").resolve()), smtp_host=host, smtp_port=2525 + offset

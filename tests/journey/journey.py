@@ -19,19 +19,20 @@ from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
 from lienthong.payment.v1 import payment_pb2, payment_pb2_grpc
 from lienthong.registry.v1 import registry_pb2, registry_pb2_grpc
 
-PURPOSE = "social-insurance-enrolment"
+PURPOSE = "social_insurance.enrolment"
 
 
 @dataclass
 class JourneyResult:
     personal_id: str
     payment_id: str
+    reference: str
     receipt: str
     access_log: list[registry_pb2.AccessLogEntry]
 
 
 def new_citizen() -> registry_pb2.Citizen:
-    personal_id = f"079203{random.randint(0, 999_999):06d}"  # 079 = TP Hồ Chí Minh, 3 = 21st c. female, 2003
+    personal_id = f"079303{random.randint(0, 999_999):06d}"  # 079 = TP Hồ Chí Minh, 3 = 21st c. female, 2003
     address = registry_pb2.Address(province_code="79", ward_code="26740", detail="1 Công xã Paris")
     return registry_pb2.Citizen(
         personal_id=personal_id,
@@ -42,6 +43,7 @@ def new_citizen() -> registry_pb2.Citizen:
         place_of_birth=address,
         permanent_address=address,
         current_address=address,
+        household_id=f"HK-{personal_id}",
         household_relation=registry_pb2.HOUSEHOLD_RELATION_HEAD,
         life_status=registry_pb2.LIFE_STATUS_ALIVE,
     )
@@ -116,12 +118,13 @@ async def run_journey(
                 identity_pb2.LoginRequest(personal_id=citizen.personal_id, password=password)
             )
 
+            reference = f"HS-{uuid.uuid4().hex[:8]}"
             created = await payments.CreatePayment(
                 payment_pb2.CreatePaymentRequest(
                     amount_vnd=125_000,
                     description="Lệ phí cấp bản sao trích lục",
-                    reference=f"HS-{uuid.uuid4().hex[:8]}",
-                    return_url="http://localhost/return",
+                    reference=reference,
+                    return_url="https://dichvucong.hochiminhcity.gov.vn/thanh-toan/ket-qua",
                     idempotency_key=str(uuid.uuid4()),
                     provider=payment_pb2.PAYMENT_PROVIDER_SANDBOX,
                     payer_email=email,
@@ -149,4 +152,4 @@ async def run_journey(
         mine = await registry_pb2_grpc.RegistryServiceStub(public).ListMyAccessLog(
             registry_pb2.ListMyAccessLogRequest(), metadata=citizen_metadata
         )
-    return JourneyResult(citizen.personal_id, payment_id, receipt, list(mine.entries))
+    return JourneyResult(citizen.personal_id, payment_id, reference, receipt, list(mine.entries))

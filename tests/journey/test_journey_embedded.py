@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
 import json
 import os
 import random
@@ -76,15 +78,17 @@ async def test_citizen_journey_on_the_embedded_default(embedded):
     credentials = json.loads((data_dir / "demo-credentials.json").read_text())
 
     async def read_mail(address: str) -> str | None:
-        for message in sorted((data_dir / "mail").glob("*.eml")):
-            text = message.read_text(errors="replace")
-            if address in text:
-                return text
+        for path in sorted((data_dir / "mail").glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if address in str(message["To"]):
+                body = message.get_body(preferencelist=("plain", "html"))
+                return f"{message['Subject']}\n{body.get_content() if body else ''}"
         return None
 
     result = await run_journey(gateway, credentials, read_mail)
     assert result.payment_id
-    assert "125" in result.receipt  # the amount is in the receipt
+    print(result.receipt)
+    assert result.reference in result.receipt and "125.000" in result.receipt  # reference and amount in đồng
     reads = [
         e for e in result.access_log if e.action == registry_pb2.ACCESS_ACTION_READ and e.purpose == PURPOSE
     ]

@@ -95,6 +95,7 @@ async def build_gateway(
         limiter,
         audit,
         retry_reads=settings.retry_reads,
+        default_timeout=settings.default_timeout,
     )
     certificate = server_certificate(settings)
     runtime_settings = settings

@@ -55,5 +55,8 @@ class Settings(ServiceSettings):
     #: Default budgets, and overrides per agency id.
     rate_limits: RatePolicy = Field(default_factory=RatePolicy)
     agency_rate_limits: dict[str, RatePolicy] = Field(default_factory=dict)
-    #: Budget shared by calls to public methods made without a token.
-    anonymous_budget: Budget = Field(default_factory=lambda: Budget(rate=200, burst=400))
+    #: Calls to public methods without a token: a budget per caller address, and one for all of them.
+    anonymous_budget: Budget = Field(default_factory=lambda: Budget(rate=20, burst=40))
+    anonymous_total_budget: Budget = Field(default_factory=lambda: Budget(rate=1000, burst=2000))
+    #: Deadline given to upstream calls when the caller sets none (seconds), so a stuck service frees the call.
+    default_timeout: float = 30.0

@@ -58,6 +58,7 @@ class Forwarder(grpc.GenericRpcHandler):
         audit: AuditSink,
         *,
         retry_reads: bool = True,
+        default_timeout: float = 30.0,
     ) -> None:
         self.routes = routes
         self.upstreams = upstreams
@@ -65,6 +66,7 @@ class Forwarder(grpc.GenericRpcHandler):
         self.limiter = limiter
         self.audit = audit
         self.retry_reads = retry_reads
+        self.default_timeout = default_timeout
         self._handlers: dict[str, grpc.RpcMethodHandler | None] = {}
         self._series: dict[tuple[str, str], tuple[Any, Any]] = {}
 
@@ -87,6 +89,11 @@ class Forwarder(grpc.GenericRpcHandler):
             return build_streaming(self, route)
         return grpc.unary_unary_rpc_method_handler(self._unary(route))
 
+    def timeout(self, context: grpc.aio.ServicerContext) -> float:
+        """The caller's remaining deadline, or the default one."""
+        remaining = context.time_remaining()
+        return self.default_timeout if remaining is None else remaining
+
     def pool(self, route: Route) -> Pool | None:
         return self.upstreams.pools.get(route.block)
 
@@ -107,7 +114,7 @@ class Forwarder(grpc.GenericRpcHandler):
         request_id = admission.request_id = request_id or os.urandom(12).hex()
         principal = admission.principal = await self.authorizer.principal(route, authorization)
         if principal is None:
-            await self.limiter.admit("", "", "anonymous")
+            await self.limiter.admit("", _address(context.peer()), "anonymous")
         else:
             await self.limiter.admit(
                 principal.agency_id, principal.client_id or principal.subject, route.method_class
@@ -175,7 +182,7 @@ class Forwarder(grpc.GenericRpcHandler):
                 replica = pool.pick()
                 try:
                     response = await replica.unary_unary(method)(
-                        request, timeout=context.time_remaining(), metadata=admission.metadata
+                        request, timeout=self.timeout(context), metadata=admission.metadata
                     )
                 except grpc.aio.AioRpcError as error:
                     if error.code() is not _UNAVAILABLE:
@@ -186,7 +193,7 @@ class Forwarder(grpc.GenericRpcHandler):
                         raise
                     replica = other
                     response = await replica.unary_unary(method)(
-                        request, timeout=context.time_remaining(), metadata=admission.metadata
+                        request, timeout=self.timeout(context), metadata=admission.metadata
                     )
             except grpc.aio.AioRpcError as error:
                 if error.code() is _UNAVAILABLE and replica is not None:
@@ -200,6 +207,11 @@ class Forwarder(grpc.GenericRpcHandler):
             return response
 
         return forward
+
+
+def _address(peer: str) -> str:
+    """``ipv4:10.0.0.1:5123`` -> ``ipv4:10.0.0.1`` (the caller's address without its port)."""
+    return peer.rsplit(":", 1)[0] if peer.startswith(("ipv4:", "ipv6:")) else peer
 
 
 def code_of(exc: BaseException) -> str:

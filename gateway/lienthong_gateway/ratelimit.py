@@ -103,7 +103,7 @@ class RateLimiter:
 
     def _budgets(self, agency: str, klass: str) -> tuple[Budget, Budget]:
         if not agency:
-            return self.settings.anonymous_budget, self.settings.anonymous_budget
+            return self.settings.anonymous_budget, self.settings.anonymous_total_budget
         policy = self.settings.agency_rate_limits.get(agency) or self.settings.rate_limits
         return policy.client[klass], policy.agency[klass]
 

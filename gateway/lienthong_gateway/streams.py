@@ -35,7 +35,7 @@ def build_streaming(forwarder: Forwarder, route: Route) -> grpc.RpcMethodHandler
             raise AssertionError("unreachable") from None
         replica = pool.pick()
         callable_ = replica.streaming(route.method, route.client_streaming, route.server_streaming)
-        call = callable_(request, timeout=context.time_remaining(), metadata=admission.metadata)
+        call = callable_(request, timeout=forwarder.timeout(context), metadata=admission.metadata)
         return call, replica, admission, started
 
     async def fail(

@@ -195,3 +195,18 @@ async def test_key_rotation_event_refreshes_the_keys(mint, socket_dir, upstream)
                 break
             await asyncio.sleep(0.05)
         assert await gw.unary(GET_CITIZEN)(b"x", metadata=new_mint.metadata([READ])) == b"ok:a:x"
+
+
+@pytest.mark.parametrize("kind", ["ClientDisabled", "SessionsRevoked"])
+async def test_disabled_clients_and_revoked_sessions_are_refused(kind, mint, socket_dir, upstream):
+    bus_url = f"memory://{kind}-{mint.kid}"
+    async with run_gateway(mint, socket_dir, {"registry": [upstream.target]}, bus_url=bus_url) as gw:
+        metadata = mint.metadata([READ], subject="client-7", iat=int(time.time()) - 60)
+        assert await gw.unary(GET_CITIZEN)(b"x", metadata=metadata) == b"ok:a:x"
+        if kind == "ClientDisabled":
+            event = identity_events.ClientDisabled(client_id="client-7", agency_id="agency-test")
+        else:
+            event = identity_events.SessionsRevoked(subject="client-7", revoke_before=_ts(time.time() - 1))
+        await connect_bus(bus_url).publish(envelope("identity", event, subject="client-7"))
+        assert await _refused_within(gw.unary(GET_CITIZEN), metadata) == UNAUTH
+    assert upstream.calls[GET_CITIZEN] == 1

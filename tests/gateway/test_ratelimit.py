@@ -127,3 +127,20 @@ async def test_unreachable_redis_falls_back_to_a_split_local_budget(mint, socket
         ok, refused = await _calls(gw.unary(GET_CITIZEN), mint, 8, agency="agency-f", client="c")
     assert ok == 5 and len(refused) == 3  # 10 shared by 2 replicas while the store is away
     assert _retry_delay(refused[0]) > 0
+
+
+async def test_calls_without_a_token_have_a_budget_per_caller_address(mint, socket_dir, upstream):
+    from .conftest import GET_JWKS
+
+    async with run_gateway(
+        mint, socket_dir, {"identity": [upstream.target]}, anonymous_budget={"rate": SLOW, "burst": 3}
+    ) as gw:
+        outcomes = []
+        for _ in range(5):
+            try:
+                await gw.unary(GET_JWKS)(b"")
+                outcomes.append("OK")
+            except grpc.aio.AioRpcError as error:
+                outcomes.append(error.code().name)
+    assert outcomes == ["OK"] * 3 + ["RESOURCE_EXHAUSTED"] * 2
+    assert upstream.calls[GET_JWKS] == 3

@@ -12,6 +12,14 @@ import grpc
 from .auth import KeySource, RevocationState, TokenVerifier
 from .config import ServiceSettings
 
+#: Reconnect to identity within about a second after it restarts; gRPC's default backoff grows to two minutes,
+#: during which every verification needing a key refresh would fail.
+_RECONNECT_QUICKLY: tuple[tuple[str, Any], ...] = (
+    ("grpc.initial_reconnect_backoff_ms", 200),
+    ("grpc.min_reconnect_backoff_ms", 200),
+    ("grpc.max_reconnect_backoff_ms", 1000),
+)
+
 
 def jwks_fetcher(url: str, *, timeout: float = 5.0) -> Callable[[], Awaitable[Mapping[str, Any]]]:
     """A coroutine function returning the JWKS document from ``http(s)://...`` or ``grpc://host:port``."""
@@ -35,9 +43,10 @@ def jwks_fetcher(url: str, *, timeout: float = 5.0) -> Callable[[], Awaitable[Ma
             from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
 
             if channel is None:
-                channel = grpc.aio.insecure_channel(target)
+                channel = grpc.aio.insecure_channel(target, options=_RECONNECT_QUICKLY)
             stub = identity_pb2_grpc.IdentityServiceStub(channel)
-            response = await stub.GetJwks(identity_pb2.GetJwksRequest(), timeout=timeout)
+            # wait_for_ready: while identity restarts, wait (up to timeout) instead of failing at once.
+            response = await stub.GetJwks(identity_pb2.GetJwksRequest(), timeout=timeout, wait_for_ready=True)
             return dict(json.loads(response.jwks_json or '{"keys": []}'))
 
         return fetch_grpc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -44,10 +45,28 @@ def lienthong_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "lienthong_cli"]
 
 
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A free port BELOW the ephemeral range. A port the kernel hands out for port 0 is an ephemeral one, and a
+    client that keeps reconnecting to it while its server is down (the gateway, after a kill -9) can end up
+    connected to itself from that very port (TCP simultaneous open), so the restarted server could not bind."""
+    low, _ = _ephemeral_range()
+    for _ in range(200):
+        port = random.randrange(max(1024, low - 12000), low)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 @dataclass
@@ -99,6 +118,7 @@ class DistributedPlatform:
     bus_url: str
     redis_url: str
     mail_dir: Path
+    _bootstrap: subprocess.Popen[str] | None = None
 
     @property
     def endpoints(self) -> dict[str, str]:
@@ -154,17 +174,23 @@ class DistributedPlatform:
         self.processes[name].start(self.workdir)
         self.wait_serving(name)
 
-    def stop(self) -> dict[str, int | None]:
-        """SIGTERM everything (graceful drain), then SIGKILL what is still running. Returns the exit codes."""
+    def stop(self, grace: float = 5.0) -> dict[str, int | None]:
+        """SIGTERM everything (graceful drain), SIGKILL what still runs after ``grace`` seconds in total.
+        Returns the exit codes."""
+        bootstrap = self._bootstrap
+        if bootstrap is not None and bootstrap.poll() is None:
+            bootstrap.kill()
+            bootstrap.communicate(timeout=10)
         running = [p for p in self.processes.values() if p.alive()]
         for process in running:
             assert process.popen is not None
             process.popen.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace
         codes: dict[str, int | None] = {}
         for process in running:
             assert process.popen is not None
             try:
-                codes[process.name] = process.popen.wait(timeout=20)
+                codes[process.name] = process.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 process.popen.kill()
                 codes[process.name] = process.popen.wait(timeout=10)
@@ -184,14 +210,29 @@ class DistributedPlatform:
             check=False,
         )
 
+    def start_bootstrap(self) -> None:
+        """Start ``lienthong identity bootstrap`` in the background (read by :attr:`operator`)."""
+        env = self.processes["identity"].env
+        self._bootstrap = subprocess.Popen(
+            [*lienthong_command(), "identity", "bootstrap"],
+            env=env,
+            cwd=self.workdir,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
     @cached_property
     def operator(self) -> dict[str, str]:
         """``lienthong identity bootstrap``: the platform operator's agency and admin client (once)."""
-        done = self.run_cli("identity", "identity", "bootstrap")
-        assert done.returncode == 0, done.stdout + done.stderr
-        pairs = (line.strip().split(": ", 1) for line in done.stdout.splitlines() if line.startswith("  "))
+        if self._bootstrap is None:
+            self.start_bootstrap()
+        assert self._bootstrap is not None
+        stdout, stderr = self._bootstrap.communicate(timeout=120)
+        assert self._bootstrap.returncode == 0, stdout + stderr
+        pairs = (line.strip().split(": ", 1) for line in stdout.splitlines() if line.startswith("  "))
         created = dict(pair for pair in pairs if len(pair) == 2)
-        assert {"agency_id", "client_id", "client_secret"} <= set(created), done.stdout
+        assert {"agency_id", "client_id", "client_secret"} <= set(created), stdout
         return created
 
     @cached_property
@@ -260,14 +301,16 @@ def start_platform(workdir: Path, pg_server: str, nats_url: str, *, redis_url: s
     processes = plan_processes(workdir, secrets, nats_url, redis_url, mail_dir)
     platform = DistributedPlatform(workdir, processes, database_urls, nats_url, redis_url, mail_dir)
     try:
-        migrate_all(platform)
-        # compose's order: the blocks once migrated, the gateway once they are healthy.
-        for name in BUILDING_BLOCKS:
-            processes[name].start(workdir)
-        platform.wait_serving(*BUILDING_BLOCKS)
+        # The gateways need no database, so they start while the migrations run (they health-check their
+        # upstreams and take each in once it serves, as after compose's depends_on); the blocks start once
+        # migrated, like compose's service_completed_successfully; the operator bootstrap runs meanwhile.
         for name in GATEWAY_REPLICAS:
             processes[name].start(workdir)
-        platform.wait_serving(*GATEWAY_REPLICAS)
+        migrate_all(platform)
+        for name in BUILDING_BLOCKS:
+            processes[name].start(workdir)
+        platform.start_bootstrap()
+        platform.wait_serving()
     except BaseException:
         platform.stop()
         drop_databases(pg_server, database_urls)

@@ -98,8 +98,9 @@ def print_banner(servers: list[Server], demo: dict[str, str] | None, data_dir: P
         lines.extend(f"    {key}: {value}" for key, value in demo.items())
     gateway = next((s for s in servers if s.app.name == "gateway"), servers[-1])
     lines.append(
-        "\n  First call: python examples/quickstart.py "
-        f"--target {gateway.app.settings.host}:{gateway.bound_port}   (see README)\n"
+        "\n  First call (see README): .venv/bin/python examples/quickstart.py "
+        f"--target {gateway.app.settings.host}:{gateway.bound_port} "
+        f"--credentials {data_dir / 'demo-credentials.json'}\n"
         "  Stop with Ctrl+C (graceful drain).\n"
     )
     print("\n".join(lines), flush=True)

@@ -21,7 +21,7 @@ import grpc
 from lienthong_runtime import metrics
 from lienthong_runtime.auth import Principal
 from lienthong_runtime.errors import DomainError, Unavailable
-from lienthong_runtime.status import domain_error_status, internal_status
+from lienthong_runtime.status import STATUS_DETAILS_KEY, domain_error_status, internal_status
 
 from .audit import AuditSink
 from .auth import Authorizer
@@ -185,7 +185,7 @@ class Forwarder(grpc.GenericRpcHandler):
                         request, timeout=self.timeout(context), metadata=admission.metadata
                     )
                 except grpc.aio.AioRpcError as error:
-                    if error.code() is not _UNAVAILABLE:
+                    if not transport_failure(error):
                         raise
                     replica.mark_down()
                     other = pool.pick(avoid=replica) if retry else None
@@ -196,17 +196,29 @@ class Forwarder(grpc.GenericRpcHandler):
                         request, timeout=self.timeout(context), metadata=admission.metadata
                     )
             except grpc.aio.AioRpcError as error:
-                if error.code() is _UNAVAILABLE and replica is not None:
+                if replica is not None and transport_failure(error):
                     replica.mark_down()
                 finish(route, admission, error.code().name, started)
                 await self.relay_error(context, error)
             except asyncio.CancelledError:
                 finish(route, admission, "CANCELLED", started)
                 raise
+            except Exception as exc:  # a client-side failure: INTERNAL without its text, not UNKNOWN with it
+                finish(route, admission, "INTERNAL", started)
+                await self.refuse(context, exc, admission.request_id)
             finish(route, admission, "OK", started)
             return response
 
         return forward
+
+
+def transport_failure(error: grpc.aio.AioRpcError) -> bool:
+    """UNAVAILABLE from the connection rather than from the service: the services' own UNAVAILABLE errors carry
+    a ``google.rpc.Status`` in their trailers, a dead or unreachable replica's do not."""
+    if error.code() is not _UNAVAILABLE:
+        return False
+    trailers: Any = error.trailing_metadata() or ()
+    return not any(key == STATUS_DETAILS_KEY for key, _ in trailers)
 
 
 def _address(peer: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import grpc
 
-from .forwarding import Admission, Forwarder, code_of, no_upstream
+from .forwarding import Admission, Forwarder, code_of, no_upstream, transport_failure
 from .routing import Route
 
 
@@ -45,7 +45,7 @@ def build_streaming(forwarder: Forwarder, route: Route) -> grpc.RpcMethodHandler
         started: float,
         error: grpc.aio.AioRpcError,
     ) -> None:
-        if error.code() is grpc.StatusCode.UNAVAILABLE:
+        if transport_failure(error):
             replica.mark_down()
         forwarder.finish(route, admission, error.code().name, started)
         await forwarder.relay_error(context, error)

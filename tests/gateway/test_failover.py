@@ -86,3 +86,21 @@ async def test_a_dead_replica_is_skipped_by_the_health_loop_before_any_call(mint
             await asyncio.sleep(0.05)
         assert not replica.up
         assert await _load(gw.unary(GET_CITIZEN), mint.metadata([READ]), 20, concurrency=2) == (20, 0)
+
+
+async def test_a_service_answering_unavailable_itself_is_not_marked_down(mint, socket_dir, upstream):
+    """The services' own UNAVAILABLE (with a google.rpc.Status) is an answer, not a dead replica."""
+    from lienthong_gateway.forwarding import transport_failure
+    from lienthong_runtime.status import error_status
+
+    status = error_status(grpc.StatusCode.UNAVAILABLE, "provider down", "PROVIDER_UNAVAILABLE")
+    answered = grpc.aio.AioRpcError(
+        grpc.StatusCode.UNAVAILABLE,
+        grpc.aio.Metadata(),
+        grpc.aio.Metadata(*status.trailing_metadata),
+        "provider down",
+    )
+    dead = grpc.aio.AioRpcError(
+        grpc.StatusCode.UNAVAILABLE, grpc.aio.Metadata(), grpc.aio.Metadata(), "refused"
+    )
+    assert not transport_failure(answered) and transport_failure(dead)

@@ -114,3 +114,25 @@ async def test_json_lines_import_with_a_worker_process(registry, tmp_path):
         metadata=registry.md(),
     )
     assert {c.personal_id for c in [*found.citizens, *rest.citizens]} == set(pids)
+
+
+async def test_a_concurrent_registration_falls_back_to_the_conflict_safe_merge(
+    registry, tmp_path, monkeypatch
+):
+    from lienthong_registry.adapters import bulk_store
+
+    pid = personal_id(dt.date(1960, 10, 10))
+    path = tmp_path / "one.csv"
+    path.write_text(HEADER + _csv_line(pid, "Tạ Văn Bảy", "1960-10-10"), encoding="utf-8")
+    first = await import_file(
+        path, registry.settings, agency_id="a", legal_reason="r", url=registry.url, workers=0
+    )
+    assert first.inserted == 1
+    # As if another writer registered the ID between the existence check and the COPY.
+    monkeypatch.setattr(
+        bulk_store, "_KNOWN", "SELECT pid_index FROM citizens WHERE false AND pid_index = ANY($1)"
+    )
+    again = await import_file(
+        path, registry.settings, agency_id="a", legal_reason="r", url=registry.url, workers=0
+    )
+    assert (again.inserted, again.skipped, again.errors) == (0, 1, [])

@@ -20,6 +20,7 @@ _SETUP = [
     "CREATE TEMP TABLE IF NOT EXISTS tmp_outbox (pid_index bytea, event_id text, type text, envelope bytea) "
     "ON COMMIT DELETE ROWS",
 ]
+_KNOWN = "SELECT pid_index FROM citizens WHERE pid_index = ANY($1::bytea[])"
 _MERGE = f"""
 WITH ins AS (
   INSERT INTO citizens ({", ".join(CITIZEN_COLUMNS)}) SELECT {", ".join(CITIZEN_COLUMNS)} FROM tmp_citizens
@@ -52,25 +53,51 @@ class PostgresBulkWriter:
         return cls(conn)
 
     async def write(self, rows: list[tuple[Any, ...]]) -> int:
-        """Insert the rows not registered yet; returns how many were inserted."""
+        """Insert the rows not registered yet; returns how many were inserted.
+
+        Fast path: drop the IDs already registered, then COPY straight into the tables. If another writer
+        registers one of them meanwhile (unique violation), the batch goes through the temporary tables and
+        ``ON CONFLICT DO NOTHING`` instead.
+        """
+        import asyncpg
+
         async with self.conn.transaction():
+            known = await self.conn.fetch(_KNOWN, [r[0] for r in rows])
+            existing = {r[0] for r in known}
+            fresh = [r for r in rows if r[0] not in existing]
+            if not fresh:
+                return 0
+            try:
+                async with self.conn.transaction():
+                    await self._copy(fresh, "citizens", "citizen_versions", None)
+                return len(fresh)
+            except asyncpg.UniqueViolationError:
+                await self._copy(fresh, "tmp_citizens", "tmp_versions", "tmp_outbox")
+                inserted, _, _ = await self.conn.fetchrow(_MERGE, dt.datetime.now(dt.UTC))
+                return int(inserted)
+
+    async def _copy(
+        self, rows: list[tuple[Any, ...]], citizens_to: str, versions_to: str, outbox_to: str | None
+    ) -> None:
+        await self.conn.copy_records_to_table(
+            citizens_to, columns=CITIZEN_COLUMNS, records=[c for _, c, _, _ in rows]
+        )
+        await self.conn.copy_records_to_table(
+            versions_to, columns=VERSION_COLUMNS, records=[v for _, _, v, _ in rows]
+        )
+        if outbox_to is None:
+            now = dt.datetime.now(dt.UTC)
             await self.conn.copy_records_to_table(
-                "tmp_citizens",
-                columns=CITIZEN_COLUMNS,
-                records=[c for _, c, _, _ in rows],
+                "outbox",
+                columns=["event_id", "type", "envelope", "created_at", "attempts"],
+                records=[(*event, now, 0) for _, _, _, event in rows],
             )
+        else:
             await self.conn.copy_records_to_table(
-                "tmp_versions",
-                columns=VERSION_COLUMNS,
-                records=[v for _, _, v, _ in rows],
-            )
-            await self.conn.copy_records_to_table(
-                "tmp_outbox",
+                outbox_to,
                 columns=["pid_index", "event_id", "type", "envelope"],
                 records=[(pid, *event) for pid, _, _, event in rows],
             )
-            inserted, _, _ = await self.conn.fetchrow(_MERGE, dt.datetime.now(dt.UTC))
-        return int(inserted)
 
     async def close(self) -> None:
         await self.conn.close()

@@ -35,7 +35,7 @@ def _bootstrap(args: argparse.Namespace) -> int:
         ctx = _context(args)
         try:
             async with ctx.sessions() as session:
-                existing, _ = await AgencyRepository(session).list(None, 500, "")
+                existing, _ = await AgencyRepository(session).page(None, 500, "")
             if any("platform.admin" in a.allowed_scopes for a in existing):
                 print(
                     "identity is already bootstrapped: a platform agency exists. Rotate its client secret "

@@ -60,29 +60,30 @@ def caller(context: Any, trust_forwarded: bool) -> Caller:
 
 
 def kind_of(value: int) -> AgencyKind | None:
-    name = pb.AgencyKind.Name(value).removeprefix("AGENCY_KIND_") if value in pb.AgencyKind.values() else ""
-    return AgencyKind(name) if name in AgencyKind.__members__ else None
+    return _by_name(pb.AgencyKind, "AGENCY_KIND_", value, AgencyKind)
+
+
+def _by_name(enum: Any, prefix: str, value: int, target: Any) -> Any:
+    """The domain enum member named like the proto value (``AGENCY_STATE_ACTIVE`` -> ``ACTIVE``), else None."""
+    name = enum.Name(value).removeprefix(prefix) if value in enum.values() else ""
+    return target(name) if name in target.__members__ else None
 
 
 def agency_state_of(value: int) -> AgencyState | None:
-    return {pb.AGENCY_STATE_ACTIVE: AgencyState.ACTIVE, pb.AGENCY_STATE_SUSPENDED: AgencyState.SUSPENDED}.get(
-        value
-    )
+    return _by_name(pb.AgencyState, "AGENCY_STATE_", value, AgencyState)
 
 
 def client_state_of(value: int) -> ClientState | None:
-    return {pb.CLIENT_STATE_ACTIVE: ClientState.ACTIVE, pb.CLIENT_STATE_DISABLED: ClientState.DISABLED}.get(
-        value
-    )
+    return _by_name(pb.ClientState, "CLIENT_STATE_", value, ClientState)
 
 
 def agency(a: Agency) -> pb.Agency:
     return pb.Agency(
         id=a.id,
         display_name=a.display_name,
-        kind=pb.AgencyKind.Value(f"AGENCY_KIND_{a.kind.value}"),
+        kind=f"AGENCY_KIND_{a.kind.value}",
         province_code=a.province_code,
-        state=pb.AgencyState.Value(f"AGENCY_STATE_{a.state.value}"),
+        state=f"AGENCY_STATE_{a.state.value}",
         allowed_scopes=sorted(a.allowed_scopes),
         suspend_reason=a.suspend_reason,
         create_time=ts(a.created_at),
@@ -102,7 +103,7 @@ def client(c: Client) -> pb.Client:
         client_id=c.id,
         agency_id=c.agency_id,
         display_name=c.display_name,
-        state=pb.ClientState.Value(f"CLIENT_STATE_{c.state.value}"),
+        state=f"CLIENT_STATE_{c.state.value}",
         scopes=sorted(c.scopes),
         secrets=[
             pb.ClientSecretInfo(secret_id=s.id, create_time=ts(s.created_at), expire_time=ts(s.expires_at))
@@ -118,7 +119,7 @@ def signing_key(k: SigningKey, now: datetime) -> pb.SigningKey:
     return pb.SigningKey(
         kid=k.kid,
         algorithm=k.algorithm,
-        state=pb.SigningKeyState.Value(f"SIGNING_KEY_STATE_{k.state(now).value}"),
+        state=f"SIGNING_KEY_STATE_{k.state(now).value}",
         create_time=ts(k.created_at),
         activate_time=ts(k.activated_at),
         retire_time=ts(k.retired_at),
@@ -164,7 +165,7 @@ def audit_event(e: AuditEvent) -> pb.AuditEvent:
 
 
 def outcome_of(value: int) -> Outcome | None:
-    return {pb.AUDIT_OUTCOME_SUCCESS: Outcome.SUCCESS, pb.AUDIT_OUTCOME_FAILURE: Outcome.FAILURE}.get(value)
+    return _by_name(pb.AuditOutcome, "AUDIT_OUTCOME_", value, Outcome)
 
 
 HINTS = {pb.TOKEN_TYPE_HINT_ACCESS_TOKEN: "access", pb.TOKEN_TYPE_HINT_REFRESH_TOKEN: "refresh"}

@@ -60,7 +60,7 @@ class AgencyRepository:
         row = (await self.session.execute(query)).first()
         return agency_from_row(row) if row else None
 
-    async def list(self, state: AgencyState | None, size: int, token: str) -> tuple[list[Agency], str]:
+    async def page(self, state: AgencyState | None, size: int, token: str) -> tuple[list[Agency], str]:
         query = select(t).order_by(t.c.created_at, t.c.id).limit(size + 1)
         if state is not None:
             query = query.where(t.c.state == state.value)

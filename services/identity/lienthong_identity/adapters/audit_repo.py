@@ -33,7 +33,7 @@ class AuditRepository:
             )
         )
 
-    async def list(
+    async def page(
         self,
         *,
         agency_id: str | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
@@ -64,7 +65,7 @@ class ClientRepository:
             return None
         return (await self._complete([row], now))[0]
 
-    async def list(
+    async def page(
         self, agency_id: str, state: ClientState | None, size: int, token: str, now: datetime
     ) -> tuple[list[Client], str]:
         c = clients.c
@@ -79,7 +80,7 @@ class ClientRepository:
         result = await self._complete(rows[:size], now)
         return result, paging.encode_token(result[-1].created_at, result[-1].id) if more else ""
 
-    async def _complete(self, rows: list[Any], now: datetime | None) -> list[Client]:
+    async def _complete(self, rows: Sequence[Any], now: datetime | None) -> list[Client]:
         ids = [r.id for r in rows]
         secret_query = select(client_secrets).where(client_secrets.c.client_id.in_(ids))
         if now is not None:

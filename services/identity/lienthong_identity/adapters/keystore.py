@@ -17,7 +17,6 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -70,7 +69,7 @@ class KeyStore:
         self.sealer = sealer
         self.retention = timedelta(seconds=token_ttl + clock_skew)
         self.keys: list[SigningKey] = []
-        self._signer: tuple[str, str, PrivateKeyTypes] | None = None
+        self._signer: tuple[str, str, Any] | None = None
         self.jwks: dict[str, Any] = {"keys": []}
         self.jwks_json = '{"keys": []}'
         self.loaded_at = 0.0
@@ -108,7 +107,8 @@ class KeyStore:
         if current:
             key, sealed = current[-1]
             der = self.sealer.open(sealed, f"signing_keys:{key.kid}")
-            self._signer = (key.kid, key.algorithm, serialization.load_der_private_key(der, None))
+            private: Any = serialization.load_der_private_key(der, None)
+            self._signer = (key.kid, key.algorithm, private)
         self.keys = [k for k, _ in keys]
         self.jwks = {"keys": [k.jwk() for k in published]}
         self.jwks_json = json.dumps(self.jwks, separators=(",", ":"))

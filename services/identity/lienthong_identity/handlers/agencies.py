@@ -74,7 +74,7 @@ async def list_agencies(
     ctx: Context, state: AgencyState | None, size: int, token: str
 ) -> tuple[list[Agency], str]:
     async with ctx.uow() as uow:
-        return await uow.agencies.list(state, size, token)
+        return await uow.agencies.page(state, size, token)
 
 
 async def suspend_agency(ctx: Context, caller: Caller, agency_id: str, reason: str) -> Agency:

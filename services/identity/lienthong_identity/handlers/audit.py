@@ -23,6 +23,6 @@ async def list_audit_events(
 ) -> tuple[list[AuditEvent], str]:
     agency = None if PLATFORM_ADMIN in caller.scopes else caller.agency_id
     async with ctx.uow() as uow:
-        return await uow.audit_trail.list(
+        return await uow.audit_trail.page(
             agency_id=agency, action=action, outcome=outcome, start=start, end=end, size=size, token=token
         )

@@ -75,7 +75,7 @@ async def list_clients(
     ctx: Context, caller: Caller, state: ClientState | None, size: int, token: str
 ) -> tuple[list[Client], str]:
     async with ctx.uow() as uow:
-        return await uow.clients.list(caller.agency_id, state, size, token, ctx.now())
+        return await uow.clients.page(caller.agency_id, state, size, token, ctx.now())
 
 
 async def disable_client(ctx: Context, caller: Caller, client_id: str, reason: str) -> Client:

@@ -37,9 +37,9 @@ async def test_start_cancel_and_forward_only(svc):
     code, reason = await rpc_error(client.StartPayment(start))
     assert (code, reason) == (grpc.StatusCode.FAILED_PRECONDITION, "PAYMENT_ALREADY_STARTED")
     got = await client.GetPayment(pb.GetPaymentRequest(payment_id=payment.id))
-    assert [(t.from_state, t.to_state, t.cause) for t in got.transitions] == [
-        (pb.PAYMENT_STATE_CREATED, pb.PAYMENT_STATE_STARTED, "api.start"),
-        (pb.PAYMENT_STATE_STARTED, pb.PAYMENT_STATE_CANCELLED, "api.cancel"),
+    assert [(t.from_state, t.to_state, t.cause, t.detail) for t in got.transitions] == [
+        (pb.PAYMENT_STATE_CREATED, pb.PAYMENT_STATE_STARTED, "api.start", ""),
+        (pb.PAYMENT_STATE_STARTED, pb.PAYMENT_STATE_CANCELLED, "api.cancel", "trùng hồ sơ"),
     ]
     paid = await paid_payment(svc, "agency-l")
     code, reason = await rpc_error(client.CancelPayment(pb.CancelPaymentRequest(payment_id=paid.id)))

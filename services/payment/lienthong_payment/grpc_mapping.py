@@ -76,7 +76,11 @@ def payment(p: Payment) -> pb.Payment:
 
 def transition(t: Transition) -> pb.PaymentTransition:
     return pb.PaymentTransition(
-        from_state=int(t.from_state), to_state=int(t.to_state), time=ts(t.time), cause=t.cause
+        from_state=int(t.from_state),
+        to_state=int(t.to_state),
+        time=ts(t.time),
+        cause=t.cause,
+        detail=t.detail,
     )
 
 

@@ -101,16 +101,18 @@ class Payment(_message.Message):
     def __init__(self, id: _Optional[str] = ..., reference: _Optional[str] = ..., description: _Optional[str] = ..., amount_vnd: _Optional[int] = ..., state: _Optional[_Union[PaymentState, str]] = ..., provider: _Optional[_Union[PaymentProvider, str]] = ..., return_url: _Optional[str] = ..., payer_email: _Optional[str] = ..., provider_reference: _Optional[str] = ..., refunded_amount_vnd: _Optional[int] = ..., refund_amount_available_vnd: _Optional[int] = ..., failure_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class PaymentTransition(_message.Message):
-    __slots__ = ("from_state", "to_state", "time", "cause")
+    __slots__ = ("from_state", "to_state", "time", "cause", "detail")
     FROM_STATE_FIELD_NUMBER: _ClassVar[int]
     TO_STATE_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
     CAUSE_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
     from_state: PaymentState
     to_state: PaymentState
     time: _timestamp_pb2.Timestamp
     cause: str
-    def __init__(self, from_state: _Optional[_Union[PaymentState, str]] = ..., to_state: _Optional[_Union[PaymentState, str]] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cause: _Optional[str] = ...) -> None: ...
+    detail: str
+    def __init__(self, from_state: _Optional[_Union[PaymentState, str]] = ..., to_state: _Optional[_Union[PaymentState, str]] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cause: _Optional[str] = ..., detail: _Optional[str] = ...) -> None: ...
 
 class CreatePaymentRequest(_message.Message):
     __slots__ = ("amount_vnd", "description", "reference", "return_url", "idempotency_key", "provider", "payer_email")

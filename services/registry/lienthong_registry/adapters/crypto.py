@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from ..config import Settings
 from ..domain.names import name_key
 
 NONCE = 12
+log = logging.getLogger("lienthong.registry")
 
 
 class Keyring:
@@ -100,6 +102,10 @@ def _dev_keys(settings: Settings) -> dict[str, str]:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         json.dump(data, handle)
+    log.warning(
+        "dev mode: generated registry encryption and blind-index keys into the data folder; "
+        "never do this in production"
+    )
     return data
 
 

@@ -98,6 +98,7 @@ class RateLimiter:
         self._script = redis.register_script(_SCRIPT) if redis is not None else None
         self._leases: dict[str, list[float]] = {}  # key -> [tokens, expires]
         self._pending: dict[tuple[str, str], asyncio.Future[None]] = {}
+        self._waiting: dict[tuple[str, str], int] = {}  # calls queued behind a pending lease request
         self._blocked: dict[str, float] = {}  # bucket key -> monotonic time it has a token again
         self._redis_down_until = 0.0
 
@@ -123,7 +124,7 @@ class RateLimiter:
         prefix = self.settings.rate_limit_prefix
         client_key = f"{prefix}:c:{agency}:{client}:{klass}"
         agency_key = f"{prefix}:a:{agency}:{klass}"
-        for _ in range(4):
+        for _ in range(32):  # each pass takes a leased token or refills the lease (or refuses)
             if self._take(client_key, agency_key):
                 return
             self._check_blocked(client_key, "client")
@@ -131,11 +132,17 @@ class RateLimiter:
             pair = (client_key, agency_key)
             pending = self._pending.get(pair)
             if pending is not None:  # another call is already asking Redis for this pair
-                await asyncio.shield(pending)
+                self._waiting[pair] = self._waiting.get(pair, 0) + 1
+                try:
+                    await asyncio.shield(pending)
+                finally:
+                    self._waiting[pair] -= 1
                 continue
             future = self._pending[pair] = asyncio.get_running_loop().create_future()
             try:
-                await self._refill(client_key, agency_key, *self._budgets(agency, klass))
+                await self._refill(
+                    client_key, agency_key, *self._budgets(agency, klass), self._waiting.get(pair, 0)
+                )
             finally:
                 del self._pending[pair]
                 future.set_result(None)
@@ -156,16 +163,21 @@ class RateLimiter:
             metadata={"limit": scope},
         )
 
-    async def _refill(self, client_key: str, agency_key: str, client: Budget, agency: Budget) -> None:
+    async def _refill(
+        self, client_key: str, agency_key: str, client: Budget, agency: Budget, waiting: int
+    ) -> None:
+        """Lease tokens for the empty side(s) of the pair: enough for the calls queued behind this one."""
         now = time.monotonic()
         specs: list[tuple[str, Budget, int]] = []
         for key, budget in ((client_key, client), (agency_key, agency)):
             lease = self._leases.get(key)
             fresh = lease is not None and lease[0] >= 1 and lease[1] >= now
-            specs.append((key, budget, 0 if fresh else lease_size(budget)))
+            want = max(lease_size(budget), min(waiting + 1, LEASE_MAX))
+            specs.append((key, budget, 0 if fresh else want))
         if len(self._leases) > MAX_KEYS:  # forget idle clients' expired leases
             self._leases = {k: v for k, v in self._leases.items() if v[1] >= now}
             self._blocked = {k: v for k, v in self._blocked.items() if v >= now}
+            self._waiting = {k: v for k, v in self._waiting.items() if v}
         refused, wait, granted = await self._grant(specs)
         for (key, _, want), got in zip(specs, granted, strict=False):
             if want:

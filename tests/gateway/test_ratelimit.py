@@ -144,3 +144,22 @@ async def test_calls_without_a_token_have_a_budget_per_caller_address(mint, sock
                 outcomes.append(error.code().name)
     assert outcomes == ["OK"] * 3 + ["RESOURCE_EXHAUSTED"] * 2
     assert upstream.calls[GET_JWKS] == 3
+
+
+async def test_concurrent_calls_within_budget_are_all_admitted(mint, socket_dir, upstream, redis_url):
+    """Sixteen calls at once on a small budget (leases of one token): the budget decides, not the race."""
+    import asyncio
+
+    async with run_gateway(
+        mint,
+        socket_dir,
+        {"registry": [upstream.target]},
+        redis_url=redis_url,
+        rate_limit_prefix=f"lt-test:{uuid.uuid4().hex}",
+        rate_limits=_limits(16, 100),
+    ) as gw:
+        metadata = mint.metadata([READ], agency="agency-c", subject="burst")
+        replies = await asyncio.gather(
+            *(gw.unary(GET_CITIZEN)(b"x", metadata=metadata) for _ in range(16)), return_exceptions=True
+        )
+    assert [r for r in replies if isinstance(r, Exception)] == []

@@ -22,7 +22,6 @@ from lienthong_identity.bootstrap import build_app, create_context, create_platf
 from lienthong_identity.handlers.context import Context
 from lienthong_runtime import migrations
 from lienthong_runtime.server import Server
-from tests.conftest import _sync_url
 
 #: One key-encryption key for the session's shared database (as production configures one).
 SESSION_KEK = base64.urlsafe_b64encode(os.urandom(32)).decode()
@@ -96,6 +95,24 @@ def identity_settings(url: str, data_dir: Path, **overrides: Any) -> Any:
     return load_settings(**values)
 
 
+def _sync_url(url: str) -> str:
+    return make_url(url).set(drivername="postgresql+psycopg2").render_as_string(hide_password=False)
+
+
+class _ForwardedFor(grpc.aio.UnaryUnaryClientInterceptor):
+    """Stamps a per-test source address, as the gateway would, so login throttling of one test's source
+    never slows another test (they share a database)."""
+
+    def __init__(self) -> None:
+        self.address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+
+    async def intercept_unary_unary(self, continuation: Any, details: Any, request: Any) -> Any:
+        metadata = list(details.metadata or ())
+        if not any(key == "x-forwarded-for" for key, _ in metadata):
+            metadata.append(("x-forwarded-for", self.address))
+        return await continuation(details._replace(metadata=metadata), request)
+
+
 @pytest.fixture(scope="session")
 def identity_db(pg_server: str) -> Iterator[str]:
     """One migrated PostgreSQL database shared by the identity tests of a session (every test creates its own
@@ -131,7 +148,7 @@ async def start_identity(
     app.settings.unix_socket, app.settings.port = unix_socket, -1
     server = Server(app)
     await server.start()
-    channel = grpc.aio.insecure_channel(f"unix:{unix_socket}")
+    channel = grpc.aio.insecure_channel(f"unix:{unix_socket}", interceptors=[_ForwardedFor()])
     admin = await create_platform_agency(ctx)
     identity = Identity(
         ctx,

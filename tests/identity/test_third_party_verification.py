@@ -18,6 +18,9 @@ async def fetch_json(url: str) -> dict:
         return await response.json(content_type=None)
 
 
+# joserfc warns that RFC 9864 deprecates the name "EdDSA" (in favour of "Ed25519"); still the registered JOSE
+# name our keys carry. Deployments whose verifiers object set signing_algorithm=ES256 (tested below).
+@pytest.mark.filterwarnings("ignore:EdDSA is deprecated")
 async def test_joserfc_verifies_a_token_from_discovery_and_jwks(identity):
     created = await identity.new_agency()
     token = await identity.token(created.initial_client.client_id, created.initial_client_secret)

@@ -19,7 +19,7 @@ from google.protobuf.message import Message
 from lienthong.common.v1.events_pb2 import EventEnvelope
 from lienthong.identity.v1 import events_pb2 as identity_events
 from lienthong_runtime.auth import KeySource, Principal, RevocationState, TokenVerifier
-from lienthong_runtime.errors import PermissionDenied, Unauthenticated
+from lienthong_runtime.errors import PermissionDenied, Unauthenticated, Unavailable
 
 from .routing import Route
 
@@ -128,6 +128,13 @@ class Authorizer:
             if rule.public:
                 return None  # a public method ignores a bad token, as the services' pipeline does
             raise
+        except Exception:  # the JWKS could not be fetched (identity unreachable): a retryable condition
+            log.warning("cannot fetch the signing keys to verify a token", exc_info=True)
+            if rule.public:
+                return None
+            raise Unavailable(
+                "the token cannot be verified right now; retry", reason="KEYS_UNAVAILABLE"
+            ) from None
         if not rule.public and not rule.scopes <= principal.scopes:
             raise PermissionDenied(
                 "the token lacks a scope this method requires",

@@ -210,3 +210,17 @@ async def test_disabled_clients_and_revoked_sessions_are_refused(kind, mint, soc
         await connect_bus(bus_url).publish(envelope("identity", event, subject="client-7"))
         assert await _refused_within(gw.unary(GET_CITIZEN), metadata) == UNAUTH
     assert upstream.calls[GET_CITIZEN] == 1
+
+
+async def test_unreachable_jwks_is_unavailable_not_internal(mint, socket_dir, upstream):
+    from lienthong_runtime.auth import KeySource
+
+    async def fetch():
+        raise OSError("identity is down")
+
+    async with run_gateway(mint, socket_dir, {"registry": [upstream.target]}, keys=KeySource(fetch)) as gw:
+        assert (
+            await _code(gw.unary(GET_CITIZEN)(b"x", metadata=mint.metadata([READ])))
+            == grpc.StatusCode.UNAVAILABLE
+        )
+    assert sum(upstream.calls.values()) == 0

@@ -95,3 +95,13 @@ def test_key_lifecycle():
     retired = SigningKey("k", "EdDSA", {}, t0, t0, retired_at=t0, expires_at=t0 + timedelta(minutes=16))
     assert retired.state(t0 + timedelta(minutes=1)) is KeyState.RETIRED
     assert not retired.published(t0 + timedelta(minutes=16))
+
+
+def test_contact_details_are_normalised():
+    from lienthong_identity.domain.citizens import contact_email, phone_e164
+
+    assert phone_e164("0912 345 678") == "+84912345678" and phone_e164("") == ""
+    assert contact_email("Dan@Example.VN") == "Dan@example.vn"
+    for bad in (lambda: phone_e164("12"), lambda: contact_email("not-an-email")):
+        with pytest.raises(InvalidArgument):
+            bad()

@@ -120,3 +120,30 @@ def totp_step(secret: str, code: str, now: float, window: int = 1) -> int | None
         if hmac.compare_digest(totp.at(candidate * TOTP_PERIOD), code):
             found = candidate
     return found
+
+
+def contact_email(value: str) -> str:
+    """A syntactically valid e-mail address (normalised), '' when absent, else INVALID_ARGUMENT."""
+    from email_validator import EmailNotValidError, validate_email
+
+    if not value.strip():
+        return ""
+    try:
+        return str(validate_email(value.strip(), check_deliverability=False).normalized)
+    except EmailNotValidError:
+        raise invalid("email", "is not a valid e-mail address") from None
+
+
+def phone_e164(value: str) -> str:
+    """A Vietnamese mobile number in E.164 (+84...), '' when absent, else INVALID_ARGUMENT."""
+    import phonenumbers
+
+    if not value.strip():
+        return ""
+    try:
+        number = phonenumbers.parse(value.strip(), "VN")
+    except phonenumbers.NumberParseException:
+        raise invalid("phone_number", "is not a phone number") from None
+    if not phonenumbers.is_valid_number(number):
+        raise invalid("phone_number", "is not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

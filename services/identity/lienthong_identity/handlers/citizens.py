@@ -13,7 +13,14 @@ from lienthong_runtime.auth import Principal
 from lienthong_runtime.errors import Unauthenticated, invalid
 
 from ..domain.audit import Caller
-from ..domain.citizens import CitizenAccount, check_password, new_account_id, totp_step
+from ..domain.citizens import (
+    CitizenAccount,
+    check_password,
+    contact_email,
+    new_account_id,
+    phone_e164,
+    totp_step,
+)
 from ..domain.personal_id import parse_personal_id
 from ..domain.scopes import CITIZEN_SCOPE
 from ..domain.tokens import new_refresh_token, refresh_token_hash
@@ -35,14 +42,15 @@ async def register(
     async with ctx.audited(caller, "citizen.register"):
         pid = parse_personal_id(personal_id, current_year=ctx.now().year)
         check_password(password, pid.value)
+        email, phone = contact_email(email), phone_e164(phone)
         digest = await asyncio.to_thread(ctx.passwords.hash, password)
         account = CitizenAccount(
             id=new_account_id(),
             personal_id=pid.value,
             password_hash=digest,
             created_at=ctx.now(),
-            email=email.strip()[:254],
-            phone_number=phone.strip()[:20],
+            email=email,
+            phone_number=phone,
         )
         async with ctx.uow() as uow:
             await uow.citizens.add(account)

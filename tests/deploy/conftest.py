@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from .distributed import DistributedPlatform, drop_databases, start_platform
+from .distributed import DistributedPlatform, delete_streams, drop_databases, start_platform
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +40,7 @@ def distributed_platform(pg_server: str, nats_url: str) -> Iterator[DistributedP
     finally:
         platform.stop()
         drop_databases(pg_server, platform.database_urls)
+        delete_streams(platform.bus_url)
         if not os.environ.get("LIENTHONG_KEEP_DIST"):
             shutil.rmtree(workdir, ignore_errors=True)
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import email
+import email.policy
 import importlib.util
 import os
 import random
@@ -274,12 +277,14 @@ class DistributedPlatform:
         }
 
     async def read_mail(self, address: str) -> str | None:
-        """The first message notify delivered to ``address`` (the mail catcher's inbox), or None yet."""
+        """Subject and text of the first message notify delivered to ``address`` (the mail catcher's inbox),
+        or None while there is none."""
         await asyncio.sleep(0)
-        for message in sorted(self.mail_dir.glob("*.eml")):
-            content = message.read_text(errors="replace")
-            if address in content:
-                return content
+        for path in sorted(self.mail_dir.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if address in str(message["To"]):
+                body = message.get_body(preferencelist=("plain", "html"))
+                return f"{message['Subject']}\n{body.get_content() if body else ''}"  # type: ignore[union-attr]
         return None
 
 
@@ -298,8 +303,10 @@ def start_platform(workdir: Path, pg_server: str, nats_url: str, *, redis_url: s
         (secrets / f"{name}_database_url").write_text(url + "\n")
     mail_dir = workdir / "mail"
     mail_dir.mkdir()
-    processes = plan_processes(workdir, secrets, nats_url, redis_url, mail_dir)
-    platform = DistributedPlatform(workdir, processes, database_urls, nats_url, redis_url, mail_dir)
+    # Streams and subjects of this platform only: the NATS server is shared with other tests.
+    bus_url = f"{nats_url}{'&' if '?' in nats_url else '?'}namespace=dist{uuid.uuid4().hex[:10]}"
+    processes = plan_processes(workdir, secrets, bus_url, redis_url, mail_dir)
+    platform = DistributedPlatform(workdir, processes, database_urls, bus_url, redis_url, mail_dir)
     try:
         # The gateways need no database, so they start while the migrations run (they health-check their
         # upstreams and take each in once it serves, as after compose's depends_on); the blocks start once
@@ -314,6 +321,7 @@ def start_platform(workdir: Path, pg_server: str, nats_url: str, *, redis_url: s
     except BaseException:
         platform.stop()
         drop_databases(pg_server, database_urls)
+        delete_streams(bus_url)
         raise
     return platform
 
@@ -413,3 +421,25 @@ def drop_databases(pg_server: str, urls: dict[str, str]) -> None:
 
 def sync_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql+psycopg2").render_as_string(hide_password=False)
+
+
+def delete_streams(bus_url: str) -> None:
+    """Remove this platform's streams (its namespace) from the shared NATS server."""
+    from lienthong_runtime.nats_bus import JetStreamBus
+
+    bus = JetStreamBus(bus_url)
+
+    async def delete() -> None:
+        import nats
+
+        nc = await nats.connect(bus.servers, connect_timeout=2, max_reconnect_attempts=1)
+        try:
+            js = nc.jetstream()
+            for name in (bus.options.event_stream, bus.options.dlq_stream, bus.options.replay_stream):
+                with contextlib.suppress(Exception):
+                    await js.delete_stream(name)
+        finally:
+            await nc.close()
+
+    with contextlib.suppress(Exception):
+        asyncio.run(asyncio.wait_for(delete(), timeout=10))

@@ -17,6 +17,7 @@ from lienthong_runtime.migrations import head_revision
 from .distributed import GATEWAY_REPLICAS, grpc_health_check, sync_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.nats, pytest.mark.slow]
+# Tests run in file order on one platform: the journey runs last, after identity was killed and restarted.
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -101,3 +102,22 @@ def test_killed_service_restarts_and_keeps_committed_data(distributed_platform):
     tokens.invalidate()
     assert tokens.token() != token_before  # and new tokens are issued by the restarted process
     public.close()
+
+
+async def test_journey_through_both_gateway_replicas_after_the_crash(distributed_platform):
+    """The citizen journey (tests/journey) end to end through each gateway replica: tokens, registry, payment
+    through the sandbox, the receipt e-mail via NATS and notify, the citizen's access log."""
+    from lienthong.registry.v1 import registry_pb2
+    from tests.journey.journey import PURPOSE, run_journey
+
+    platform = distributed_platform
+    credentials = platform.journey_credentials
+    for gateway in platform.gateways:
+        result = await run_journey(gateway, credentials, platform.read_mail)
+        assert result.payment_id and result.reference in result.receipt and "125.000" in result.receipt
+        reads = [
+            e
+            for e in result.access_log
+            if e.action == registry_pb2.ACCESS_ACTION_READ and e.purpose == PURPOSE
+        ]
+        assert reads and reads[0].agency_id == credentials["agency_id"]

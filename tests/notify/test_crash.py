@@ -15,7 +15,7 @@ from lienthong_notify.adapters.tables import deliveries, notifications
 from lienthong_notify.bootstrap import load_settings
 from lienthong_notify.handlers import batches
 from lienthong_notify.handlers.context import Notify
-from lienthong_runtime.db import create_engine, session_factory
+from lienthong_runtime.db import create_engine
 
 from .support import eventually, mail_sink, migrate, received_ids
 
@@ -55,7 +55,7 @@ async def start_worker(pg_url: str, smtp_port: int) -> asyncio.subprocess.Proces
 async def test_sigkill_mid_batch_then_restart_delivers_every_accepted_message(pg_url, tmp_path):
     await migrate(pg_url)
     engine = create_engine(pg_url)
-    sessions = session_factory(engine)
+    sessions = engine.connect
     notify = Notify.from_settings(sessions, load_settings(database_url=pg_url, rate_limit_burst=10_000))
     from lienthong_notify.domain.channels import Channel
     from lienthong_notify.handlers import templates

@@ -13,7 +13,7 @@ from lienthong_notify.adapters.callback_sender import SIGNATURE_HEADER
 from lienthong_notify.domain.callbacks import verify_signature
 from lienthong_notify.handlers import events
 from lienthong_notify.handlers.context import Notify
-from lienthong_runtime.db import create_engine, session_factory
+from lienthong_runtime.db import create_engine
 from lienthong_runtime.events import connect_bus, envelope
 
 from .support import email_template, eventually, mail_sink, running_notify
@@ -58,7 +58,7 @@ async def test_payment_succeeded_sends_the_agency_receipt_once(pg_url, unix_sock
         assert "1.250.000 ₫" in b.notifications[0].body
 
         engine = create_engine(pg_url)
-        notify = Notify.from_settings(session_factory(engine), run.app.settings)
+        notify = Notify.from_settings(engine.connect, run.app.settings)
         redelivered = envelope("payment", paid("again@example.vn"), subject="pay-3", agency_id="agency-a")
         await events.on_payment_succeeded(notify, redelivered)
         await events.on_payment_succeeded(notify, redelivered)  # a redelivery sends nothing

@@ -7,7 +7,7 @@ from lienthong.notify.v1 import notify_pb2 as pb
 from lienthong_notify.adapters import queue
 from lienthong_notify.adapters.notification_store import NewNotification, add
 from lienthong_notify.domain.notifications import BULK, ONE_OFF
-from lienthong_runtime.db import create_engine, session_factory
+from lienthong_runtime.db import create_engine
 
 from .support import details, email_template, eventually, mail_sink, migrate, running_notify
 from .test_queue import notification
@@ -135,7 +135,7 @@ async def test_one_off_messages_are_claimed_before_earlier_bulk(pg_url):
 
     await migrate(pg_url)
     engine = create_engine(pg_url)
-    sessions = session_factory(engine)
+    sessions = engine.connect
     now = datetime.now(UTC)
     bulk = [notification(now - timedelta(seconds=10)) for _ in range(5)]
     one_off = notification(now)

@@ -6,7 +6,7 @@ from lienthong_notify.adapters import queue
 from lienthong_notify.adapters.notification_store import NewNotification, add
 from lienthong_notify.domain.channels import Channel, Status
 from lienthong_notify.domain.notifications import ONE_OFF, Notification, new_id
-from lienthong_runtime.db import create_engine, session_factory
+from lienthong_runtime.db import create_engine
 
 from .support import migrate
 
@@ -38,7 +38,7 @@ def notification(created: datetime, agency: str = "agency-a") -> Notification:
 async def test_a_lease_hides_entries_until_it_expires(db_url):
     await migrate(db_url)
     engine = create_engine(db_url)
-    sessions = session_factory(engine)
+    sessions = engine.connect
     now = datetime.now(UTC)
     items = [notification(now) for _ in range(3)]
     async with sessions() as session, session.begin():

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from lienthong.notify.v1 import notify_pb2, notify_pb2_grpc
 from lienthong_runtime.auth import TokenVerifier
 from lienthong_runtime.config import load_settings as _load
@@ -26,7 +24,7 @@ from .domain.channels import Channel
 from .domain.notifications import RetryPolicy
 from .grpc_api import NotifyService
 from .handlers import events, notifications
-from .handlers.context import Notify
+from .handlers.context import Connect, Notify
 from .worker import DeliveryWorker
 
 SERVICE_NAME = notify_pb2.DESCRIPTOR.services_by_name["NotifyService"].full_name
@@ -37,7 +35,7 @@ def load_settings(**overrides: Any) -> Settings:
 
 
 def build_providers(
-    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+    settings: Settings, connect: Connect
 ) -> tuple[dict[Channel, Any], list[Callable[[], Awaitable[None]]]]:
     """The e-mail and SMS providers from settings, and their close hooks."""
     mailer = SmtpMailer(
@@ -70,7 +68,7 @@ def build_providers(
         )
     else:
         sms = SandboxSms()
-        notify = Notify.from_settings(sessions, settings)
+        notify = Notify.from_settings(connect, settings)
 
         async def sandbox_receipt(notification_id: str, status: Any) -> None:
             await notifications.apply_receipt(notify, notification_id, status)
@@ -81,11 +79,11 @@ def build_providers(
 
 async def build(settings: Settings, *, verifier: TokenVerifier | None = None) -> ServiceApp:
     resources = open_resources(settings, verifier=verifier)
-    notify = Notify.from_settings(resources.sessions, settings)
-    providers, closers = build_providers(settings, resources.sessions)
+    notify = Notify.from_settings(resources.engine.connect, settings)
+    providers, closers = build_providers(settings, resources.engine.connect)
     sms = providers[Channel.SMS]
     worker = DeliveryWorker(
-        resources.sessions,
+        resources.engine.connect,
         providers,
         notify.retry,
         batch_size=settings.worker_batch_size,
@@ -95,7 +93,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     )
     relay = OutboxRelay(resources.sessions, outbox, resources.bus)
     callbacks = CallbackSender(
-        resources.sessions,
+        resources.engine.connect,
         timeout_s=settings.callback_timeout_s,
         max_attempts=settings.callback_max_attempts,
         retry=RetryPolicy(base_s=settings.callback_retry_base_s, max_s=600.0),

@@ -18,14 +18,14 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .adapters import notification_store, published, queue
 from .adapters.queue import Claimed
 from .adapters.tables import notifications
 from .domain.channels import Channel, Status
 from .domain.notifications import Notification, Outcome, RetryPolicy, simulated_outcome
-from .handlers.context import utcnow
+from .handlers.context import Connect, utcnow
 
 log = logging.getLogger("lienthong.notify.worker")
 
@@ -39,7 +39,7 @@ class DeliveryWorker:
 
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        connect: Connect,
         providers: dict[Channel, Provider],
         retry: RetryPolicy,
         *,
@@ -48,7 +48,7 @@ class DeliveryWorker:
         idle_s: float = 0.2,
         lease_s: float = 60.0,
     ) -> None:
-        self.sessions = sessions
+        self.connect = connect
         self.providers = providers
         self.retry = retry
         self.batch_size = batch_size
@@ -81,7 +81,7 @@ class DeliveryWorker:
     async def run_once(self) -> int:
         """Claim one batch, attempt each message, record the outcomes. Returns how many were claimed."""
         now = utcnow()
-        async with self.sessions() as session, session.begin():
+        async with self.connect() as session, session.begin():
             claimed = await queue.claim(session, self.batch_size, self.lease_s, now)
             if claimed:
                 fresh = [c.notification.id for c in claimed if c.notification.status is Status.CREATED]
@@ -119,7 +119,7 @@ class DeliveryWorker:
                 handed.append((c, outcome))
             else:
                 finals[(outcome.status, outcome.reason, outcome.provider)].append(c.notification.id)
-        async with self.sessions() as session, session.begin():
+        async with self.connect() as session, session.begin():
             moved: list[Notification] = []
             for (status, reason, provider), ids in finals.items():
                 moved += await notification_store.move(
@@ -144,7 +144,7 @@ class DeliveryWorker:
             log.info("delivery attempts will be retried", extra={"count": len(retries)})
 
 
-async def _handed_over(session: AsyncSession, notification_id: str, outcome: Outcome) -> None:
+async def _handed_over(session: AsyncConnection, notification_id: str, outcome: Outcome) -> None:
     """Record which provider took an SMS (its receipt moves the status on)."""
     await session.execute(
         update(notifications)
@@ -161,7 +161,7 @@ async def main() -> int:
     """Standalone worker process: deliver until SIGTERM/SIGINT."""
     import signal
 
-    from lienthong_runtime.db import create_engine, session_factory
+    from lienthong_runtime.db import create_engine
     from lienthong_runtime.logs import configure_logging
 
     from .bootstrap import build_providers, load_settings
@@ -169,10 +169,9 @@ async def main() -> int:
     settings = load_settings()
     configure_logging(settings.log_level)
     engine = create_engine(settings.database_url)
-    sessions = session_factory(engine)
-    providers, closers = build_providers(settings, sessions)
+    providers, closers = build_providers(settings, engine.connect)
     worker = DeliveryWorker(
-        sessions,
+        engine.connect,
         providers,
         RetryPolicy(settings.retry_base_s, settings.retry_max_s, settings.give_up_s),
         batch_size=settings.worker_batch_size,

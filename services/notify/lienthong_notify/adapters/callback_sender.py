@@ -9,11 +9,10 @@ import time
 from datetime import timedelta
 
 import aiohttp
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ..domain.callbacks import signature
 from ..domain.notifications import RetryPolicy
-from ..handlers.context import utcnow
+from ..handlers.context import Connect, utcnow
 from . import callback_store
 
 log = logging.getLogger("lienthong.notify.callbacks")
@@ -25,14 +24,14 @@ class CallbackSender:
 
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        connect: Connect,
         *,
         timeout_s: float = 5.0,
         max_attempts: int = 10,
         retry: RetryPolicy | None = None,
         idle_s: float = 0.5,
     ) -> None:
-        self.sessions = sessions
+        self.connect = connect
         self.timeout_s = timeout_s
         self.max_attempts = max_attempts
         self.retry = retry or RetryPolicy(base_s=2.0, max_s=600.0)
@@ -57,19 +56,19 @@ class CallbackSender:
 
     async def run_once(self) -> int:
         now = utcnow()
-        async with self.sessions() as session, session.begin():
+        async with self.connect() as session, session.begin():
             due = await callback_store.claim(session, 50, self.timeout_s * 3, now)
         await asyncio.gather(*(self._deliver(row) for row in due))
         return len(due)
 
     async def _deliver(self, row: object) -> None:
         delivery_id, agency_id, body, attempts = row  # type: ignore[misc]
-        async with self.sessions() as session:
+        async with self.connect() as session:
             config = await callback_store.get(session, agency_id)
         ok = config is None  # the agency removed its callback: nothing to do
         if config is not None:
             ok = await self._post(config.url, config.secret, bytes(body))
-        async with self.sessions() as session, session.begin():
+        async with self.connect() as session, session.begin():
             if ok or attempts + 1 >= self.max_attempts:
                 if not ok:
                     log.warning("callback dropped after retries", extra={"agency_id": agency_id})

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain.callbacks import CallbackConfig
 from ..domain.channels import Status
@@ -29,12 +29,12 @@ def _config(m: Any) -> CallbackConfig:
     )
 
 
-async def get(session: AsyncSession, agency_id: str) -> CallbackConfig | None:
+async def get(session: AsyncConnection, agency_id: str) -> CallbackConfig | None:
     row = (await session.execute(select(callbacks).where(callbacks.c.agency_id == agency_id))).first()
     return _config(row._mapping) if row else None
 
 
-async def for_agencies(session: AsyncSession, agency_ids: Iterable[str]) -> dict[str, CallbackConfig]:
+async def for_agencies(session: AsyncConnection, agency_ids: Iterable[str]) -> dict[str, CallbackConfig]:
     ids = sorted(set(agency_ids))
     if not ids:
         return {}
@@ -42,7 +42,7 @@ async def for_agencies(session: AsyncSession, agency_ids: Iterable[str]) -> dict
     return {r.agency_id: _config(r._mapping) for r in rows}
 
 
-async def save(session: AsyncSession, config: CallbackConfig, exists: bool) -> None:
+async def save(session: AsyncConnection, config: CallbackConfig, exists: bool) -> None:
     values = {
         "url": config.url,
         "statuses": ",".join(sorted(s.value for s in config.statuses)),
@@ -60,7 +60,7 @@ async def save(session: AsyncSession, config: CallbackConfig, exists: bool) -> N
         )
 
 
-async def remove(session: AsyncSession, agency_id: str) -> None:
+async def remove(session: AsyncConnection, agency_id: str) -> None:
     await session.execute(delete(callbacks).where(callbacks.c.agency_id == agency_id))
 
 
@@ -81,7 +81,7 @@ def payload(n: Notification, now: datetime) -> bytes:
     ).encode()
 
 
-async def enqueue(session: AsyncSession, moved: Sequence[Notification], now: datetime) -> int:
+async def enqueue(session: AsyncConnection, moved: Sequence[Notification], now: datetime) -> int:
     """Queue a POST for each status change an agency's callback asks for."""
     configs = await for_agencies(session, (n.agency_id for n in moved))
     rows = [
@@ -94,7 +94,7 @@ async def enqueue(session: AsyncSession, moved: Sequence[Notification], now: dat
     return len(rows)
 
 
-async def claim(session: AsyncSession, limit: int, lease_s: float, now: datetime) -> list[Any]:
+async def claim(session: AsyncConnection, limit: int, lease_s: float, now: datetime) -> list[Any]:
     due = (
         select(callback_deliveries.c.id)
         .where(callback_deliveries.c.due_at <= now)
@@ -119,11 +119,11 @@ async def claim(session: AsyncSession, limit: int, lease_s: float, now: datetime
     )
 
 
-async def delivered(session: AsyncSession, delivery_id: str) -> None:
+async def delivered(session: AsyncConnection, delivery_id: str) -> None:
     await session.execute(delete(callback_deliveries).where(callback_deliveries.c.id == delivery_id))
 
 
-async def retry_at(session: AsyncSession, delivery_id: str, due_at: datetime) -> None:
+async def retry_at(session: AsyncConnection, delivery_id: str, due_at: datetime) -> None:
     await session.execute(
         update(callback_deliveries)
         .where(callback_deliveries.c.id == delivery_id)

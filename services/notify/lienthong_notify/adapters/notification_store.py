@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain.channels import Channel, Status, earlier_than
 from ..domain.notifications import Notification
@@ -85,30 +86,46 @@ def _row(new: NewNotification) -> dict[str, Any]:
     }
 
 
-async def add(session: AsyncSession, items: Sequence[NewNotification]) -> None:
+def _queue_row(i: NewNotification) -> dict[str, Any]:
+    return {
+        "notification_id": i.notification.id,
+        "priority": i.priority,
+        "due_at": i.notification.create_time,
+        "claimed_until": None,
+        "attempts": 0,
+        "give_up_at": i.give_up_at,
+        "last_error": "",
+        "recipient_unavailable": False,
+    }
+
+
+async def add(session: AsyncConnection, items: Sequence[NewNotification]) -> None:
     """Store notifications and put them on the delivery queue (one statement each, however many)."""
     if not items:
         return
     await session.execute(insert(notifications), [_row(i) for i in items])
-    await session.execute(
-        insert(deliveries),
-        [
-            {
-                "notification_id": i.notification.id,
-                "priority": i.priority,
-                "due_at": i.notification.create_time,
-                "claimed_until": None,
-                "attempts": 0,
-                "give_up_at": i.give_up_at,
-                "last_error": "",
-                "recipient_unavailable": False,
-            }
-            for i in items
-        ],
-    )
+    await session.execute(insert(deliveries), [_queue_row(i) for i in items])
 
 
-async def get(session: AsyncSession, agency_id: str, notification_id: str) -> Notification | None:
+async def add_unless_key_used(session: AsyncConnection, item: NewNotification) -> bool:
+    """Store and queue one notification unless its idempotency key was already used (then False, nothing
+    stored). The key check is the insert itself (ON CONFLICT DO NOTHING), so a new send costs no extra query."""
+    dialect = postgresql if session.dialect.name == "postgresql" else sqlite
+    inserted = (
+        await session.execute(
+            dialect.insert(notifications)
+            .values(**_row(item))
+            .on_conflict_do_nothing(index_elements=["agency_id", "idempotency_key"])
+            .returning(notifications.c.id)
+        )
+    ).first()
+    if inserted is None:
+        return False
+    await session.execute(insert(deliveries).values(**_queue_row(item)))
+    return True
+
+
+async def get(session: AsyncConnection, agency_id: str, notification_id: str) -> Notification | None:
     row = (
         await session.execute(
             select(notifications).where(
@@ -120,7 +137,7 @@ async def get(session: AsyncSession, agency_id: str, notification_id: str) -> No
 
 
 async def by_idempotency_key(
-    session: AsyncSession, agency_id: str, key: str
+    session: AsyncConnection, agency_id: str, key: str
 ) -> tuple[Notification, str] | None:
     """The notification sent with ``key`` and the fingerprint of its request."""
     row = (
@@ -142,7 +159,7 @@ class NotificationFilter:
 
 
 async def list_page(
-    session: AsyncSession, agency_id: str, flt: NotificationFilter, before_id: str | None, limit: int
+    session: AsyncConnection, agency_id: str, flt: NotificationFilter, before_id: str | None, limit: int
 ) -> list[Notification]:
     """Newest first (ids sort by creation time), strictly before ``before_id``."""
     query = select(notifications).where(notifications.c.agency_id == agency_id)
@@ -160,7 +177,7 @@ async def list_page(
     return [from_row(r._mapping) for r in rows]
 
 
-async def status_counts(session: AsyncSession, agency_id: str, batch_id: str) -> dict[Status, int]:
+async def status_counts(session: AsyncConnection, agency_id: str, batch_id: str) -> dict[Status, int]:
     rows = (
         await session.execute(
             select(notifications.c.status, func.count())
@@ -172,7 +189,7 @@ async def status_counts(session: AsyncSession, agency_id: str, batch_id: str) ->
 
 
 async def move(
-    session: AsyncSession,
+    session: AsyncConnection,
     ids: Sequence[str],
     target: Status,
     now: datetime,
@@ -209,7 +226,7 @@ async def move(
     return [from_row(r._mapping) for r in (await session.execute(statement)).all()]
 
 
-async def count_attempt(session: AsyncSession, ids: Sequence[str]) -> None:
+async def count_attempt(session: AsyncConnection, ids: Sequence[str]) -> None:
     if ids:
         await session.execute(
             update(notifications)

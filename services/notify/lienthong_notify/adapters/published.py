@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from google.protobuf import timestamp_pb2
 from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lienthong.notify.v1 import events_pb2
 from lienthong_runtime.events import envelope
@@ -44,7 +44,7 @@ def _event(
     )
 
 
-async def after_moves(session: AsyncSession, moved: Sequence[Notification], now: datetime) -> None:
+async def after_moves(session: AsyncConnection, moved: Sequence[Notification], now: datetime) -> None:
     """In the transaction of the status change: stage events of final statuses and queue callbacks."""
     if not moved:
         return

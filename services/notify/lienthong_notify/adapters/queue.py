@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain.notifications import Notification
 from .notification_store import from_row
@@ -30,7 +30,7 @@ class Claimed:
     recipient_unavailable: bool
 
 
-async def claim(session: AsyncSession, limit: int, lease_s: float, now: datetime) -> list[Claimed]:
+async def claim(session: AsyncConnection, limit: int, lease_s: float, now: datetime) -> list[Claimed]:
     """Lease up to ``limit`` due entries (one-off first) and return them with their notifications."""
     lease_end = now + timedelta(seconds=lease_s)
     due = (
@@ -76,14 +76,14 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-async def done(session: AsyncSession, ids: Sequence[str]) -> None:
+async def done(session: AsyncConnection, ids: Sequence[str]) -> None:
     """Take entries off the queue (their notification reached a provider or a final status)."""
     if ids:
         await session.execute(delete(deliveries).where(deliveries.c.notification_id.in_(list(ids))))
 
 
 async def retry_later(
-    session: AsyncSession, notification_id: str, due_at: datetime, error: str, recipient_unavailable: bool
+    session: AsyncConnection, notification_id: str, due_at: datetime, error: str, recipient_unavailable: bool
 ) -> None:
     """Release an entry for another attempt at ``due_at``."""
     await session.execute(
@@ -99,7 +99,7 @@ async def retry_later(
     )
 
 
-async def pending(session: AsyncSession) -> int:
+async def pending(session: AsyncConnection) -> int:
     """Entries still on the queue (claimed or not)."""
     from sqlalchemy import func
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import and_, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain.channels import Channel
 from ..domain.templates import TemplateVersion, placeholders
@@ -38,7 +38,7 @@ def _from_row(row: object) -> TemplateVersion:
     )
 
 
-async def add(session: AsyncSession, t: TemplateVersion) -> None:
+async def add(session: AsyncConnection, t: TemplateVersion) -> None:
     """Store a new template with its first version."""
     await session.execute(
         insert(templates).values(
@@ -53,7 +53,7 @@ async def add(session: AsyncSession, t: TemplateVersion) -> None:
     await add_version(session, t)
 
 
-async def add_version(session: AsyncSession, t: TemplateVersion) -> None:
+async def add_version(session: AsyncConnection, t: TemplateVersion) -> None:
     await session.execute(
         insert(template_versions).values(
             template_id=t.id,
@@ -66,7 +66,7 @@ async def add_version(session: AsyncSession, t: TemplateVersion) -> None:
     )
 
 
-async def bump(session: AsyncSession, agency_id: str, template_id: str, expected: int, name: str) -> bool:
+async def bump(session: AsyncConnection, agency_id: str, template_id: str, expected: int, name: str) -> bool:
     """Move the latest version from ``expected`` to ``expected + 1``; False if another update won."""
     result = await session.execute(
         update(templates)
@@ -81,7 +81,7 @@ async def bump(session: AsyncSession, agency_id: str, template_id: str, expected
 
 
 async def get(
-    session: AsyncSession, agency_id: str, template_id: str, version: int = 0
+    session: AsyncConnection, agency_id: str, template_id: str, version: int = 0
 ) -> TemplateVersion | None:
     """A version of one of the agency's templates (0 = latest), or None (also for other agencies' ids)."""
     wanted = version if version > 0 else templates.c.latest_version
@@ -98,7 +98,7 @@ async def get(
 
 
 async def find_by_name(
-    session: AsyncSession, agency_id: str, channel: Channel, name: str
+    session: AsyncConnection, agency_id: str, channel: Channel, name: str
 ) -> TemplateVersion | None:
     query = (
         select(*_COLUMNS)
@@ -118,7 +118,11 @@ async def find_by_name(
 
 
 async def list_latest(
-    session: AsyncSession, agency_id: str, channel: Channel | None, after: tuple[str, str] | None, limit: int
+    session: AsyncConnection,
+    agency_id: str,
+    channel: Channel | None,
+    after: tuple[str, str] | None,
+    limit: int,
 ) -> list[TemplateVersion]:
     """Latest versions ordered by (name, id), after the keyset ``after``."""
     query = (

@@ -11,21 +11,21 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Integer, String, Table, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .tables import daily_usage
 
 SHARDS = 8
 
 
-def _insert(session: AsyncSession, table: Table) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+def _insert(session: AsyncConnection, table: Table) -> Any:
+    dialect = session.dialect.name
     return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
 
 
-async def used(session: AsyncSession, agency_id: str, channel: str, day: str) -> int:
+async def used(session: AsyncConnection, agency_id: str, channel: str, day: str) -> int:
     return int(
         (
             await session.execute(
@@ -40,18 +40,32 @@ async def used(session: AsyncSession, agency_id: str, channel: str, day: str) ->
 
 
 async def add_within_cap(
-    session: AsyncSession, agency_id: str, channel: str, day: str, count: int, cap: int
+    session: AsyncConnection, agency_id: str, channel: str, day: str, count: int, cap: int
 ) -> bool:
-    """Add ``count`` sends to the day's counter unless that passes ``cap``; False (nothing added) if it would."""
-    if count > cap or await used(session, agency_id, channel, day) + count > cap:
+    """Add ``count`` sends to the day's counter unless that passes ``cap``; False (nothing added) if it would.
+
+    One statement: an upsert into a random shard whose SELECT only yields a row while the sum is within the cap.
+    """
+    if count > cap:
         return False
-    statement = _insert(session, daily_usage).values(
-        agency_id=agency_id, channel=channel, day=day, shard=random.randrange(SHARDS), count=count
-    )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["agency_id", "channel", "day", "shard"],
-            set_={"count": daily_usage.c.count + count},
+    used_so_far = (
+        select(func.coalesce(func.sum(daily_usage.c.count), 0))
+        .where(
+            daily_usage.c.agency_id == agency_id, daily_usage.c.channel == channel, daily_usage.c.day == day
         )
+        .scalar_subquery()
     )
-    return True
+    source = select(
+        literal(agency_id, String),
+        literal(channel, String),
+        literal(day, String),
+        literal(random.randrange(SHARDS), Integer),
+        literal(count, Integer),
+    ).where(used_so_far + count <= cap)
+    statement = _insert(session, daily_usage).from_select(
+        ["agency_id", "channel", "day", "shard", "count"], source
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["agency_id", "channel", "day", "shard"], set_={"count": daily_usage.c.count + count}
+    )
+    return (await session.execute(statement.returning(daily_usage.c.count))).first() is not None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lienthong_runtime.errors import FieldViolation, InvalidArgument, NotFound
 
@@ -100,7 +100,7 @@ async def send_batch(notify: Notify, cmd: SendBatchCommand) -> BatchView:
         ),
     )
     try:
-        async with notify.sessions() as session, session.begin():
+        async with notify.connect() as session, session.begin():
             existing = await batch_store.by_idempotency_key(session, cmd.agency_id, cmd.idempotency_key)
             if existing is None:
                 batch_id = await _accept(notify, session, cmd, fingerprint)
@@ -109,7 +109,7 @@ async def send_batch(notify: Notify, cmd: SendBatchCommand) -> BatchView:
             else:
                 batch_id = existing["id"]
     except IntegrityError:
-        async with notify.sessions() as session:
+        async with notify.connect() as session:
             existing = await batch_store.by_idempotency_key(session, cmd.agency_id, cmd.idempotency_key)
         if existing is None:
             raise
@@ -118,7 +118,7 @@ async def send_batch(notify: Notify, cmd: SendBatchCommand) -> BatchView:
     return await get_batch(notify, cmd.agency_id, batch_id)
 
 
-async def _accept(notify: Notify, session: AsyncSession, cmd: SendBatchCommand, fingerprint: str) -> str:
+async def _accept(notify: Notify, session: AsyncConnection, cmd: SendBatchCommand, fingerprint: str) -> str:
     template = await load_template(session, cmd.agency_id, cmd.template_id, None)
     now, batch_id = utcnow(), new_id()
     results: list[tuple[int, str, list[tuple[str, str]]]] = []
@@ -177,7 +177,7 @@ async def _accept(notify: Notify, session: AsyncSession, cmd: SendBatchCommand, 
 
 async def get_batch(notify: Notify, agency_id: str, batch_id: str) -> BatchView:
     """A batch of the agency with counts by status; NOT_FOUND for other agencies' batches."""
-    async with notify.sessions() as session:
+    async with notify.connect() as session:
         row = await batch_store.get(session, agency_id, batch_id) if batch_id else None
         if row is None:
             raise NotFound("no such batch", reason="BATCH_NOT_FOUND")

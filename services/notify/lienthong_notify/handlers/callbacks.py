@@ -20,7 +20,7 @@ async def set_callback(
     if problem:
         raise invalid("url", problem)
     now = utcnow()
-    async with notify.sessions() as session, session.begin():
+    async with notify.connect() as session, session.begin():
         current = await callback_store.get(session, agency_id)
         fresh = current is None or rotate_secret
         secret = new_secret() if fresh else current.secret  # type: ignore[union-attr]
@@ -38,7 +38,7 @@ async def set_callback(
 
 
 async def get_callback(notify: Notify, agency_id: str) -> CallbackConfig:
-    async with notify.sessions() as session:
+    async with notify.connect() as session:
         config = await callback_store.get(session, agency_id)
     if config is None:
         raise NotFound("the agency has no callback", reason="CALLBACK_NOT_FOUND")
@@ -46,5 +46,5 @@ async def get_callback(notify: Notify, agency_id: str) -> CallbackConfig:
 
 
 async def delete_callback(notify: Notify, agency_id: str) -> None:
-    async with notify.sessions() as session, session.begin():
+    async with notify.connect() as session, session.begin():
         await callback_store.remove(session, agency_id)

@@ -1,4 +1,4 @@
-"""What handlers need: sessions, settings, limits, the retry policy and a way to wake the worker."""
+"""What handlers need: database connections, settings, limits, the retry policy and a way to wake the worker."""
 
 from __future__ import annotations
 
@@ -6,27 +6,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..config import Settings
 from ..domain.limits import RateLimiter
 from ..domain.notifications import RetryPolicy
+
+Connect = Callable[[], AsyncConnection]
 
 
 @dataclass
 class Notify:
     """Dependencies of notify's handlers (built by bootstrap)."""
 
-    sessions: async_sessionmaker[AsyncSession]
+    #: Opens a Core connection (``engine.connect``): lighter than ORM sessions on the hot paths.
+    connect: Connect
     settings: Settings
     limiter: RateLimiter
     retry: RetryPolicy
     wakers: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
-    def from_settings(cls, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> Notify:
+    def from_settings(cls, connect: Connect, settings: Settings) -> Notify:
         return cls(
-            sessions=sessions,
+            connect=connect,
             settings=settings,
             limiter=RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst),
             retry=RetryPolicy(settings.retry_base_s, settings.retry_max_s, settings.give_up_s),

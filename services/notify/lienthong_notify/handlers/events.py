@@ -82,7 +82,7 @@ async def on_payment_succeeded(notify: Notify, event: EventEnvelope) -> None:
         log.warning("receipt not sent: payer e-mail invalid", extra={"event_id": event.id})
         return
     now = utcnow()
-    async with notify.sessions() as session, session.begin():
+    async with notify.connect() as session, session.begin():
         if not await first_delivery(session, processed_events, CONSUMER, event.id):
             return
         template = await template_store.find_by_name(

@@ -17,7 +17,7 @@ log = logging.getLogger("lienthong.notify")
 
 async def get(notify: Notify, agency_id: str, notification_id: str) -> Notification:
     """One of the agency's notifications; NOT_FOUND for unknown ids and other agencies' notifications."""
-    async with notify.sessions() as session:
+    async with notify.connect() as session:
         found = await notification_store.get(session, agency_id, notification_id) if notification_id else None
     if found is None:
         raise NotFound("no such notification", reason="NOTIFICATION_NOT_FOUND")
@@ -27,7 +27,7 @@ async def get(notify: Notify, agency_id: str, notification_id: str) -> Notificat
 async def list_page(
     notify: Notify, agency_id: str, flt: NotificationFilter, before_id: str | None, limit: int
 ) -> list[Notification]:
-    async with notify.sessions() as session:
+    async with notify.connect() as session:
         return await notification_store.list_page(session, agency_id, flt, before_id, limit)
 
 
@@ -35,7 +35,7 @@ async def apply_receipt(notify: Notify, notification_id: str, status: Status, re
     """Apply a provider's receipt. A receipt that would move a final status (late, duplicate or out of order)
     changes nothing. Returns whether the status moved."""
     now = utcnow()
-    async with notify.sessions() as session, session.begin():
+    async with notify.connect() as session, session.begin():
         moved = await notification_store.move(
             session, [notification_id], status, now, reason=reason or _reason(status)
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lienthong_runtime.errors import (
     FailedPrecondition,
@@ -105,7 +105,7 @@ def compose(
 
 
 async def load_template(
-    session: AsyncSession, agency_id: str, template_id: str, channel: Channel | None
+    session: AsyncConnection, agency_id: str, template_id: str, channel: Channel | None
 ) -> TemplateVersion:
     template = await template_store.get(session, agency_id, template_id) if template_id else None
     if template is None:
@@ -127,7 +127,7 @@ def take_rate(notify: Notify, agency_id: str, count: int) -> None:
 
 
 async def count_daily(
-    notify: Notify, session: AsyncSession, agency_id: str, channel: Channel, count: int, now: datetime
+    notify: Notify, session: AsyncConnection, agency_id: str, channel: Channel, count: int, now: datetime
 ) -> None:
     """Add to today's counter (last statement of the transaction, to hold the row lock briefly)."""
     if count and not await usage_store.add_within_cap(
@@ -138,6 +138,10 @@ async def count_daily(
             reason="DAILY_CAP_REACHED",
             retry_after=seconds_to_midnight_utc(),
         )
+
+
+class _KeyUsed(Exception):
+    """The idempotency key is taken: roll back and answer with the stored notification."""
 
 
 async def send(notify: Notify, cmd: SendCommand) -> Notification:
@@ -153,49 +157,37 @@ async def send(notify: Notify, cmd: SendCommand) -> Notification:
         personalisation=cmd.personalisation,
     )
     try:
-        async with notify.sessions() as session, session.begin():
-            existing = await notification_store.by_idempotency_key(
-                session, cmd.agency_id, cmd.idempotency_key
-            )
-            if existing is not None:
-                return _replay(existing, fingerprint)
+        async with notify.connect() as session, session.begin():
             notification = await _accept(notify, session, cmd, fingerprint)
-    except IntegrityError:  # a concurrent call with the same key won
-        async with notify.sessions() as session:
+    except (_KeyUsed, IntegrityError):  # a retry, or a concurrent call with the same key that won
+        async with notify.connect() as session:
             existing = await notification_store.by_idempotency_key(
                 session, cmd.agency_id, cmd.idempotency_key
             )
         if existing is None:
             raise
-        return _replay(existing, fingerprint)
+        if existing[1] != fingerprint:
+            raise key_reused() from None
+        return existing[0]
     notify.wake()
     return notification
 
 
-def _replay(existing: tuple[Notification, str], fingerprint: str) -> Notification:
-    if existing[1] != fingerprint:
-        raise key_reused()
-    return existing[0]
-
-
-async def _accept(notify: Notify, session: AsyncSession, cmd: SendCommand, fingerprint: str) -> Notification:
+async def _accept(
+    notify: Notify, session: AsyncConnection, cmd: SendCommand, fingerprint: str
+) -> Notification:
     template = await load_template(session, cmd.agency_id, cmd.template_id, cmd.channel)
-    violations = [
-        FieldViolation(f"personalisation.{n}", d)
-        for n, d in check_personalisation(template.placeholders, cmd.personalisation)
-    ]
-    recipient = ""
+    problems = check_personalisation(template.placeholders, cmd.personalisation)
     try:
         recipient = normalise(cmd.channel, cmd.recipient)
     except InvalidRecipient as exc:
-        violations.insert(0, FieldViolation(RECIPIENT_FIELD[cmd.channel], str(exc)))
-    if violations:
-        if violations[0].field.startswith("personalisation."):
-            raise personalisation_error(check_personalisation(template.placeholders, cmd.personalisation))
+        violations = [FieldViolation(RECIPIENT_FIELD[cmd.channel], str(exc))]
+        violations += [FieldViolation(f"personalisation.{n}", d) for n, d in problems]
         raise InvalidArgument(
             "the request is not valid", reason="INVALID_RECIPIENT", field_violations=violations
-        )
-    take_rate(notify, cmd.agency_id, 1)
+        ) from None
+    if problems:
+        raise personalisation_error(problems)
     now = utcnow()
     notification = compose(
         template,
@@ -207,14 +199,12 @@ async def _accept(notify: Notify, session: AsyncSession, cmd: SendCommand, finge
         simulated=cmd.simulated_outcome,
         now=now,
     )
-    await notification_store.add(
-        session,
-        [
-            NewNotification(
-                notification, cmd.idempotency_key, fingerprint, ONE_OFF, notify.retry.give_up_time(now)
-            )
-        ],
+    new = NewNotification(
+        notification, cmd.idempotency_key, fingerprint, ONE_OFF, notify.retry.give_up_time(now)
     )
+    if not await notification_store.add_unless_key_used(session, new):
+        raise _KeyUsed
+    take_rate(notify, cmd.agency_id, 1)  # after the key check, so a retry is never refused by the limit
     if not cmd.test:
         await count_daily(notify, session, cmd.agency_id, cmd.channel, 1, now)
     return notification

@@ -60,7 +60,7 @@ async def create(
         placeholders=placeholders(subject, body),
     )
     try:
-        async with notify.sessions() as session, session.begin():
+        async with notify.connect() as session, session.begin():
             await template_store.add(session, template)
     except IntegrityError:
         raise _name_taken() from None
@@ -85,7 +85,7 @@ async def update(
             ],
         )
     try:
-        async with notify.sessions() as session, session.begin():
+        async with notify.connect() as session, session.begin():
             current = await template_store.get(session, agency_id, template_id)
             if current is None:
                 raise NotFound("no such template", reason="TEMPLATE_NOT_FOUND")
@@ -109,7 +109,7 @@ async def get(notify: Notify, agency_id: str, template_id: str, version: int = 0
     """A version of the agency's template; NOT_FOUND for unknown ids and for other agencies' templates."""
     if version < 0:
         raise InvalidArgument("bad version", field_violations=[FieldViolation("version", "must be >= 0")])
-    async with notify.sessions() as session:
+    async with notify.connect() as session:
         template = await template_store.get(session, agency_id, template_id, version)
     if template is None:
         raise NotFound("no such template or version", reason="TEMPLATE_NOT_FOUND")
@@ -119,7 +119,7 @@ async def get(notify: Notify, agency_id: str, template_id: str, version: int = 0
 async def list_page(
     notify: Notify, agency_id: str, channel: Channel | None, after: tuple[str, str] | None, limit: int
 ) -> list[TemplateVersion]:
-    async with notify.sessions() as session:
+    async with notify.connect() as session:
         return await template_store.list_latest(session, agency_id, channel, after, limit)
 
 

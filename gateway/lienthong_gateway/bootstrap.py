@@ -29,7 +29,7 @@ from .auth import Authorizer, GatewayRevocations, IdentityEvents
 from .config import Settings
 from .forwarding import Forwarder
 from .ratelimit import RateLimiter, connect_redis
-from .routing import Route, contract_routes
+from .routing import BLOCKS, Route, contract_routes
 from .tls import channel_factory, server_certificate
 from .upstreams import Upstreams
 
@@ -75,6 +75,11 @@ async def build_gateway(
     routes: Mapping[str, Route] | None = None,
 ) -> Gateway:
     """Build the gateway; ``keys``, ``bus``, ``redis`` and extra ``routes`` can be injected by tests."""
+    unknown = sorted(set(settings.upstreams) - set(BLOCKS))
+    if unknown:
+        raise ValueError(
+            f"upstreams names unknown building blocks {unknown}; expected some of {list(BLOCKS)}"
+        )
     revocations = GatewayRevocations()
     keys = keys or KeySource(jwks_fetcher(settings.jwks_url))
     verifier = TokenVerifier(

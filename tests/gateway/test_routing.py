@@ -33,3 +33,14 @@ def test_local_bucket_refuses_with_a_wait_and_leases_stay_small():
     assert refused == 1 and granted == [0] and 0 < wait <= 0.1
     assert lease_size(Budget(rate=0.01, burst=5)) == 1
     assert lease_size(Budget(rate=1e6, burst=1e6)) == 50
+
+
+async def test_a_misspelt_block_in_the_upstreams_is_refused_at_start():
+    import pytest
+
+    from lienthong_gateway.bootstrap import build_gateway, load_settings
+
+    with pytest.raises(ValueError, match="registy"):
+        await build_gateway(
+            load_settings(upstreams={"registy": ["127.0.0.1:1"]}, redis_url="", audit_path="")
+        )

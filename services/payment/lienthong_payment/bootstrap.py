@@ -11,6 +11,7 @@ from lienthong.payment.v1 import payment_pb2, payment_pb2_grpc
 from lienthong_runtime.auth import TokenVerifier
 from lienthong_runtime.config import load_settings as _load
 from lienthong_runtime.config import secret_value
+from lienthong_runtime.db import create_engine, is_sqlite, session_factory
 from lienthong_runtime.events import OutboxRelay
 from lienthong_runtime.resources import open_resources
 from lienthong_runtime.server import ServiceApp
@@ -70,6 +71,18 @@ async def build(settings: Settings) -> ServiceApp:
 async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None) -> Assembly:
     """Wire everything. ``verifier`` replaces identity's JWKS verifier (tests, benchmarks)."""
     resources = open_resources(settings, verifier=verifier)
+    if not is_sqlite(settings.database_url):
+        # Our own pool settings, measured on the create/start/notify path:
+        # * a fixed pool: the runtime's default (10 + 20 overflow) closes overflow connections on return, so
+        #   beyond 10 concurrent payments transactions kept paying for new connections;
+        # * no pre-ping: on asyncpg it is BEGIN + ";" + ROLLBACK, three round trips before every transaction.
+        #   After a database restart one call per stale connection fails and SQLAlchemy then replaces the
+        #   whole pool; callers retry with their idempotency key.
+        # The runtime's engine has opened no connection yet, so swapping it costs nothing.
+        resources.engine = create_engine(
+            settings.database_url, pool_size=settings.database_pool_size, max_overflow=0, pool_pre_ping=False
+        )
+        resources.sessions = session_factory(resources.engine)
     relay = OutboxRelay(resources.sessions, outbox, resources.bus)
     providers = build_providers(settings)
     policy = Policy(

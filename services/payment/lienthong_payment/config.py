@@ -11,6 +11,8 @@ class Settings(ServiceSettings):
     port: int = 50063
     http_port: int = 8063
     database_url: str = "sqlite+aiosqlite:///./.lienthong/payment.db"
+    #: PostgreSQL connections kept open per process (no overflow: more callers wait for a free one).
+    database_pool_size: int = 30
 
     #: Largest payment accepted, in đồng.
     max_amount_vnd: int = 1_000_000_000

@@ -52,7 +52,8 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     bus = connect_bus(settings.bus_url)
     verifier = verifier or verifier_from_settings(settings)
     writer = AccessLogWriter(sessions, batch=settings.access_log_batch)
-    relay = OutboxRelay(sessions, outbox, UnsealingBus(bus, keyring))
+    # Rows are sealed, and deleted once published: the outbox never accumulates personal IDs, even encrypted.
+    relay = OutboxRelay(sessions, outbox, UnsealingBus(bus, keyring), delete_published=True)
     registry = Registry(
         sessions=sessions,
         keyring=keyring,

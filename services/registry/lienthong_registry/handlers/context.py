@@ -95,9 +95,9 @@ class Registry:
         return AccessLogEntry(
             id=str(uuid.uuid4()),
             time_us=to_us(self.now()),
-            agency_id=caller.agency_id,
-            agency_name=caller.agency_name or caller.agency_id,
-            client_id=caller.client_id,
+            agency_id=caller.agency_id[:100],
+            agency_name=(caller.agency_name or caller.agency_id)[:200],
+            client_id=caller.client_id[:200],
             action=action,
             purpose=purpose,
             legal_basis=legal_basis,

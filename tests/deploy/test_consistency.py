@@ -4,7 +4,10 @@ setting added to a service's config.py is checked here without editing this file
 
 from __future__ import annotations
 
+import copy
+
 import pytest
+from pydantic import SecretStr, create_model
 
 from lienthong_cli.services import BUILDING_BLOCKS, SERVICES
 
@@ -228,3 +231,45 @@ def test_compose_secret_names_are_declared():
     declared = set(compose()["secrets"])
     for workload in compose_workloads():
         assert {p.removeprefix("/run/secrets/") for p in workload.secret_files} <= declared
+
+
+# --- the checks above are not vacuous: each rejects a deliberately broken workload --------------------------------
+def _compose_workload(service: str) -> Workload:
+    return copy.deepcopy(next(w for w in compose_workloads() if w.command == ["serve", service]))
+
+
+def test_checks_reject_broken_workloads(monkeypatch):
+    from . import test_consistency as checks
+    from .manifests import EnvValue
+
+    unknown = _compose_workload("registry")
+    unknown.env["LIENTHONG_REGISTRY_NO_SUCH_SETTING"] = EnvValue(literal="1")
+    wrong_service = _compose_workload("registry")
+    wrong_service.env["LIENTHONG_PAYMENT_PORT"] = EnvValue(literal="1")
+    literal_secret = _compose_workload("registry")
+    literal_secret.env.pop("LIENTHONG_REGISTRY_DATABASE_URL_FILE")
+    literal_secret.env["LIENTHONG_REGISTRY_DATABASE_URL"] = EnvValue(literal="postgresql+asyncpg://r:pw@db/r")
+    wrong_probe = _compose_workload("registry")
+    wrong_probe.probes = [("grpc", 50063, "")]
+    unmounted = _compose_workload("identity")
+    unmounted.secret_files = set()
+    for check, workload in [
+        (checks.test_every_variable_is_read_by_that_services_settings, unknown),
+        (checks.test_every_variable_is_read_by_that_services_settings, wrong_service),
+        (checks.test_secrets_come_from_secret_stores, literal_secret),
+        (checks.test_ports_and_probes_match_what_the_process_serves, wrong_probe),
+        (checks.test_secrets_come_from_secret_stores, unmounted),
+    ]:
+        with pytest.raises(AssertionError):
+            check("compose", workload)
+
+    # A setting a service adds without a default (or a new secret) must be set by every deployment.
+    real = settings_class("notify")
+    needs = create_model("Needs", __base__=real, relay_token=(str, ...), api_secret=(SecretStr | None, None))
+    monkeypatch.setattr(checks, "settings_class", lambda service: needs if service == "notify" else real)
+    with pytest.raises(AssertionError, match="relay_token"):
+        checks.test_every_required_setting_is_set("compose", _compose_workload("notify"))
+    with pytest.raises(AssertionError, match="api_secret"):
+        checks.test_every_secret_setting_is_supplied_or_knowingly_optional(
+            "compose", _compose_workload("notify")
+        )

@@ -164,3 +164,35 @@ async def test_repeated_parameter_is_refused(svc):
     async with aiohttp.ClientSession() as http:
         async with http.get(url, params=[("sbx_TxnRef", payment.id), ("sbx_TxnRef", "other")]) as response:
             assert (await response.json())["RspCode"] == "99"
+
+
+async def test_vnpay_payer_return_records_submitted_and_redirects_to_the_agency(svc):
+    payment = await started(
+        svc, provider=pb.PAYMENT_PROVIDER_VNPAY, return_url="https://dvc.example.vn/back?case=7"
+    )
+    redirect = (
+        await svc.stub("agency-n").StartPayment(pb.StartPaymentRequest(payment_id=payment.id))
+    ).next_action
+    assert (
+        f"vnp_ReturnUrl={quote_plus('http://127.0.0.1:8063/payment/v1/returns/vnpay')}"
+        in redirect.redirect_url
+    )
+    url = f"http://127.0.0.1:{svc.server.http_port}/payment/v1/returns/vnpay"
+    async with aiohttp.ClientSession() as http:
+        async with http.get(
+            url, params=vnpay_ipn(payment, secret=b"forged"), allow_redirects=False
+        ) as response:
+            assert response.status == 400
+        assert await state_of(svc, payment.id) == pb.PAYMENT_STATE_STARTED
+        async with http.get(url, params=vnpay_ipn(payment), allow_redirects=False) as response:
+            assert response.status == 302
+            assert (
+                response.headers["Location"] == f"https://dvc.example.vn/back?case=7&payment_id={payment.id}"
+            )
+    assert (
+        await state_of(svc, payment.id) == pb.PAYMENT_STATE_SUBMITTED
+    )  # the browser never settles a payment
+    assert await post(svc, "vnpay", vnpay_ipn(payment), "GET") == "00"
+    got = await svc.stub("agency-n").GetPayment(pb.GetPaymentRequest(payment_id=payment.id))
+    assert [t.cause for t in got.transitions] == ["api.start", "provider.return", "provider.notification"]
+    assert got.payment.state == pb.PAYMENT_STATE_SUCCESS

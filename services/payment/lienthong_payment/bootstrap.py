@@ -49,6 +49,7 @@ def build_providers(settings: Settings) -> dict[str, PaymentProvider]:
             hash_secret=hash_secret,
             pay_url=settings.vnpay_pay_url,
             redirect_lifetime=timedelta(minutes=settings.vnpay_redirect_minutes),
+            return_url=f"{settings.public_http_url.rstrip('/')}/payment/v1/returns/vnpay",
         )
     return providers
 
@@ -104,7 +105,7 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
         service_names=[SERVICE_NAME],
         verifier=resources.verifier,
         background=[relay.run, ExpiryJob(deps, settings.expiry_interval_seconds).run],
-        http_routes=notification_routes(intake.receive),
+        http_routes=notification_routes(intake.receive, intake.returned),
         on_stop=[*([sandbox.close] if isinstance(sandbox, SandboxProvider) else []), resources.close],
     )
     return Assembly(app, deps, intake, providers)

@@ -56,11 +56,20 @@ class VnpayProvider:
     name = VNPAY
 
     def __init__(
-        self, *, tmn_code: str, hash_secret: str, pay_url: str, redirect_lifetime: timedelta
+        self,
+        *,
+        tmn_code: str,
+        hash_secret: str,
+        pay_url: str,
+        redirect_lifetime: timedelta,
+        return_url: str = "",
     ) -> None:
         self.tmn_code = tmn_code
         self._secret = hash_secret.encode()
         self.pay_url = pay_url
+        #: Where VNPay sends the payer back: our return endpoint, which records SUBMITTED and then redirects
+        #: to the agency's return URL ("" sends the payer straight to the agency).
+        self.return_url = return_url
         self.redirect_lifetime = redirect_lifetime
 
     def next_action(self, payment: Payment, options: StartOptions, now: datetime) -> NextAction:
@@ -75,7 +84,7 @@ class VnpayProvider:
             "vnp_OrderInfo": ascii_text(payment.description) or payment.reference,
             "vnp_OrderType": "other",
             "vnp_Locale": "en" if options.locale == "en" else "vn",
-            "vnp_ReturnUrl": payment.return_url,
+            "vnp_ReturnUrl": self.return_url or payment.return_url,
             "vnp_IpAddr": options.payer_ip or "127.0.0.1",
             "vnp_CreateDate": vnp_time(now),
             "vnp_ExpireDate": vnp_time(expires),

@@ -20,6 +20,7 @@ from datetime import datetime
 from .payment import Payment, PaymentState, Transition
 
 CAUSE_NOTIFICATION = "provider.notification"
+CAUSE_RETURN = "provider.return"
 
 
 class Disposition(enum.StrEnum):
@@ -81,3 +82,15 @@ def apply(payment: Payment, note: ProviderNotification, now: datetime) -> list[T
         )
     )
     return moves
+
+
+def payer_returned(payment: Payment, note: ProviderNotification, now: datetime) -> bool:
+    """The payer's browser came back from the provider with signed parameters: STARTED -> SUBMITTED.
+
+    The outcome itself is left to the provider's server-to-server notification (VNPay's rule: never settle a
+    payment from the browser), so this only records that the payer finished the provider's steps.
+    """
+    if decide(payment, note) is not Disposition.APPLIED or payment.state is not PaymentState.STARTED:
+        return False
+    payment.move(PaymentState.SUBMITTED, now=now, cause=CAUSE_RETURN)
+    return True

@@ -70,3 +70,22 @@ class NotificationIntake:
             await events.payment_finished(conn, payment)
         deps.wake()
         return disposition
+
+    async def returned(self, provider_name: str, params: Mapping[str, str]) -> tuple[str, str] | None:
+        """Record the payer's return (see ``notifications.payer_returned``). Returns the agency's return URL to
+        send the browser to and the payment id, or None when this is not a genuine return of a known payment."""
+        provider = self.deps.providers.get(provider_name)
+        if provider is None:
+            return None
+        try:
+            note = provider.verify_notification(params)
+        except (p.SignatureInvalid, p.NotificationMalformed):
+            log.warning("payer return refused: bad signature or fields", extra={"provider": provider_name})
+            return None
+        async with self.deps.db.begin() as conn:
+            payment = await repo.get(conn, note.payment_id, lock=True) if note.payment_id else None
+            if payment is None or payment.provider != note.provider:
+                return None
+            if notifications.payer_returned(payment, note, self.deps.clock()):
+                await repo.save(conn, payment)
+        return payment.return_url, payment.id

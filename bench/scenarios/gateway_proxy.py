@@ -227,6 +227,9 @@ async def run(ctx: BenchContext) -> list[Result]:
     for name, values in ratios.items():
         if values:
             median[name].metrics["ratio_to_direct"] = values[len(values) // 2]
+            median[name].metrics["percent_of_direct"] = (
+                100 * values[len(values) // 2]
+            )  # printed with 1 decimal
             median[name].notes.append("ratios by round: " + ", ".join(f"{v:.2f}" for v in values))
     audit = ctx.tmp_dir / "audit.jsonl"
     median["via gateway"].metrics["audit_lines"] = float(

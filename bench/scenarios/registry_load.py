@@ -125,6 +125,8 @@ def _keys() -> dict[str, str]:
 
 
 async def run(ctx: BenchContext) -> list[Result]:
+    import asyncpg
+
     from lienthong.registry.v1 import registry_pb2 as pb
     from lienthong_registry.bootstrap import load_settings
     from lienthong_registry.handlers.bulk_import import import_file
@@ -165,6 +167,13 @@ async def run(ctx: BenchContext) -> list[Result]:
         notes=["stopped at the time limit"] if report.read < count else [],
     )
 
+    # The read figure is about reads: drop the import's CitizenCreated events so the relay does not publish
+    # (and delete) a million rows in the background while the reads are measured.
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        await conn.execute("TRUNCATE outbox")
+    finally:
+        await conn.close()
     mint = TokenMint()
     env = {
         **keys,
@@ -189,7 +198,7 @@ async def run(ctx: BenchContext) -> list[Result]:
         metadata=[("authorization", f"Bearer {token}")],
         concurrency=32,
     )
-    read.notes.append("goal: x echo >= 0.5, p99 < 20 ms")
+    read.notes.extend(["goal: x echo >= 0.5, p99 < 20 ms", "outbox cleared before reads"])
     return [load, read]
 
 

@@ -38,7 +38,6 @@ citizens = Table(
     Column("created_us", BigInteger, nullable=False),
     Column("updated_us", BigInteger, nullable=False),
     Index("ix_citizens_search", "search_index", "pid_index"),
-    Index("ix_citizens_search_province", "search_province_index", "pid_index"),
     Index("ix_citizens_household", "household_index", "household_rank", "pid_index"),
 )
 

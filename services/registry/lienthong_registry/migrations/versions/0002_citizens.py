@@ -33,7 +33,6 @@ def upgrade() -> None:
         sa.Column("updated_us", BIG, nullable=False),
     )
     op.create_index("ix_citizens_search", "citizens", ["search_index", "pid_index"])
-    op.create_index("ix_citizens_search_province", "citizens", ["search_province_index", "pid_index"])
     op.create_index("ix_citizens_household", "citizens", ["household_index", "household_rank", "pid_index"])
     op.create_table(
         "citizen_versions",

@@ -120,7 +120,7 @@ class FakeUpstream:
     async def start(self) -> FakeUpstream:
         server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
         server.add_generic_rpc_handlers((self._handler(),))
-        health = HealthServicer()
+        health = self.health = HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(health, server)
         server.add_insecure_port(self.target)
         await server.start()

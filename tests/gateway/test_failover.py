@@ -104,3 +104,29 @@ async def test_a_service_answering_unavailable_itself_is_not_marked_down(mint, s
         grpc.StatusCode.UNAVAILABLE, grpc.aio.Metadata(), grpc.aio.Metadata(), "refused"
     )
     assert not transport_failure(answered) and transport_failure(dead)
+
+
+async def test_a_replica_reporting_not_serving_is_skipped_then_taken_back(mint, socket_dir, upstream):
+    from grpc_health.v1 import health_pb2
+
+    other = await FakeUpstream(os.path.join(socket_dir, "up-b.sock"), "b").start()
+    try:
+        async with run_gateway(mint, socket_dir, {"registry": [upstream.target, other.target]}) as gw:
+            replica = gw.gateway.upstreams.pools["registry"].replicas[1]
+            await other.health.set("", health_pb2.HealthCheckResponse.NOT_SERVING)  # draining
+            for _ in range(100):
+                if not replica.up:
+                    break
+                await asyncio.sleep(0.05)
+            before = other.calls[GET_CITIZEN]
+            assert await _load(gw.unary(GET_CITIZEN), mint.metadata([READ]), 20) == (20, 0)
+            assert other.calls[GET_CITIZEN] == before
+            await other.health.set("", health_pb2.HealthCheckResponse.SERVING)
+            for _ in range(100):
+                if replica.up:
+                    break
+                await asyncio.sleep(0.05)
+            assert await _load(gw.unary(GET_CITIZEN), mint.metadata([READ]), 20) == (20, 0)
+            assert other.calls[GET_CITIZEN] > before
+    finally:
+        await other.stop()

@@ -10,6 +10,9 @@ from lienthong.registry.v1 import registry_pb2 as pb
 from lienthong_registry.domain import personal_id as pid_rules
 from lienthong_registry.domain.names import names_match, stored_name
 from lienthong_registry.domain.sex import Sex
+from lienthong_registry.domain.validation import validate
+from lienthong_registry.grpc_convert import citizen_in
+from lienthong_runtime.errors import InvalidArgument
 
 from .factories import HANOI, bad_request, citizen, date
 
@@ -107,6 +110,17 @@ async def test_hostile_records_are_refused_with_a_precise_violation(registry):
         assert any(f == field and words in d for f, d in violations), (case, violations)
     valid = await registry.create(_with())
     assert valid.personal_id == "001090123456"
+
+
+@pytest.mark.parametrize(("case", "record", "field", "words"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_each_hostile_record_names_the_field(case, record, field, words):
+    """The same table without a server: each case is refused with exactly the expected violation."""
+    with pytest.raises(InvalidArgument) as caught:
+        validate(citizen_in(record), dt.date.today())
+    assert any(v.field == field and words in v.description for v in caught.value.field_violations), (
+        case,
+        caught.value.field_violations,
+    )
 
 
 def test_century_and_sex_digit():

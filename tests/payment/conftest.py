@@ -117,6 +117,7 @@ async def svc(pg_url: str, unix_socket: str) -> AsyncIterator[PaymentService]:
         sandbox_notify_delay_seconds=0.0,
         expiry_interval_seconds=3600,
         sandbox_secret="sandbox-test-secret",
+        public_http_url="https://pay.lienthong.test",
         vnpay_tmn_code="LTTEST01",
         vnpay_hash_secret="vnpay-test-secret",
     )

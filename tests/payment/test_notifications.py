@@ -174,7 +174,7 @@ async def test_vnpay_payer_return_records_submitted_and_redirects_to_the_agency(
         await svc.stub("agency-n").StartPayment(pb.StartPaymentRequest(payment_id=payment.id))
     ).next_action
     assert (
-        f"vnp_ReturnUrl={quote_plus('http://127.0.0.1:8063/payment/v1/returns/vnpay')}"
+        f"vnp_ReturnUrl={quote_plus('https://pay.lienthong.test/payment/v1/returns/vnpay')}"
         in redirect.redirect_url
     )
     url = f"http://127.0.0.1:{svc.server.http_port}/payment/v1/returns/vnpay"

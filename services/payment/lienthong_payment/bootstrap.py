@@ -39,7 +39,7 @@ def build_providers(settings: Settings) -> dict[str, PaymentProvider]:
     if settings.sandbox_enabled:
         providers["sandbox"] = SandboxProvider(
             secret=secret_value(settings.sandbox_secret) or secrets.token_hex(32),
-            public_url=settings.public_http_url,
+            public_url=settings.public_url(),
             notify_delay=settings.sandbox_notify_delay_seconds,
         )
     hash_secret = secret_value(settings.vnpay_hash_secret)
@@ -49,7 +49,7 @@ def build_providers(settings: Settings) -> dict[str, PaymentProvider]:
             hash_secret=hash_secret,
             pay_url=settings.vnpay_pay_url,
             redirect_lifetime=timedelta(minutes=settings.vnpay_redirect_minutes),
-            return_url=f"{settings.public_http_url.rstrip('/')}/payment/v1/returns/vnpay",
+            return_url=f"{settings.public_url()}/payment/v1/returns/vnpay",
         )
     return providers
 
@@ -90,7 +90,7 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
         max_amount_vnd=settings.max_amount_vnd,
         lifetime=timedelta(minutes=settings.payment_lifetime_minutes),
         default_provider=settings.default_provider,
-        allow_http_localhost=settings.allow_http_localhost_return_url,
+        allow_http_localhost=settings.allow_http_localhost_return_url or settings.embedded,
     )
     deps = Deps(resources.engine, providers, policy, wake=relay.wake)
     intake = NotificationIntake(deps)

@@ -22,10 +22,19 @@ class Settings(ServiceSettings):
     expiry_interval_seconds: float = 30.0
     #: Provider used when a request leaves it unspecified: ``sandbox`` or ``vnpay``.
     default_provider: str = "sandbox"
-    #: Accept ``http://localhost`` return URLs (development only; production requires https).
+    #: Accept ``http://localhost`` return URLs (development only; production requires https). The embedded
+    #: mode (SQLite, migrated at start, as ``lienthong dev`` runs) accepts them without this.
     allow_http_localhost_return_url: bool = False
-    #: Base URL at which this service's HTTP side server is reachable (the sandbox's payment page).
-    public_http_url: str = "http://127.0.0.1:8063"
+    #: Base URL at which payers' browsers reach this service's HTTP side server (sandbox page, VNPay return);
+    #: empty means ``http://<http_host>:<http_port>``.
+    public_http_url: str = ""
+
+    @property
+    def embedded(self) -> bool:
+        return self.migrate_on_start and self.database_url.startswith("sqlite")
+
+    def public_url(self) -> str:
+        return (self.public_http_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")
 
     #: The simulated provider (switch off where only real money may move).
     sandbox_enabled: bool = True

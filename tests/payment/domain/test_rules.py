@@ -45,6 +45,15 @@ def test_localhost_return_url_only_in_development():
         local.validate(max_amount_vnd=10**9, allow_http_localhost=False)
 
 
+def test_embedded_mode_accepts_localhost_and_derives_its_public_url():
+    from lienthong_payment.config import Settings
+
+    embedded = Settings(database_url="sqlite+aiosqlite:///x.db", migrate_on_start=True, http_port=8363)
+    assert embedded.embedded and embedded.public_url() == "http://127.0.0.1:8363"
+    production = Settings(database_url="postgresql://db/payment", public_http_url="https://pay.gov.vn/")
+    assert not production.embedded and production.public_url() == "https://pay.gov.vn"
+
+
 def test_lifecycle_only_moves_forward():
     p = payment()
     lifecycle.start(p, lifecycle.NextAction("https://pay"), lifecycle.StartOptions(), NOW)

@@ -83,6 +83,12 @@ class FakeUpstream:
         self.calls[WATCH] += 1
         for i in range(3):
             yield request + str(i).encode()
+        if request == b"hang":
+            try:
+                await asyncio.sleep(30)
+            except asyncio.CancelledError:
+                self.cancelled.set()
+                raise
 
     async def _chat(
         self, requests: AsyncIterator[bytes], context: grpc.aio.ServicerContext

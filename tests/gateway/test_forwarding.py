@@ -135,3 +135,14 @@ async def test_streams_are_forwarded_in_every_shape(mint, socket_dir, upstream):
             [m async for m in gw.channel.unary_stream(WATCH)(b"n")]
         assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert upstream.calls[WATCH] == 1 and upstream.calls[CHAT] == 1 and upstream.calls[UPLOAD] == 1
+
+
+async def test_cancelling_a_stream_cancels_the_upstream_stream(mint, socket_dir, upstream):
+    async with run_gateway(
+        mint, socket_dir, {"registry": [upstream.target]}, routes=streaming_routes()
+    ) as gw:
+        call = gw.channel.unary_stream(WATCH)(b"hang", metadata=mint.metadata([READ]))
+        received = [await call.read() for _ in range(3)]
+        assert received == [b"hang0", b"hang1", b"hang2"]
+        call.cancel()
+        await asyncio.wait_for(upstream.cancelled.wait(), timeout=5)

@@ -31,7 +31,8 @@ async def test_embedded_mode_delivers_email_to_the_mail_folder_and_sms_through_t
                 template_id=sms.template.id,
                 idempotency_key="b",
                 recipients=[
-                    pb.BatchRecipient(recipient=f"091234567{i}", personalisation={"code": str(i)}) for i in range(5)
+                    pb.BatchRecipient(recipient=f"091234567{i}", personalisation={"code": str(i)})
+                    for i in range(5)
                 ],
             ),
             metadata=run.auth(),

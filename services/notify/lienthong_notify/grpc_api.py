@@ -14,6 +14,7 @@ from .adapters.notification_store import NotificationFilter
 from .domain.channels import Channel
 from .handlers import batches, callbacks, notifications, sending, templates
 from .handlers.context import Notify
+from .handlers.intake import SendIntake
 
 TEST_MODE_SCOPE = "notify.test_mode"
 
@@ -29,8 +30,9 @@ def _caller() -> tuple[str, bool]:
 class NotifyService(notify_pb2_grpc.NotifyServiceServicer):
     """Every call is scoped to the caller's agency, taken from its token."""
 
-    def __init__(self, notify: Notify) -> None:
+    def __init__(self, notify: Notify, intake: SendIntake | None = None) -> None:
         self.notify = notify
+        self.intake = intake or SendIntake(notify)
 
     async def CreateTemplate(
         self, request: pb.CreateTemplateRequest, context: Any
@@ -103,8 +105,7 @@ class NotifyService(notify_pb2_grpc.NotifyServiceServicer):
 
     async def _send(self, channel: Channel, request: Any, recipient: str) -> Any:
         agency, test = _caller()
-        return await sending.send(
-            self.notify,
+        return await self.intake.send(
             sending.SendCommand(
                 agency_id=agency,
                 channel=channel,

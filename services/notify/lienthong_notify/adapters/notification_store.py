@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -107,22 +107,30 @@ async def add(session: AsyncConnection, items: Sequence[NewNotification]) -> Non
     await session.execute(insert(deliveries), [_queue_row(i) for i in items])
 
 
-async def add_unless_key_used(session: AsyncConnection, item: NewNotification) -> bool:
-    """Store and queue one notification unless its idempotency key was already used (then False, nothing
-    stored). The key check is the insert itself (ON CONFLICT DO NOTHING), so a new send costs no extra query."""
+async def insert_unless_key_used(session: AsyncConnection, items: Sequence[NewNotification]) -> set[str]:
+    """Store notifications whose idempotency key is unused (ON CONFLICT DO NOTHING, one statement for all);
+    returns the ids stored. Queue them with :func:`enqueue` once they are sure to be kept."""
+    if not items:
+        return set()
     dialect = postgresql if session.dialect.name == "postgresql" else sqlite
-    inserted = (
-        await session.execute(
-            dialect.insert(notifications)
-            .values(**_row(item))
-            .on_conflict_do_nothing(index_elements=["agency_id", "idempotency_key"])
-            .returning(notifications.c.id)
-        )
-    ).first()
-    if inserted is None:
-        return False
-    await session.execute(insert(deliveries).values(**_queue_row(item)))
-    return True
+    statement = (
+        dialect.insert(notifications)
+        .on_conflict_do_nothing(index_elements=["agency_id", "idempotency_key"])
+        .returning(notifications.c.id)
+    )
+    result = await session.execute(statement, [_row(i) for i in items])
+    return {row.id for row in result}
+
+
+async def enqueue(session: AsyncConnection, items: Sequence[NewNotification]) -> None:
+    if items:
+        await session.execute(insert(deliveries), [_queue_row(i) for i in items])
+
+
+async def discard(session: AsyncConnection, ids: Sequence[str]) -> None:
+    """Remove notifications stored earlier in this transaction that a limit then refused."""
+    if ids:
+        await session.execute(delete(notifications).where(notifications.c.id.in_(list(ids))))
 
 
 async def get(session: AsyncConnection, agency_id: str, notification_id: str) -> Notification | None:

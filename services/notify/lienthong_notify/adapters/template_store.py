@@ -145,3 +145,22 @@ async def list_latest(
         )
     query = query.order_by(templates.c.name, templates.c.id).limit(limit)
     return [_from_row(r) for r in (await session.execute(query)).all()]
+
+
+async def get_latest_many(session: AsyncConnection, template_ids: set[str]) -> dict[str, TemplateVersion]:
+    """Latest versions of the given templates (any agency: callers check the agency)."""
+    ids = [i for i in template_ids if i]
+    if not ids:
+        return {}
+    query = (
+        select(*_COLUMNS)
+        .join(
+            template_versions,
+            and_(
+                template_versions.c.template_id == templates.c.id,
+                template_versions.c.version == templates.c.latest_version,
+            ),
+        )
+        .where(templates.c.id.in_(ids))
+    )
+    return {t.id: t for t in map(_from_row, (await session.execute(query)).all())}

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lienthong_runtime.errors import (
@@ -18,14 +17,14 @@ from lienthong_runtime.errors import (
     invalid,
 )
 
-from ..adapters import notification_store, template_store, usage_store
+from ..adapters import template_store, usage_store
 from ..adapters.notification_store import NewNotification
 from ..domain.channels import Channel, Status
 from ..domain.limits import LimitExceeded, seconds_to_midnight_utc
 from ..domain.notifications import ONE_OFF, Notification, new_id, request_fingerprint
 from ..domain.recipients import InvalidRecipient, normalise
 from ..domain.templates import TemplateVersion, check_personalisation
-from .context import Notify, utcnow
+from .context import Notify
 from .templates import personalisation_error, rendered
 
 RECIPIENT_FIELD = {Channel.EMAIL: "email_address", Channel.SMS: "phone_number"}
@@ -140,43 +139,19 @@ async def count_daily(
         )
 
 
-class _KeyUsed(Exception):
-    """The idempotency key is taken: roll back and answer with the stored notification."""
-
-
-async def send(notify: Notify, cmd: SendCommand) -> Notification:
-    """Accept one message; a retry with the same idempotency key returns the same notification."""
-    check_common(cmd.reference, cmd.idempotency_key, cmd.test, cmd.simulated_outcome)
-    fingerprint = request_fingerprint(
-        cmd.channel.value,
-        cmd.template_id,
-        cmd.recipient,
-        cmd.reference,
-        cmd.test,
-        cmd.simulated_outcome,
-        personalisation=cmd.personalisation,
-    )
-    try:
-        async with notify.connect() as session, session.begin():
-            notification = await _accept(notify, session, cmd, fingerprint)
-    except (_KeyUsed, IntegrityError):  # a retry, or a concurrent call with the same key that won
-        async with notify.connect() as session:
-            existing = await notification_store.by_idempotency_key(
-                session, cmd.agency_id, cmd.idempotency_key
-            )
-        if existing is None:
-            raise
-        if existing[1] != fingerprint:
-            raise key_reused() from None
-        return existing[0]
-    notify.wake()
-    return notification
-
-
-async def _accept(
-    notify: Notify, session: AsyncConnection, cmd: SendCommand, fingerprint: str
-) -> Notification:
-    template = await load_template(session, cmd.agency_id, cmd.template_id, cmd.channel)
+def prepare(
+    notify: Notify, template: TemplateVersion | None, cmd: SendCommand, fingerprint: str, now: datetime
+) -> NewNotification:
+    """Validate one send against its template and render it; raises the caller's mistakes as domain errors."""
+    if template is None or template.agency_id != cmd.agency_id:
+        raise NotFound("no such template", reason="TEMPLATE_NOT_FOUND")
+    if template.channel is not cmd.channel:
+        wrong = FieldViolation("template_id", f"is not a {cmd.channel.value} template")
+        raise InvalidArgument(
+            "the template is for another channel",
+            reason="TEMPLATE_CHANNEL_MISMATCH",
+            field_violations=[wrong],
+        )
     problems = check_personalisation(template.placeholders, cmd.personalisation)
     try:
         recipient = normalise(cmd.channel, cmd.recipient)
@@ -188,7 +163,6 @@ async def _accept(
         ) from None
     if problems:
         raise personalisation_error(problems)
-    now = utcnow()
     notification = compose(
         template,
         recipient,
@@ -199,12 +173,18 @@ async def _accept(
         simulated=cmd.simulated_outcome,
         now=now,
     )
-    new = NewNotification(
+    return NewNotification(
         notification, cmd.idempotency_key, fingerprint, ONE_OFF, notify.retry.give_up_time(now)
     )
-    if not await notification_store.add_unless_key_used(session, new):
-        raise _KeyUsed
-    take_rate(notify, cmd.agency_id, 1)  # after the key check, so a retry is never refused by the limit
-    if not cmd.test:
-        await count_daily(notify, session, cmd.agency_id, cmd.channel, 1, now)
-    return notification
+
+
+def fingerprint_of(cmd: SendCommand) -> str:
+    return request_fingerprint(
+        cmd.channel.value,
+        cmd.template_id,
+        cmd.recipient,
+        cmd.reference,
+        cmd.test,
+        cmd.simulated_outcome,
+        personalisation=cmd.personalisation,
+    )

@@ -1,0 +1,156 @@
+"""Accepting one-off sends: concurrent calls share one transaction ("group commit").
+
+A send costs a handful of database round trips whatever its size, and on a busy host each round trip, not
+Python, is what a send costs. So :class:`SendIntake` queues concurrent sends and stores each group in one
+transaction: one query for the templates, one multi-row INSERT ... ON CONFLICT DO NOTHING (the idempotency
+check), one for the queue rows and one guarded upsert per agency and channel for the daily cap. A lone call
+is flushed at once (no added wait); calls arriving meanwhile form the next group. Every item still gets its
+own answer: its notification, its validation error, RATE_LIMITED or DAILY_CAP_REACHED.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from lienthong_runtime.errors import DomainError, Unavailable
+
+from ..adapters import notification_store, template_store
+from ..adapters.notification_store import NewNotification
+from ..domain.notifications import Notification
+from .context import Notify, utcnow
+from .sending import SendCommand, check_common, count_daily, fingerprint_of, key_reused, prepare, take_rate
+
+#: Most sends stored in one transaction.
+MAX_GROUP = 200
+
+
+@dataclass
+class _Pending:
+    cmd: SendCommand
+    fingerprint: str
+    future: asyncio.Future[Notification]
+    new: NewNotification | None = None
+
+
+class SendIntake:
+    """Stores one-off sends in groups; ``send`` answers exactly as a one-at-a-time implementation would."""
+
+    def __init__(self, notify: Notify, max_group: int = MAX_GROUP) -> None:
+        self.notify = notify
+        self.max_group = max_group
+        self._queue: list[_Pending] = []
+        self._draining = False
+
+    async def send(self, cmd: SendCommand) -> Notification:
+        """Accept one message; a retry with the same idempotency key returns the same notification."""
+        check_common(cmd.reference, cmd.idempotency_key, cmd.test, cmd.simulated_outcome)
+        pending = _Pending(cmd, fingerprint_of(cmd), asyncio.get_running_loop().create_future())
+        self._queue.append(pending)
+        if not self._draining:
+            self._draining = True
+            asyncio.get_running_loop().create_task(self._drain())
+        return await asyncio.shield(pending.future)
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue:
+                group, self._queue = self._queue[: self.max_group], self._queue[self.max_group :]
+                await self._flush(group)
+        finally:
+            self._draining = False
+
+    async def _flush(self, group: list[_Pending]) -> None:
+        try:
+            async with self.notify.connect() as conn, conn.begin():
+                accepted = await self._store(conn, group)
+        except SQLAlchemyError:
+            error = Unavailable("the notification store is unavailable; retry", reason="STORE_UNAVAILABLE")
+            for p in group:
+                _settle(p, error=error)
+            return
+        except Exception as exc:  # never leave a caller waiting
+            for p in group:
+                _settle(p, error=exc)
+            return
+        for p in accepted:
+            _settle(p, result=p.new.notification)  # type: ignore[union-attr]
+        await self._answer_retries([p for p in group if not p.future.done()])
+        if accepted:
+            self.notify.wake()
+
+    async def _store(self, conn: AsyncConnection, group: list[_Pending]) -> list[_Pending]:
+        now = utcnow()
+        templates = await template_store.get_latest_many(conn, {p.cmd.template_id for p in group})
+        valid = []
+        for p in group:
+            try:
+                p.new = prepare(self.notify, templates.get(p.cmd.template_id), p.cmd, p.fingerprint, now)
+                valid.append(p)
+            except DomainError as exc:
+                _settle(p, error=exc)
+        stored = await notification_store.insert_unless_key_used(conn, [p.new for p in valid])  # type: ignore[misc]
+        accepted, refused = [], []
+        for p in (p for p in valid if p.new.notification.id in stored):  # type: ignore[union-attr]
+            try:
+                take_rate(self.notify, p.cmd.agency_id, 1)  # after the key check: a retry is never refused
+                accepted.append(p)
+            except DomainError as exc:
+                refused.append(p.new.notification.id)  # type: ignore[union-attr]
+                _settle(p, error=exc)
+        accepted = await self._within_caps(conn, accepted, refused, now)
+        await notification_store.discard(conn, refused)
+        await notification_store.enqueue(conn, [p.new for p in accepted])  # type: ignore[misc]
+        return accepted
+
+    async def _within_caps(
+        self, conn: AsyncConnection, accepted: list[_Pending], refused: list[str], now: object
+    ) -> list[_Pending]:
+        groups: dict[tuple[str, object], list[_Pending]] = defaultdict(list)
+        for p in accepted:
+            if not p.cmd.test:  # test credentials do not count toward the cap
+                groups[(p.cmd.agency_id, p.cmd.channel)].append(p)
+        over: set[int] = set()
+        for (agency, channel), items in groups.items():
+            try:
+                await count_daily(self.notify, conn, agency, channel, len(items), now)  # type: ignore[arg-type]
+                continue
+            except DomainError:
+                pass
+            for p in items:  # the group does not fit: as many as fit, in arrival order
+                try:
+                    await count_daily(self.notify, conn, agency, channel, 1, now)  # type: ignore[arg-type]
+                except DomainError as exc:
+                    over.add(id(p))
+                    refused.append(p.new.notification.id)  # type: ignore[union-attr]
+                    _settle(p, error=exc)
+        return [p for p in accepted if id(p) not in over]
+
+    async def _answer_retries(self, retries: list[_Pending]) -> None:
+        """Sends whose key was already used: the stored notification if the request is the same."""
+        if not retries:
+            return
+        async with self.notify.connect() as conn:
+            for p in retries:
+                existing = await notification_store.by_idempotency_key(
+                    conn, p.cmd.agency_id, p.cmd.idempotency_key
+                )
+                if existing is None:
+                    _settle(p, error=Unavailable("concurrent send with the same key; retry", reason="RETRY"))
+                elif existing[1] != p.fingerprint:
+                    _settle(p, error=key_reused())
+                else:
+                    _settle(p, result=existing[0])
+
+
+def _settle(p: _Pending, *, result: Notification | None = None, error: BaseException | None = None) -> None:
+    if p.future.done():
+        return
+    if error is not None:
+        p.future.set_exception(error)
+    else:
+        p.future.set_result(result)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ import importlib
 import json
 import os
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,7 +27,8 @@ DEPLOY = REPO / "deploy"
 COMPOSE_FILE = DEPLOY / "compose" / "compose.yaml"
 K8S = DEPLOY / "k8s"
 OVERLAYS = sorted(p.name for p in (K8S / "overlays").iterdir() if (p / "kustomization.yaml").exists())
-KUBECTL = "/usr/bin/kubectl"
+#: kubectl renders the overlays (its built-in kustomize); LIENTHONG_KUBECTL overrides where it is.
+KUBECTL = os.environ.get("LIENTHONG_KUBECTL") or shutil.which("kubectl") or "/usr/bin/kubectl"
 #: Kubernetes version the manifests target (schemas shipped by kubernetes-validate).
 K8S_VERSION = "1.31"
 IMAGE = "lienthong"
@@ -127,6 +129,8 @@ class Workload:
 @cache
 def render(overlay: str) -> tuple[dict[str, Any], ...]:
     """The objects ``kubectl kustomize deploy/k8s/overlays/<overlay>`` renders."""
+    if not Path(KUBECTL).exists():
+        raise RuntimeError(f"kubectl not found ({KUBECTL}): install it, it renders the kustomize overlays")
     out = subprocess.run(
         [KUBECTL, "kustomize", str(K8S / "overlays" / overlay)],
         check=True,

@@ -36,7 +36,8 @@ from .manifests import (
 )
 
 GATEWAY_REPLICAS = ("gateway-1", "gateway-2")
-STARTUP_TIMEOUT = 45.0
+#: Bound on a process becoming SERVING (seconds): several interpreters start at once on a small machine.
+STARTUP_TIMEOUT = 90.0
 _HEALTH = importlib.util.spec_from_file_location("grpc_health_check", DEPLOY / "grpc_health_check.py")
 assert _HEALTH and _HEALTH.loader
 grpc_health_check = importlib.util.module_from_spec(_HEALTH)

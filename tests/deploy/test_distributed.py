@@ -16,7 +16,8 @@ from lienthong_runtime.migrations import head_revision
 
 from .distributed import GATEWAY_REPLICAS, grpc_health_check, sync_url
 
-pytestmark = [pytest.mark.postgres, pytest.mark.nats, pytest.mark.slow]
+# Generous bound for a loaded machine (six interpreters start at once); idle, the module takes well under it.
+pytestmark = [pytest.mark.postgres, pytest.mark.nats, pytest.mark.slow, pytest.mark.timeout(300)]
 # Tests run in file order on one platform: the journey runs last, after identity was killed and restarted.
 
 

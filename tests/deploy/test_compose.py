@@ -5,6 +5,7 @@ guide promises: migrations first, health checks, secrets from files, named volum
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from importlib import resources
 
@@ -129,3 +130,11 @@ def test_database_init_script_is_one_script(path):
     """compose and the dev overlay create databases with the same script (kustomize cannot load files from
     outside the overlay, so the dev overlay holds a copy)."""
     assert (DEPLOY / path).read_bytes() == (DEPLOY / "compose/postgres/init-databases.sh").read_bytes()
+
+
+def test_env_example_lists_exactly_what_compose_interpolates():
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    used = set(re.findall(r"\$\{(\w+)", text))
+    example = COMPOSE_FILE.parent / ".env.example"
+    listed = {line.split("=", 1)[0] for line in example.read_text().splitlines() if line and line[0] != "#"}
+    assert listed == used

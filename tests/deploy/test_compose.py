@@ -138,3 +138,12 @@ def test_env_example_lists_exactly_what_compose_interpolates():
     example = COMPOSE_FILE.parent / ".env.example"
     listed = {line.split("=", 1)[0] for line in example.read_text().splitlines() if line and line[0] != "#"}
     assert listed == used
+
+
+def test_health_check_script_fails_when_nothing_serves():
+    from .distributed import free_port, grpc_health_check
+
+    target = f"127.0.0.1:{free_port()}"
+    assert grpc_health_check.check(target, timeout=0.5) is False
+    assert grpc_health_check.main(["grpc_health_check.py", target]) == 1
+    assert grpc_health_check.main(["grpc_health_check.py"]) == 2

@@ -35,6 +35,10 @@ def dev_overrides(name: str, data_dir: Path, host: str, offset: int) -> dict[str
     if entry.migrates:
         overrides["database_url"] = f"sqlite+aiosqlite:///{(data_dir / f'{name}.db').resolve()}"
         overrides["migrate_on_start"] = True
+    if name == "identity":  # the embedded mode may generate its key-encryption key into the data folder
+        overrides["dev_mode"] = True
+    if name == "gateway":
+        overrides.update(audit_path=str((data_dir / "gateway-audit.jsonl").resolve()), redis_url="")
     if name == "payment":  # a developer's own machine may send payers back to http://localhost
         overrides["allow_http_localhost_return_url"] = True
     if name == "notify":  # the local mail sink: an SMTP server inside notify writing .eml files

@@ -45,6 +45,8 @@ def test_runtime_stage_is_non_root_and_read_only_friendly():
     assert re.search(r'^CMD \["serve", "\w+"\]$', runtime, re.M)
     assert "COPY --from=builder /opt/lienthong /opt/lienthong" in runtime
     assert "pip install" not in runtime, "the runtime stage installs nothing from the network"
+    # compose's health checks run this path (tests/deploy/manifests.py reads them)
+    assert "COPY deploy/grpc_health_check.py /opt/lienthong/bin/grpc_health_check.py" in DOCKERFILE
 
 
 def test_build_context_keeps_what_the_dockerfile_copies():

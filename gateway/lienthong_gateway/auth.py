@@ -74,7 +74,10 @@ class IdentityEvents:
         self.keys = keys
 
     async def subscribe(self, bus: Any) -> None:
-        # One consumer per gateway process: each replica must apply every event, not share them.
+        # One consumer per gateway process: each replica must apply every event, not share them. A fresh name
+        # on every start is deliberate: a new consumer starts at the oldest retained event, so a restarted
+        # replica rebuilds its revocation state instead of resuming after it and forgetting earlier revocations.
+        # Abandoned consumers are removed by the bus's inactivity threshold.
         await bus.subscribe(f"gateway-{uuid.uuid4().hex[:12]}", list(self.TYPES), self.handle)
 
     async def handle(self, event: EventEnvelope) -> None:

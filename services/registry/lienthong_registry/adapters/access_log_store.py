@@ -35,6 +35,10 @@ def _entry(row: Any) -> AccessLogEntry:
 
 
 COLUMNS = [c.name for c in t.columns]
+_INSERT = (
+    f"INSERT INTO access_log ({', '.join(COLUMNS)}) "  # noqa: S608 (our own column names)
+    f"VALUES ({', '.join(f'${i}' for i in range(1, len(COLUMNS) + 1))})"
+)
 
 
 def _values(e: AccessLogEntry) -> dict[str, Any]:
@@ -68,9 +72,8 @@ async def append(session: AsyncSession, entries: list[AccessLogEntry]) -> list[A
         )
         linked = chain(entries, tail["sequence"] if tail else 0, tail["entry_hash"] if tail else GENESIS_HASH)
         rows = [_values(e) for e in linked]
-        await raw.copy_records_to_table(
-            "access_log", columns=COLUMNS, records=[tuple(r[c] for c in COLUMNS) for r in rows]
-        )
+        # executemany: one prepared statement, pipelined (COPY re-introspects the table on every call).
+        await raw.executemany(_INSERT, [tuple(r[c] for c in COLUMNS) for r in rows])
         return linked
     # On SQLite the engine's BEGIN IMMEDIATE already holds the database write lock.
     last = (

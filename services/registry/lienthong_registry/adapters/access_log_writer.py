@@ -38,6 +38,8 @@ class AccessLogWriter:
             self._wake = asyncio.Event()
             self._task = asyncio.create_task(self._run())
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        # The caller may be gone (cancelled call) when the outcome arrives: mark it retrieved either way.
+        future.add_done_callback(lambda f: f.cancelled() or f.exception())
         self._pending.append((entries, future))
         assert self._wake is not None
         self._wake.set()

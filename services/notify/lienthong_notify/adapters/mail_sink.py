@@ -58,6 +58,25 @@ class FolderHandler:
         return "250 Message accepted for delivery"
 
 
+class PipeliningSMTP(SMTP):
+    """aiosmtpd's server, answering pipelined commands in one write: a reply waits while the client's next
+    commands are already buffered, as RFC 2920 servers do, so a pipelined message costs two writes, not four."""
+
+    _held = b""
+
+    async def push(self, status: str | bytes) -> None:
+        response = (
+            status.encode("utf-8" if self.enable_SMTPUTF8 else "ascii") if isinstance(status, str) else status
+        )
+        self._held += response + b"\r\n"
+        buffered = getattr(self._reader, "_buffer", None)
+        if buffered:  # more commands already arrived: answer them together
+            return
+        held, self._held = self._held, b""
+        self._writer.write(held)
+        await self._writer.drain()
+
+
 class MailSink:
     """An SMTP server on ``host:port`` in the running event loop (``port`` 0 picks a free one)."""
 
@@ -68,7 +87,9 @@ class MailSink:
         self._sessions: weakref.WeakSet[SMTP] = weakref.WeakSet()
 
     def _session(self) -> SMTP:
-        protocol = SMTP(self.handler, hostname="lienthong-mail-sink", data_size_limit=10 * 1024 * 1024)
+        protocol = PipeliningSMTP(
+            self.handler, hostname="lienthong-mail-sink", data_size_limit=10 * 1024 * 1024
+        )
         self._sessions.add(protocol)
         return protocol
 

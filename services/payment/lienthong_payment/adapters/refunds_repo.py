@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..domain.refund import Refund
+from ..domain.refund import Refund, RefundState
 from .rows import refund_from_row, refund_values
 from .tables import refunds
 
@@ -74,5 +74,16 @@ async def of_day(conn: AsyncConnection, agency_id: str, start: datetime, end: da
             ),
         )
         .order_by(refunds.c.create_time)
+    )
+    return [refund_from_row(r) for r in (await conn.execute(query)).mappings().all()]
+
+
+async def submitted_before(conn: AsyncConnection, cutoff: datetime, *, limit: int) -> list[Refund]:
+    """Refunds still SUBMITTED that were created before ``cutoff`` (all agencies: a maintenance query)."""
+    query = (
+        select(refunds)
+        .where(refunds.c.state == int(RefundState.SUBMITTED), refunds.c.create_time < cutoff)
+        .order_by(refunds.c.create_time)
+        .limit(limit)
     )
     return [refund_from_row(r) for r in (await conn.execute(query)).mappings().all()]

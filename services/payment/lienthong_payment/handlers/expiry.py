@@ -1,14 +1,16 @@
-"""Expiry of unfinished payments: a background job, batch by batch, one transaction per batch."""
+"""Housekeeping in the background: expiry of unfinished payments (batch by batch, one transaction per batch)
+and recovery of refunds left SUBMITTED."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..adapters import payments_repo as repo
 from ..domain import lifecycle
 from . import Deps, events
+from .refunds import retry_stale_refunds
 
 log = logging.getLogger("lienthong.payment.expiry")
 
@@ -34,15 +36,22 @@ async def expire_due(deps: Deps, now: datetime | None = None, *, batch: int = 20
 
 
 class ExpiryJob:
-    """Runs :func:`expire_due` every ``interval`` seconds (a background job of the service)."""
+    """Every ``interval`` seconds: :func:`expire_due`, and refunds stuck in SUBMITTED for more than
+    ``stale_refund_after`` are driven again (a background job of the service)."""
 
-    def __init__(self, deps: Deps, interval: float) -> None:
+    def __init__(
+        self, deps: Deps, interval: float, stale_refund_after: timedelta = timedelta(minutes=5)
+    ) -> None:
         self.deps = deps
         self.interval = interval
+        self.stale_refund_after = stale_refund_after
 
     async def run(self) -> None:
         while True:
             count = await expire_due(self.deps)
             if count:
                 log.info("payments expired", extra={"count": count})
+            retried = await retry_stale_refunds(self.deps, self.stale_refund_after)
+            if retried:
+                log.warning("stale refunds driven again", extra={"count": retried})
             await asyncio.sleep(self.interval)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +14,7 @@ from ..adapters import ledger_repo, refunds_repo
 from ..adapters import payments_repo as repo
 from ..domain import ledger
 from ..domain import refund as rules
+from ..domain.payment import Payment
 from ..domain.providers import RefundOutcome
 from ..domain.refund import Refund, RefundRequest, RefundState
 from . import Deps, events, new_id, paging
@@ -50,12 +52,31 @@ async def create_refund(deps: Deps, agency_id: str, request: RefundRequest) -> R
         if existing is None:
             raise
         return _same_request(existing, request)
+    return await drive_refund(deps, payment, refund)
+
+
+async def drive_refund(deps: Deps, payment: Payment, refund: Refund) -> Refund:
+    """Ask the provider for a reserved refund and settle it. Adapters pass ``refund.id`` to the provider as
+    the request id, so asking again after a crash cannot refund twice."""
     try:
         outcome = await deps.provider(payment.provider).refund(payment, refund)
     except Exception:
         log.exception("provider refund failed", extra={"provider": payment.provider})
         outcome = RefundOutcome(False, "PROVIDER_ERROR")
-    return await settle_refund(deps, refund.id, agency_id, outcome)
+    return await settle_refund(deps, refund.id, refund.agency_id, outcome)
+
+
+async def retry_stale_refunds(deps: Deps, older_than: timedelta, now: datetime | None = None) -> int:
+    """Drive refunds left SUBMITTED (the process stopped between reserving and settling). Returns how many."""
+    cutoff = (now or deps.clock()) - older_than
+    async with deps.db.connect() as conn:
+        stale = await refunds_repo.submitted_before(conn, cutoff, limit=100)
+        payments = {r.payment_id: await repo.get(conn, r.payment_id) for r in stale}
+    for refund in stale:
+        payment = payments[refund.payment_id]
+        if payment is not None:
+            await drive_refund(deps, payment, refund)
+    return len(stale)
 
 
 async def settle_refund(deps: Deps, refund_id: str, agency_id: str, outcome: RefundOutcome) -> Refund:

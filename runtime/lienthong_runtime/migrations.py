@@ -103,3 +103,39 @@ def _null_pool() -> Any:
     from sqlalchemy.pool import NullPool
 
     return NullPool
+
+
+def create_event_tables(op: Any) -> None:
+    """Create the ``outbox`` and ``processed_events`` tables of :mod:`lienthong_runtime.events`.
+
+    Called by each service's first migration. Never change what it creates: a later change to these tables
+    belongs in a new migration of every service, or databases migrated before and after would differ.
+    """
+    import sqlalchemy as sa
+
+    op.create_table(
+        "outbox",
+        sa.Column(
+            "seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True
+        ),
+        sa.Column("event_id", sa.String(64), nullable=False, unique=True),
+        sa.Column("type", sa.String(200), nullable=False),
+        sa.Column("envelope", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+    )
+    op.create_index("ix_outbox_published_at", "outbox", ["published_at"])
+    op.create_table(
+        "processed_events",
+        sa.Column("consumer", sa.String(100), primary_key=True),
+        sa.Column("event_id", sa.String(64), primary_key=True),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def drop_event_tables(op: Any) -> None:
+    """Undo :func:`create_event_tables`."""
+    op.drop_table("processed_events")
+    op.drop_index("ix_outbox_published_at", "outbox")
+    op.drop_table("outbox")

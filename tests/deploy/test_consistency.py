@@ -141,7 +141,8 @@ def _service_ports(source: str) -> dict[str, set[int]]:
 
 @pytest.mark.parametrize("source", ["compose", *OVERLAYS])
 def test_addresses_between_processes_resolve(source):
-    """Upstreams, JWKS and bus URLs name a host and port that something in the same deployment serves."""
+    """Upstreams, JWKS, bus, Redis and SMTP addresses name a host and port that something in the same
+    deployment serves."""
     reachable = _service_ports(source)
     external_bus = source == "prod"
     for where, workload in WORKLOADS:
@@ -153,6 +154,12 @@ def test_addresses_between_processes_resolve(source):
         if not external_bus:
             host, port = host_port(settings.bus_url)
             assert port in reachable.get(host, set()), f"{workload.where}: bus {settings.bus_url}"
+        external = source == "prod"  # managed Redis and the SMTP relay live outside the deployment
+        if workload.service == "gateway" and not external and settings.redis_url:
+            host, port = host_port(settings.redis_url)
+            assert port in reachable.get(host, set()), f"{workload.where}: Redis {settings.redis_url}"
+        if workload.service == "notify" and not external:
+            assert settings.smtp_port in reachable.get(settings.smtp_host, set()), f"{workload.where}: SMTP"
         if workload.service == "gateway":
             upstreams = upstream_targets(settings)
             assert set(upstreams) == set(BUILDING_BLOCKS)

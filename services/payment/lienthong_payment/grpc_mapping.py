@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -15,8 +16,13 @@ from .domain.payment import Payment, PaymentState, Transition
 from .domain.reconciliation import Report
 from .domain.refund import Refund
 
-PROVIDER_NAMES = {pb.PAYMENT_PROVIDER_SANDBOX: SANDBOX, pb.PAYMENT_PROVIDER_VNPAY: VNPAY}
-PROVIDER_ENUMS = {name: number for number, name in PROVIDER_NAMES.items()}
+PROVIDER_NAMES: dict[int, str] = {pb.PAYMENT_PROVIDER_SANDBOX: SANDBOX, pb.PAYMENT_PROVIDER_VNPAY: VNPAY}
+PROVIDER_ENUMS: dict[str, Any] = {name: number for number, name in PROVIDER_NAMES.items()}
+
+
+def enum_value(value: int) -> Any:
+    """A domain enum's number as the generated enum type (the numbers are the contract's)."""
+    return value
 
 
 def ts(moment: datetime | None) -> Timestamp | None:
@@ -59,7 +65,7 @@ def payment(p: Payment) -> pb.Payment:
         reference=p.reference,
         description=p.description,
         amount_vnd=p.amount_vnd,
-        state=int(p.state),
+        state=enum_value(int(p.state)),
         provider=PROVIDER_ENUMS.get(p.provider, 0),
         return_url=p.return_url,
         payer_email=p.payer_email,
@@ -76,8 +82,8 @@ def payment(p: Payment) -> pb.Payment:
 
 def transition(t: Transition) -> pb.PaymentTransition:
     return pb.PaymentTransition(
-        from_state=int(t.from_state),
-        to_state=int(t.to_state),
+        from_state=enum_value(int(t.from_state)),
+        to_state=enum_value(int(t.to_state)),
         time=ts(t.time),
         cause=t.cause,
         detail=t.detail,
@@ -93,7 +99,7 @@ def refund(r: Refund) -> pb.Refund:
         id=r.id,
         payment_id=r.payment_id,
         amount_vnd=r.amount_vnd,
-        state=int(r.state),
+        state=enum_value(int(r.state)),
         reason=r.reason,
         failure_reason=r.failure_reason,
         create_time=ts(r.create_time),
@@ -105,7 +111,7 @@ def report(r: Report, include_csv: bool) -> pb.GetReconciliationReportResponse:
     return pb.GetReconciliationReportResponse(
         date=date_pb2.Date(year=r.day.year, month=r.day.month, day=r.day.day),
         payment_totals=[
-            pb.StateTotal(state=int(state), count=count, amount_vnd=amount)
+            pb.StateTotal(state=enum_value(int(state)), count=count, amount_vnd=amount)
             for state, (count, amount) in sorted(r.totals.items())
         ],
         refund_count=r.refund_count,

@@ -74,19 +74,19 @@ async def agency_figures(conn: AsyncConnection) -> dict[str, AgencyFigures]:
     ).group_by(ledger_lines.c.agency_id, ledger_lines.c.account)
     for agency_id, account, balance in (await conn.execute(query)).all():
         figures[agency_id].balances[account] = int(balance)
-    query = (
+    paid_query = (
         select(payments.c.agency_id, func.sum(payments.c.amount_vnd))
         .where(payments.c.state == int(PaymentState.SUCCESS))
         .group_by(payments.c.agency_id)
     )
-    for agency_id, paid in (await conn.execute(query)).all():
+    for agency_id, paid in (await conn.execute(paid_query)).all():
         figures[agency_id].successful_payments_vnd = int(paid)
-    query = (
+    refund_query = (
         select(refunds.c.agency_id, func.sum(refunds.c.amount_vnd))
         .where(refunds.c.state == int(RefundState.SUCCESS))
         .group_by(refunds.c.agency_id)
     )
-    for agency_id, refunded in (await conn.execute(query)).all():
+    for agency_id, refunded in (await conn.execute(refund_query)).all():
         figures[agency_id].successful_refunds_vnd = int(refunded)
     return dict(figures)
 

@@ -20,7 +20,7 @@ def aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def payment_from_row(row: Mapping[str, Any]) -> Payment:
+def payment_from_row(row: Mapping[Any, Any]) -> Payment:
     values = dict(row)
     for name in PAYMENT_TIMES:
         values[name] = aware(values[name])
@@ -55,7 +55,7 @@ def payment_values(payment: Payment) -> dict[str, Any]:
     }
 
 
-def refund_from_row(row: Mapping[str, Any]) -> Refund:
+def refund_from_row(row: Mapping[Any, Any]) -> Refund:
     values = dict(row)
     for name in REFUND_TIMES:
         values[name] = aware(values[name])

@@ -19,9 +19,11 @@ from .domain.sms import SmsEncoding, SmsSegments
 from .domain.templates import TemplateVersion
 from .handlers.batches import BatchView
 
-CHANNELS = {pb.CHANNEL_EMAIL: Channel.EMAIL, pb.CHANNEL_SMS: Channel.SMS}
-CHANNEL_PB = {v: k for k, v in CHANNELS.items()}
-STATUS_PB = {s: pb.NotificationStatus.Value(f"NOTIFICATION_STATUS_{s.value}") for s in Status}
+CHANNELS: dict[int, Channel] = {pb.CHANNEL_EMAIL: Channel.EMAIL, pb.CHANNEL_SMS: Channel.SMS}
+CHANNEL_PB: dict[Channel, Any] = {v: k for k, v in CHANNELS.items()}
+STATUS_PB: dict[Status, Any] = {
+    s: pb.NotificationStatus.Value(f"NOTIFICATION_STATUS_{s.value}") for s in Status
+}
 STATUSES = {v: k for k, v in STATUS_PB.items()}
 ENCODING_PB = {SmsEncoding.GSM7: pb.SMS_ENCODING_GSM7, SmsEncoding.UCS2: pb.SMS_ENCODING_UCS2}
 

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import time
 from datetime import timedelta
+from typing import Any
 
 import aiohttp
 
@@ -61,8 +62,11 @@ class CallbackSender:
         await asyncio.gather(*(self._deliver(row) for row in due))
         return len(due)
 
-    async def _deliver(self, row: object) -> None:
-        delivery_id, agency_id, body, attempts = row  # type: ignore[misc]
+    async def _deliver(self, row: Any) -> None:
+        delivery_id: str = row.id
+        agency_id: str = row.agency_id
+        body: bytes = row.payload
+        attempts: int = row.attempts
         async with self.connect() as session:
             config = await callback_store.get(session, agency_id)
         ok = config is None  # the agency removed its callback: nothing to do

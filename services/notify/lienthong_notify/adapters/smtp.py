@@ -65,7 +65,7 @@ class SmtpMailer:
         msgid_domain: str,
         pipelining: bool = True,
     ) -> None:
-        self._options = {
+        self._options: dict[str, Any] = {
             "host": host,
             "port": port,
             "timeout": timeout,

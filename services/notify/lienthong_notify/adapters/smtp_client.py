@@ -62,6 +62,7 @@ class SmtpConnection:
             if "starttls" not in extensions:
                 raise SmtpReplyError(502, "starttls", "server does not offer STARTTLS")
             await self._command(b"STARTTLS", 220, "starttls")
+            assert self._writer is not None
             await self._writer.start_tls(ssl.create_default_context(), server_hostname=self.host)
             extensions = await self._ehlo()
         if self.username:

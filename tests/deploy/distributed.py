@@ -341,7 +341,11 @@ def plan_processes(
             grpc_port, http_port = ports[workload.service]
             addresses[f"{workload.service}:{settings.port}"] = f"127.0.0.1:{grpc_port}"
             addresses[f"127.0.0.1:{settings.http_port}"] = f"127.0.0.1:{http_port}"
-    base = {k: v for k, v in os.environ.items() if not k.startswith("LIENTHONG_")} | {"PYTHONUNBUFFERED": "1"}
+    # HOME is an empty folder, as the image's HOME=/tmp is on a fresh tmpfs; the working directory is workdir.
+    home = workdir / "home"
+    home.mkdir(exist_ok=True)
+    base = {k: v for k, v in os.environ.items() if not k.startswith("LIENTHONG_")}
+    base |= {"PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(home)}
     smtp_port = free_port()
     processes = {}
     for name, service in names.items():

@@ -122,3 +122,12 @@ async def test_journey_through_both_gateway_replicas_after_the_crash(distributed
             if e.action == registry_pb2.ACCESS_ACTION_READ and e.purpose == PURPOSE
         ]
         assert reads and reads[0].agency_id == credentials["agency_id"]
+
+
+def test_processes_wrote_nothing_outside_what_the_image_allows(distributed_platform):
+    """With the image's read-only root filesystem, a process may write only to /tmp (its HOME): nothing in the
+    working directory (no SQLite file, no generated development key) and nothing left in HOME."""
+    platform = distributed_platform
+    expected = {"secrets", "mail", "home", *(f"{name}.log" for name in platform.processes)}
+    assert {p.name for p in platform.workdir.iterdir()} <= expected
+    assert not any((platform.workdir / "home").iterdir())

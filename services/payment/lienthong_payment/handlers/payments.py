@@ -25,7 +25,7 @@ async def create_payment(deps: Deps, agency_id: str, request: PaymentRequest) ->
     """Create a payment, or return the one already created with this idempotency key and parameters."""
     policy = deps.policy
     request.validate(max_amount_vnd=policy.max_amount_vnd, allow_http_localhost=policy.allow_http_localhost)
-    deps.provider(request.provider)
+    deps.provider(request.provider)  # refuses a provider that is not configured here
     payment = Payment.create(
         id=new_id(), agency_id=agency_id, request=request, now=deps.clock(), lifetime=policy.lifetime
     )

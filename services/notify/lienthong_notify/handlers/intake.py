@@ -45,6 +45,7 @@ class SendIntake:
         self.max_group = max_group
         self._queue: list[_Pending] = []
         self._draining = False
+        self._task: asyncio.Task[None] | None = None
 
     async def send(self, cmd: SendCommand) -> Notification:
         """Accept one message; a retry with the same idempotency key returns the same notification."""
@@ -53,7 +54,7 @@ class SendIntake:
         self._queue.append(pending)
         if not self._draining:
             self._draining = True
-            asyncio.get_running_loop().create_task(self._drain())
+            self._task = asyncio.get_running_loop().create_task(self._drain())  # keep a reference
         return await asyncio.shield(pending.future)
 
     async def _drain(self) -> None:

@@ -21,8 +21,10 @@ SERVICES = ("identity", "registry", "payment", "notify")
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def created(pg_server, tmp_path):
+@pytest.fixture(scope="module")
+def created(pg_server, tmp_path_factory):
+    """Runs the script once for the module (dropping databases is slow): (result, URLs, admin engine)."""
+    tmp_path = tmp_path_factory.mktemp("init-secrets")
     if shutil.which("psql") is None:
         pytest.skip("psql not installed")
     server = make_url(pg_server)

@@ -10,6 +10,9 @@ from aiohttp import web
 
 from lienthong.notify.v1 import notify_pb2 as pb
 from lienthong_notify.domain.callbacks import signature
+from lienthong_notify.handlers import notifications
+from lienthong_notify.handlers.context import Notify
+from lienthong_runtime.db import create_engine
 
 from .support import email_template, eventually, mail_sink, received_ids, running_notify, statuses
 
@@ -190,3 +193,36 @@ async def test_sms_fails_over_and_late_receipts_never_move_a_final_status(pg_url
             assert await post_receipt(port, "good", "good-secret", sent.id, "temporary-failure") == 200
             assert await post_receipt(port, "good", "good-secret", sent.id, "delivered") == 200  # duplicate
             assert await statuses(run, [sent.id]) == [pb.NOTIFICATION_STATUS_DELIVERED]
+
+            silent = (
+                await run.stub.SendSms(
+                    pb.SendSmsRequest(
+                        template_id=template.id,
+                        phone_number="0912345679",
+                        personalisation={"code": "2"},
+                        idempotency_key="s2",
+                    ),
+                    metadata=run.auth(),
+                )
+            ).notification
+            await eventually(lambda: handed(run, silent.id))
+            engine = create_engine(pg_url)
+            settings = run.app.settings.model_copy(update={"sms_receipt_timeout_s": 0.0})
+            assert await notifications.expire_unconfirmed(Notify.from_settings(engine.connect, settings)) == 1
+            await engine.dispose()
+            got = await run.stub.GetNotification(
+                pb.GetNotificationRequest(notification_id=silent.id), metadata=run.auth()
+            )
+            assert (got.notification.status, got.notification.failure_reason) == (
+                pb.NOTIFICATION_STATUS_TEMPORARY_FAILURE,
+                "NO_RECEIPT",
+            )
+            assert await post_receipt(port, "good", "good-secret", silent.id, "delivered") == 200  # too late
+            assert await statuses(run, [silent.id]) == [pb.NOTIFICATION_STATUS_TEMPORARY_FAILURE]
+
+
+async def handed(run, notification_id: str) -> bool:
+    got = await run.stub.GetNotification(
+        pb.GetNotificationRequest(notification_id=notification_id), metadata=run.auth()
+    )
+    return got.notification.attempt_count == 1

@@ -103,6 +103,11 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     if settings.worker_enabled:
         notify.wakers.append(worker.wake)
         background.append(worker.run)
+
+        async def receipt_timeouts() -> None:
+            await notifications.expire_unconfirmed_forever(notify)
+
+        background.append(receipt_timeouts)
     on_start, on_stop = [], [*closers, resources.close]
     if settings.mail_sink_dir:
         sink = MailSink(settings.mail_sink_dir, settings.smtp_host, settings.smtp_port)

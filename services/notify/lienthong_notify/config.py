@@ -46,6 +46,8 @@ class Settings(ServiceSettings):
     mail_sink_dir: str = ""
 
     # SMS: empty means the sandbox provider (embedded default).
+    #: An SMS handed to a provider without a receipt after this long becomes TEMPORARY_FAILURE (NO_RECEIPT).
+    sms_receipt_timeout_s: float = 72 * 3600.0
     sms_providers: list[SmsProviderSettings] = []
 
     # Delivery worker

@@ -241,3 +241,27 @@ async def count_attempt(session: AsyncConnection, ids: Sequence[str]) -> None:
             .where(notifications.c.id.in_(list(ids)))
             .values(attempt_count=notifications.c.attempt_count + 1)
         )
+
+
+async def expire_unconfirmed_sms(
+    session: AsyncConnection, sent_before: datetime, now: datetime, limit: int = 500
+) -> list[Notification]:
+    """SMS handed to a provider before ``sent_before`` whose receipt never came: TEMPORARY_FAILURE."""
+    stale = (
+        select(notifications.c.id)
+        .where(
+            notifications.c.channel == Channel.SMS.value,
+            notifications.c.status == Status.SENDING.value,
+            notifications.c.provider_reference != "",
+            notifications.c.send_time < sent_before,
+        )
+        .limit(limit)
+        .scalar_subquery()
+    )
+    statement = (
+        update(notifications)
+        .where(notifications.c.id.in_(stale), notifications.c.status == Status.SENDING.value)
+        .values(status=Status.TEMPORARY_FAILURE.value, complete_time=now, failure_reason="NO_RECEIPT")
+        .returning(*notifications.c)
+    )
+    return [from_row(r._mapping) for r in (await session.execute(statement)).all()]

@@ -77,6 +77,7 @@ notifications = Table(
     UniqueConstraint("agency_id", "idempotency_key", name="uq_notifications_agency_idempotency"),
     Index("ix_notifications_agency_id", "agency_id", "id"),
     Index("ix_notifications_agency_batch", "agency_id", "batch_id"),
+    Index("ix_notifications_status_send_time", "status", "send_time"),
 )
 
 #: The durable delivery queue: one row per notification still to hand to a provider. A claim pushes

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import timedelta
 
 from lienthong_runtime.errors import NotFound
 
@@ -50,3 +52,23 @@ def _reason(status: Status) -> str:
         Status.TEMPORARY_FAILURE: "RECIPIENT_UNAVAILABLE",
         Status.PERMANENT_FAILURE: "RECIPIENT_UNKNOWN",
     }.get(status, "")
+
+
+async def expire_unconfirmed(notify: Notify) -> int:
+    """SMS whose provider never sent a receipt within ``sms_receipt_timeout_s``: final TEMPORARY_FAILURE."""
+    now = utcnow()
+    cutoff = now - timedelta(seconds=notify.settings.sms_receipt_timeout_s)
+    async with notify.connect() as session, session.begin():
+        moved = await notification_store.expire_unconfirmed_sms(session, cutoff, now)
+        await published.after_moves(session, moved, now)
+    return len(moved)
+
+
+async def expire_unconfirmed_forever(notify: Notify, every_s: float = 60.0) -> None:
+    """Background job of the service."""
+    while True:
+        try:
+            await expire_unconfirmed(notify)
+        except Exception:
+            log.exception("receipt timeout sweep failed")
+        await asyncio.sleep(every_s)

@@ -158,6 +158,24 @@ async def by_idempotency_key(
     return (from_row(row._mapping), row._mapping["fingerprint"]) if row else None
 
 
+async def by_idempotency_keys(
+    session: AsyncConnection, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[Notification, str]]:
+    """Notifications already sent with any of the (agency, key) pairs, with their request fingerprints."""
+    if not keys:
+        return {}
+    rows = (
+        await session.execute(
+            select(notifications).where(
+                notifications.c.agency_id.in_({a for a, _ in keys}),
+                notifications.c.idempotency_key.in_({k for _, k in keys}),
+            )
+        )
+    ).all()
+    found = {(r.agency_id, r.idempotency_key): (from_row(r._mapping), r.fingerprint) for r in rows}
+    return {pair: found[pair] for pair in keys if pair in found}
+
+
 @dataclass(frozen=True)
 class NotificationFilter:
     statuses: frozenset[Status] = frozenset()

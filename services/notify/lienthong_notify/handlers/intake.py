@@ -86,6 +86,16 @@ class SendIntake:
 
     async def _store(self, conn: AsyncConnection, group: list[_Pending]) -> list[_Pending]:
         now = utcnow()
+        known = await notification_store.by_idempotency_keys(
+            conn, [(p.cmd.agency_id, p.cmd.idempotency_key) for p in group]
+        )
+        for p in group:  # retries answered from the stored notification, without re-validation
+            if (p.cmd.agency_id, p.cmd.idempotency_key) in known:
+                notification, fingerprint = known[(p.cmd.agency_id, p.cmd.idempotency_key)]
+                _settle(p, result=notification) if fingerprint == p.fingerprint else _settle(
+                    p, error=key_reused()
+                )
+        group = [p for p in group if not p.future.done()]
         templates = await template_store.get_latest_many(conn, {p.cmd.template_id for p in group})
         valid = []
         for p in group:

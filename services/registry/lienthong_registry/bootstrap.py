@@ -7,7 +7,7 @@ from typing import Any
 from lienthong.registry.v1 import registry_pb2, registry_pb2_grpc
 from lienthong_runtime.auth import TokenVerifier
 from lienthong_runtime.config import load_settings as _load
-from lienthong_runtime.db import create_engine, is_sqlite, session_factory
+from lienthong_runtime.db import async_url, create_engine, is_sqlite, session_factory
 from lienthong_runtime.events import OutboxRelay, connect_bus
 from lienthong_runtime.jwks import verifier_from_settings
 from lienthong_runtime.server import ServiceApp
@@ -51,7 +51,9 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     sessions = session_factory(engine)
     bus = connect_bus(settings.bus_url)
     verifier = verifier or verifier_from_settings(settings)
-    writer = AccessLogWriter(sessions, batch=settings.access_log_batch)
+    writer = AccessLogWriter(
+        sessions, batch=settings.access_log_batch, pg_url=None if sqlite else async_url(settings.database_url)
+    )
     # Rows are sealed, and deleted once published: the outbox never accumulates personal IDs, even encrypted.
     relay = OutboxRelay(sessions, outbox, UnsealingBus(bus, keyring), delete_published=True)
     registry = Registry(

@@ -60,22 +60,20 @@ def _values(e: AccessLogEntry) -> dict[str, Any]:
     }
 
 
+async def append_pg(raw: Any, entries: list[AccessLogEntry]) -> list[AccessLogEntry]:
+    """PostgreSQL, on an asyncpg connection inside a transaction: one writer at a time extends the chain (the
+    advisory lock is held until commit); the tail is read after taking it, in a statement of its own."""
+    await raw.execute("SELECT pg_advisory_xact_lock($1)", _APPEND_LOCK)
+    tail = await raw.fetchrow("SELECT sequence, entry_hash FROM access_log ORDER BY sequence DESC LIMIT 1")
+    linked = chain(entries, tail["sequence"] if tail else 0, tail["entry_hash"] if tail else GENESIS_HASH)
+    # executemany: one prepared statement, pipelined (COPY would re-introspect the table on every call).
+    await raw.executemany(_INSERT, [tuple(row[c] for c in COLUMNS) for row in map(_values, linked)])
+    return linked
+
+
 async def append(session: AsyncSession, entries: list[AccessLogEntry]) -> list[AccessLogEntry]:
-    """Link ``entries`` after the current tail and insert them. Call inside a transaction."""
-    conn = await session.connection()
-    if conn.dialect.name == "postgresql":
-        # One writer at a time extends the chain; asyncpg's COPY inside the same transaction for speed.
-        raw: Any = (await conn.get_raw_connection()).driver_connection
-        await raw.execute("SELECT pg_advisory_xact_lock($1)", _APPEND_LOCK)
-        tail = await raw.fetchrow(
-            "SELECT sequence, entry_hash FROM access_log ORDER BY sequence DESC LIMIT 1"
-        )
-        linked = chain(entries, tail["sequence"] if tail else 0, tail["entry_hash"] if tail else GENESIS_HASH)
-        rows = [_values(e) for e in linked]
-        # executemany: one prepared statement, pipelined (COPY re-introspects the table on every call).
-        await raw.executemany(_INSERT, [tuple(r[c] for c in COLUMNS) for r in rows])
-        return linked
-    # On SQLite the engine's BEGIN IMMEDIATE already holds the database write lock.
+    """SQLite (or any database through SQLAlchemy), inside a transaction: the engine's BEGIN IMMEDIATE holds the
+    database write lock, which serialises writers."""
     last = (
         await session.execute(select(t.c.sequence, t.c.entry_hash).order_by(t.c.sequence.desc()).limit(1))
     ).first()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -23,9 +24,14 @@ Pending = tuple[list[AccessLogEntry], asyncio.Future[None]]
 class AccessLogWriter:
     """Appends entries in batches of at most ``batch``; started lazily in the running event loop."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, batch: int = 512) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, batch: int = 512, pg_url: str | None = None
+    ) -> None:
         self.sessions = sessions
         self.batch = batch
+        #: On PostgreSQL the writer keeps one asyncpg connection of its own (no pool or session per batch).
+        self.pg_url = pg_url.replace("postgresql+asyncpg://", "postgresql://", 1) if pg_url else None
+        self._conn: Any = None
         self._pending: list[Pending] = []
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
@@ -62,10 +68,10 @@ class AccessLogWriter:
             while self._pending:
                 taken = self._take()
                 try:
-                    async with self.sessions() as session, session.begin():
-                        await access_log_store.append(session, [e for entries, _ in taken for e in entries])
+                    await self._write([e for entries, _ in taken for e in entries])
                 except Exception as exc:  # no exception text: it may carry row values
                     log.warning("access log append failed: %s", type(exc).__name__)
+                    await self._drop_connection()
                     for _, future in taken:
                         if not future.done():
                             future.set_exception(
@@ -78,6 +84,24 @@ class AccessLogWriter:
                     if not future.done():
                         future.set_result(None)
 
+    async def _write(self, entries: list[AccessLogEntry]) -> None:
+        if self.pg_url is None:
+            async with self.sessions() as session, session.begin():
+                await access_log_store.append(session, entries)
+            return
+        if self._conn is None:
+            import asyncpg
+
+            self._conn = await asyncpg.connect(self.pg_url)
+        async with self._conn.transaction():
+            await access_log_store.append_pg(self._conn, entries)
+
+    async def _drop_connection(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                await self._conn.close()
+            self._conn = None
+
     async def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
@@ -87,3 +111,4 @@ class AccessLogWriter:
             if not future.done():
                 future.set_exception(Unavailable("the service is stopping", reason="SHUTTING_DOWN"))
         self._pending.clear()
+        await self._drop_connection()

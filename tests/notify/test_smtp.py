@@ -106,3 +106,84 @@ async def test_delivers_with_auth_and_maps_refusals(tmp_path, pipelining):
         await mailer.close()
         await wrong.close()
         server.close()
+
+
+def self_signed(folder) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 that is its own trust anchor, and its key."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return str(cert_file), str(key_file)
+
+
+@pytest.mark.parametrize("pipelining", [True, False])
+async def test_starttls_with_a_private_ca_and_auth(tmp_path, pipelining):
+    import asyncio
+    import ssl
+
+    cert, key = self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    mail = tmp_path / "mail"
+    handler = Handler(mail)
+    server = await asyncio.get_running_loop().create_server(
+        lambda: SMTP(
+            handler,
+            tls_context=context,
+            require_starttls=True,
+            authenticator=authenticator,
+            auth_require_tls=True,
+        ),
+        "127.0.0.1",
+        0,
+    )
+    port = server.sockets[0].getsockname()[1]
+    options = {
+        "host": "127.0.0.1",
+        "port": port,
+        "username": "notify",
+        "password": "s3cret",
+        "mail_from": "no-reply@lienthong.local",
+        "msgid_domain": "test",
+        "pipelining": pipelining,
+    }
+    secure = SmtpMailer(starttls=True, ca_file=cert, **options)
+    untrusted = SmtpMailer(starttls=True, **options)  # the system CAs do not know this certificate
+    try:
+        sent = email("an@example.vn")
+        assert (await secure.send(sent)).status is Status.DELIVERED
+        assert (await untrusted.send(email("binh@example.vn"))).status is None  # retried, never sent in clear
+        assert received_ids(mail) == [f"<{sent.id}@test>"]
+    finally:
+        await secure.close()
+        await untrusted.close()
+        server.close()

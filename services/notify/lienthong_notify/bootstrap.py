@@ -50,6 +50,7 @@ def build_providers(
         mail_from=settings.mail_from,
         msgid_domain=settings.message_id_domain,
         pipelining=settings.smtp_pipelining,
+        ca_file=settings.smtp_ca_file,
     )
     sms: FailoverSms | SandboxSms
     if settings.sms_providers:

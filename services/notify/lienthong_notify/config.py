@@ -35,6 +35,8 @@ class Settings(ServiceSettings):
     #: Implicit TLS (port 465) instead of STARTTLS.
     smtp_tls: bool = False
     smtp_timeout_s: float = 10.0
+    #: CA bundle that signs the SMTP server's certificate (TLS/STARTTLS), when not a public CA.
+    smtp_ca_file: str = ""
     #: Concurrent SMTP connections of one worker (each kept open and reused).
     smtp_connections: int = 8
     #: Use notify's own SMTP client, which pipelines when the server offers it; false = aiosmtplib.

@@ -64,6 +64,7 @@ class SmtpMailer:
         mail_from: str,
         msgid_domain: str,
         pipelining: bool = True,
+        ca_file: str = "",
     ) -> None:
         self._options: dict[str, Any] = {
             "host": host,
@@ -73,6 +74,7 @@ class SmtpMailer:
             "starttls": starttls,
             "username": username,
             "password": password,
+            "ca_file": ca_file,
         }
         self.pipelining = pipelining
         display, self.sender = parseaddr(mail_from)
@@ -93,6 +95,7 @@ class SmtpMailer:
                 starttls=o["starttls"],
                 username=o["username"],
                 password=o["password"],
+                ca_file=o["ca_file"],
             )
         return aiosmtplib.SMTP(
             hostname=o["host"],
@@ -102,6 +105,7 @@ class SmtpMailer:
             start_tls=o["starttls"],
             username=o["username"] or None,
             password=o["password"] or None,
+            cert_bundle=o["ca_file"] or None,
         )
 
     async def _send(self, client: Any, n: Notification, message: bytes) -> None:

@@ -38,11 +38,13 @@ class SmtpConnection:
         username: str = "",
         password: str = "",
         local_hostname: str = "lienthong-notify",
+        ca_file: str = "",
     ) -> None:
         self.host, self.port, self.timeout = host, port, timeout
         self.tls, self.starttls = tls, starttls
         self.username, self.password = username, password
         self.local_hostname = local_hostname
+        self.ca_file = ca_file or None
         self.pipelining = False
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
@@ -52,7 +54,7 @@ class SmtpConnection:
         return self._writer is not None and not self._writer.is_closing()
 
     async def connect(self) -> None:
-        context = ssl.create_default_context() if self.tls else None
+        context = ssl.create_default_context(cafile=self.ca_file) if self.tls else None
         self._reader, self._writer = await asyncio.wait_for(
             asyncio.open_connection(self.host, self.port, ssl=context), self.timeout
         )
@@ -63,7 +65,8 @@ class SmtpConnection:
                 raise SmtpReplyError(502, "starttls", "server does not offer STARTTLS")
             await self._command(b"STARTTLS", 220, "starttls")
             assert self._writer is not None
-            await self._writer.start_tls(ssl.create_default_context(), server_hostname=self.host)
+            context = ssl.create_default_context(cafile=self.ca_file)
+            await self._writer.start_tls(context, server_hostname=self.host)
             extensions = await self._ehlo()
         if self.username:
             token = base64.b64encode(f"\0{self.username}\0{self.password}".encode()).decode()

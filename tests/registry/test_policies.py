@@ -93,3 +93,37 @@ async def test_my_access_log_needs_a_citizen_token(registry):
         )
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert reason(caught.value) == "CITIZEN_TOKEN_REQUIRED"
+
+
+async def test_forged_page_tokens_are_invalid_arguments(registry):
+    import base64
+    import json
+
+    def forge(kind, value):
+        return base64.urlsafe_b64encode(json.dumps([kind, value]).encode()).decode()
+
+    pid = (await registry.create(citizen(household="HH-F", relation=1))).personal_id
+    await registry.policy("agency-registrar", "x.read", ["full_name"])
+    md = registry.md()
+    calls = [
+        (
+            registry.stub.ListHousehold,
+            pb.ListHouseholdRequest(
+                household_id="HH-F", purpose="x.read", page_token=forge("household", ["a", "zz"])
+            ),
+        ),
+        (
+            registry.stub.GetCitizenHistory,
+            pb.GetCitizenHistoryRequest(personal_id=pid, purpose="x.read", page_token=forge("history", "1")),
+        ),
+        (
+            registry.stub.ListDisclosurePolicies,
+            pb.ListDisclosurePoliciesRequest(page_token=forge("policies:", [1])),
+        ),
+        (registry.stub.ListAccessLog, pb.ListAccessLogRequest(page_token="%%%")),
+    ]
+    for call, request in calls:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await call(request, metadata=md)
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT, call
+        assert reason(caught.value) == "PAGE_TOKEN_INVALID"

@@ -14,7 +14,7 @@ from lienthong_runtime.errors import PermissionDenied, invalid
 from ..adapters import access_log_store
 from ..domain.access_log import GENESIS_HASH, AccessLogEntry, ChainCheck, check_entries
 from ..domain.personal_id import format_problem
-from .context import Caller, Registry, check_personal_id, decode_token, encode_token, page_size
+from .context import Caller, Registry, check_personal_id, decode_token, encode_token, int_cursor, page_size
 
 
 def citizen_personal_id(kind: str, claims: Mapping[str, Any]) -> str:
@@ -33,7 +33,7 @@ async def my_access_log(
 ) -> tuple[list[AccessLogEntry], str]:
     """Who accessed the citizen's record, newest first; the personal ID itself is not repeated."""
     limit = page_size(size)
-    before = decode_token(token, "mylog")
+    before = decode_token(token, "mylog", int_cursor)
     subject = reg.index.personal_id(personal_id).hex()
     async with reg.reading() as session:
         entries = await access_log_store.page(
@@ -52,7 +52,7 @@ async def agency_access_log(
     if start_us and end_us and end_us <= start_us:
         raise invalid("end_time", "must be after start_time")
     limit = page_size(size)
-    before = decode_token(token, "agencylog")
+    before = decode_token(token, "agencylog", int_cursor)
     subject = reg.index.personal_id(personal_id).hex() if personal_id else ""
     async with reg.reading() as session:
         entries = await access_log_store.page(

@@ -137,14 +137,21 @@ def encode_token(kind: str, value: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps([kind, value]).encode()).decode()
 
 
-def decode_token(token: str, kind: str) -> Any:
-    """The cursor inside a page token of this ``kind``; None for the first page."""
+def decode_token(token: str, kind: str, parse: Callable[[Any], Any] = lambda v: v) -> Any:
+    """The cursor inside a page token of this ``kind``, shaped by ``parse``; None for the first page. Tokens
+    are opaque to callers but not secret, so a forged one is refused as INVALID_ARGUMENT, never INTERNAL."""
     if not token:
         return None
     try:
         found, value = json.loads(base64.urlsafe_b64decode(token.encode()))
-    except (ValueError, TypeError, binascii.Error):
-        found, value = None, None
-    if found != kind:
-        raise invalid("page_token", "is not a token returned by this method", reason="PAGE_TOKEN_INVALID")
+        if found == kind:
+            return parse(value)
+    except (ValueError, TypeError, IndexError, KeyError, binascii.Error):
+        pass
+    raise invalid("page_token", "is not a token returned by this method", reason="PAGE_TOKEN_INVALID")
+
+
+def int_cursor(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("cursor")
     return value

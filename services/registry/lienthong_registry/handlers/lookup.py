@@ -100,12 +100,10 @@ async def search_citizens(
             raise invalid("province_code", "is not one of the 34 provinces of the 2025 list")
         province = divisions.canonical_province(province)
     limit = page_size(size)
-    cursor = decode_token(token, "search")
+    after = decode_token(token, "search", bytes.fromhex)
     async with reg.reading() as session:
         policy = await policy_for(reg, session, caller, purpose)
-        found = await reg.citizens.search(
-            session, name, birth.isoformat(), province, bytes.fromhex(cursor) if cursor else None, limit + 1
-        )
+        found = await reg.citizens.search(session, name, birth.isoformat(), province, after, limit + 1)
     more, found = len(found) > limit, found[:limit]
     views = [disclose(c, policy) for c, _ in found]
     await reg.log.append(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from lienthong_runtime.errors import NotFound, invalid
 
 from ..adapters import policy_store
@@ -45,13 +47,20 @@ async def list_policies(
     reg: Registry, agency_id: str, size: int, token: str
 ) -> tuple[list[DisclosurePolicy], str]:
     limit = page_size(size)
-    cursor = decode_token(token, f"policies:{agency_id}")
+    after = decode_token(token, f"policies:{agency_id}", _policy_cursor)
     async with reg.sessions() as session:
-        found = await policy_store.page(session, agency_id, tuple(cursor) if cursor else None, limit + 1)
+        found = await policy_store.page(session, agency_id, after, limit + 1)
     more, found = len(found) > limit, found[:limit]
     return found, encode_token(
         f"policies:{agency_id}", [found[-1].agency_id, found[-1].purpose]
     ) if more else ""
+
+
+def _policy_cursor(value: Any) -> tuple[str, str]:
+    agency, purpose = value
+    if not isinstance(agency, str) or not isinstance(purpose, str):
+        raise TypeError("cursor")
+    return agency, purpose
 
 
 async def granted_purposes(

@@ -7,7 +7,7 @@ from lienthong_runtime.errors import NotFound, invalid
 from ..adapters.citizen_store import VersionMeta
 from ..domain.access_log import AccessAction
 from ..domain.disclosure import CitizenView, DisclosurePolicy, check_purpose, disclose, require_policy
-from .context import Caller, Registry, check_personal_id, decode_token, encode_token, page_size
+from .context import Caller, Registry, check_personal_id, decode_token, encode_token, int_cursor, page_size
 
 
 async def policy_for(reg: Registry, session: object, caller: Caller, purpose: str) -> DisclosurePolicy:
@@ -46,8 +46,7 @@ async def list_household(
     if not household_id or len(household_id) > 64:
         raise invalid("household_id", "is required, at most 64 characters")
     limit = page_size(size)
-    cursor = decode_token(token, "household")
-    after = (int(cursor[0]), bytes.fromhex(cursor[1])) if cursor else None
+    after = decode_token(token, "household", lambda v: (int_cursor(v[0]), bytes.fromhex(v[1])))
     async with reg.reading() as session:
         policy = await policy_for(reg, session, caller, purpose)
         members = await reg.citizens.household(session, household_id, after, limit + 1)
@@ -75,7 +74,7 @@ async def citizen_history(
 ) -> tuple[list[tuple[CitizenView, VersionMeta]], str]:
     check_personal_id(personal_id)
     limit = page_size(size)
-    before = decode_token(token, "history")
+    before = decode_token(token, "history", int_cursor)
     async with reg.reading() as session:
         policy = await policy_for(reg, session, caller, purpose)
         versions = await reg.citizens.history(session, personal_id, before, limit + 1)

@@ -15,7 +15,6 @@ from lienthong_runtime.server import ServiceApp
 
 from .adapters.callback_sender import CallbackSender
 from .adapters.http_routes import receipt_route
-from .adapters.mail_sink import MailSink
 from .adapters.sms import FailoverSms, HttpSmsProvider, SandboxSms
 from .adapters.smtp import SmtpMailer
 from .adapters.tables import outbox
@@ -111,6 +110,8 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         background.append(receipt_timeouts)
     on_start, on_stop = [], [*closers, resources.close]
     if settings.mail_sink_dir:
+        from .adapters.mail_sink import MailSink  # aiosmtpd: needed only where the sink runs
+
         sink = MailSink(settings.mail_sink_dir, settings.smtp_host, settings.smtp_port)
         on_start.append(sink.start)
         on_stop.insert(0, sink.stop)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from lienthong_runtime.errors import FieldViolation, InvalidArgument, Permission
 
 from .citizen import DISCLOSABLE_FIELDS, Citizen
 
+_AGENCY = re.compile(r"^[A-Za-z0-9._:@-]{1,100}$")
 _PURPOSE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 MAX_PURPOSE = 100
 MAX_AGENCY = 100
@@ -42,6 +44,13 @@ class CitizenView:
         return list(self.values)
 
 
+def agency_problem(agency_id: str) -> str | None:
+    """What is wrong with an agency id, or None."""
+    if not _AGENCY.match(agency_id):
+        return f"is required: 1 to {MAX_AGENCY} letters, digits or . _ : @ -"
+    return None
+
+
 def purpose_problem(purpose: str) -> str | None:
     """What is wrong with a purpose code, or None."""
     if not purpose:
@@ -64,17 +73,25 @@ def check_purpose(purpose: str, field_name: str = "purpose") -> None:
 def validate_policy(p: DisclosurePolicy, prefix: str = "policy.") -> DisclosurePolicy:
     """The policy with its fields in canonical order, or InvalidArgument."""
     out: list[FieldViolation] = []
-    if not p.agency_id or len(p.agency_id) > MAX_AGENCY:
-        out.append(FieldViolation(f"{prefix}agency_id", f"is required, at most {MAX_AGENCY} characters"))
+    problem = agency_problem(p.agency_id)
+    if problem:
+        out.append(FieldViolation(f"{prefix}agency_id", problem))
     problem = purpose_problem(p.purpose)
     if problem:
         out.append(FieldViolation(f"{prefix}purpose", problem))
     unknown = sorted(set(p.fields) - set(DISCLOSABLE_FIELDS))
     if unknown:
         out.append(FieldViolation(f"{prefix}fields", f"unknown field names: {', '.join(unknown)}"))
-    if not p.legal_basis.strip() or len(p.legal_basis) > MAX_LEGAL_TEXT:
+    if (
+        not p.legal_basis.strip()
+        or len(p.legal_basis) > MAX_LEGAL_TEXT
+        or any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in p.legal_basis)
+    ):
         out.append(
-            FieldViolation(f"{prefix}legal_basis", f"is required, at most {MAX_LEGAL_TEXT} characters")
+            FieldViolation(
+                f"{prefix}legal_basis",
+                f"is required, at most {MAX_LEGAL_TEXT} characters, no control characters",
+            )
         )
     if out:
         raise InvalidArgument(

@@ -8,7 +8,7 @@ from lienthong_runtime.errors import NotFound, invalid
 
 from ..adapters import policy_store
 from ..adapters.citizen_store import to_us
-from ..domain.disclosure import DisclosurePolicy, check_purpose, validate_policy
+from ..domain.disclosure import DisclosurePolicy, agency_problem, check_purpose, validate_policy
 from .context import Caller, Registry, decode_token, encode_token, page_size
 
 
@@ -21,8 +21,9 @@ async def set_policy(reg: Registry, policy: DisclosurePolicy) -> DisclosurePolic
 
 
 def _key(agency_id: str, purpose: str) -> None:
-    if not agency_id:
-        raise invalid("agency_id", "is required")
+    problem = agency_problem(agency_id)
+    if problem:
+        raise invalid("agency_id", problem)
     check_purpose(purpose)
 
 
@@ -47,6 +48,8 @@ async def list_policies(
     reg: Registry, agency_id: str, size: int, token: str
 ) -> tuple[list[DisclosurePolicy], str]:
     limit = page_size(size)
+    if agency_id and agency_problem(agency_id):
+        raise invalid("agency_id", str(agency_problem(agency_id)))
     after = decode_token(token, f"policies:{agency_id}", _policy_cursor)
     async with reg.sessions() as session:
         found = await policy_store.page(session, agency_id, after, limit + 1)

@@ -60,6 +60,18 @@ async def test_invalid_policies_are_refused(registry):
         "policy.fields",
         "policy.legal_basis",
     }
+    nul = pb.DisclosurePolicy(agency_id="agency\x00x", purpose="a.b", fields=[], legal_basis="law\x00")
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await registry.stub.SetDisclosurePolicy(
+            pb.SetDisclosurePolicyRequest(policy=nul), metadata=registry.md()
+        )
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert {f for f, _ in bad_request(caught.value)} == {"policy.agency_id", "policy.legal_basis"}
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await registry.stub.GetDisclosurePolicy(
+            pb.GetDisclosurePolicyRequest(agency_id="a\x00", purpose="a.b"), metadata=registry.md()
+        )
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
 async def test_an_agency_audits_only_its_own_reads_and_a_deleted_policy_stops_reads(registry):

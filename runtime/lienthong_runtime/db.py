@@ -49,9 +49,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
         return engine
     if "poolclass" not in kwargs:
-        kwargs.setdefault("pool_size", 10)
-        kwargs.setdefault("max_overflow", 20)
-        kwargs.setdefault("pool_pre_ping", True)
+        # No pre-ping: on asyncpg it costs three round trips per checkout. A connection lost to a database
+        # restart fails its call once with UNAVAILABLE (see interceptors), which clients retry; recycling
+        # bounds how long an idle connection is trusted. Overflow connections are kept small because they are
+        # closed on return, so steady concurrency above the pool would keep reconnecting.
+        kwargs.setdefault("pool_size", 20)
+        kwargs.setdefault("max_overflow", 5)
+        kwargs.setdefault("pool_recycle", 1800)
     return create_async_engine(url, **kwargs)
 
 

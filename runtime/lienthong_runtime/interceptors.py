@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import grpc
+from sqlalchemy import exc as sa_exc
 
 from . import metrics
 from .auth import TokenVerifier, bearer_token, current_principal, set_principal
@@ -130,6 +131,14 @@ class CallPipeline(grpc.aio.ServerInterceptor):
     async def _fail(self, context: Any, exc: BaseException, rid: str, method: str) -> str:
         if isinstance(exc, DomainError):
             status = domain_error_status(exc, rid)
+        elif _database_unreachable(exc):
+            errors_log.warning("database unreachable", extra={"method": method, "request_id": rid})
+            status = error_status(
+                grpc.StatusCode.UNAVAILABLE,
+                "the database is unreachable; retry shortly",
+                "DATABASE_UNAVAILABLE",
+                metadata={"request_id": rid},
+            )
         elif isinstance(exc, NotImplementedError):  # a generated servicer base method not overridden yet
             status = error_status(
                 grpc.StatusCode.UNIMPLEMENTED,
@@ -222,9 +231,18 @@ class CallPipeline(grpc.aio.ServerInterceptor):
         return call
 
 
+def _database_unreachable(exc: BaseException) -> bool:
+    """A lost or refused database connection (or a locked SQLite file): retryable, so UNAVAILABLE."""
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, ConnectionRefusedError))
+
+
 def _error_code(exc: Exception) -> str:
     if isinstance(exc, DomainError):
         return exc.code
+    if _database_unreachable(exc):
+        return "UNAVAILABLE"
     return "UNIMPLEMENTED" if isinstance(exc, NotImplementedError) else "INTERNAL"
 
 

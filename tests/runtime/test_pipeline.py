@@ -145,3 +145,26 @@ async def test_metrics_count_calls_by_code(channel):
     before = metrics.RPC_CALLS.labels("pipeline-test", "GetJwks", "OK")._value.get()
     await stub.GetJwks(identity_pb2.GetJwksRequest())
     assert metrics.RPC_CALLS.labels("pipeline-test", "GetJwks", "OK")._value.get() == before + 1
+
+
+async def test_a_lost_database_is_unavailable_not_internal(mint, unix_socket):
+    from sqlalchemy.exc import OperationalError
+
+    class Broken(identity_pb2_grpc.IdentityServiceServicer):
+        async def GetJwks(self, request, context):
+            raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    servicer = Broken()
+    app = ServiceApp(
+        name="pipeline-db-test",
+        settings=ServiceSettings(),
+        verifier=mint.verifier(),
+        register=lambda server: identity_pb2_grpc.add_IdentityServiceServicer_to_server(servicer, server),
+        service_names=[SERVICE],
+    )
+    async with running(app, unix_socket) as channel:
+        error = await _call_error(
+            identity_pb2_grpc.IdentityServiceStub(channel).GetJwks(identity_pb2.GetJwksRequest())
+        )
+    assert error.code() is grpc.StatusCode.UNAVAILABLE and _info(error).reason == "DATABASE_UNAVAILABLE"
+    assert "SELECT" not in (error.details() or "")

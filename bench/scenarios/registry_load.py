@@ -140,14 +140,18 @@ async def run(ctx: BenchContext) -> list[Result]:
     )
     await migrations.upgrade_async("lienthong_registry", url, "registry")
     keys = _keys()
-    os.environ.update(keys)  # the import below reads the same keys as the server
     csv_path = ctx.tmp_dir / "citizens.csv"
     started = time.perf_counter()
     pid = await asyncio.to_thread(generate, csv_path, count)
     generated_s = time.perf_counter() - started
     report = await import_file(
         csv_path,
-        load_settings(database_url=url),
+        load_settings(
+            database_url=url,
+            environment="production",
+            encryption_keys=keys["LIENTHONG_REGISTRY_ENCRYPTION_KEYS"],
+            blind_index_key=keys["LIENTHONG_REGISTRY_BLIND_INDEX_KEY"],
+        ),
         agency_id=AGENCY,
         legal_reason="Bench migration",
         url=url,

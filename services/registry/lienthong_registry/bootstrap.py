@@ -14,6 +14,7 @@ from lienthong_runtime.server import ServiceApp
 
 from .adapters.access_log_writer import AccessLogWriter
 from .adapters.crypto import load_keys
+from .adapters.pg_reader import PgReader
 from .adapters.policy_cache import PolicyCache
 from .adapters.sealed_events import UnsealingBus
 from .adapters.tables import outbox
@@ -32,13 +33,13 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     """The registry app; refuses to build in production without encryption and blind-index keys."""
     keyring, index = load_keys(settings)
     sqlite = is_sqlite(settings.database_url)
-    # Reads are single statements: a separate AUTOCOMMIT pool (no BEGIN/ROLLBACK round trips) sized for the
-    # concurrency, without pre-ping (pool_recycle bounds connection age instead).
+    # Reads outside a transaction use a separate AUTOCOMMIT pool (no BEGIN/ROLLBACK round trips), and the
+    # by-ID read an asyncpg pool of its own (PgReader); neither pre-pings (pool_recycle bounds connection age).
     pool = (
         {}
         if sqlite
         else {
-            "pool_size": settings.db_pool_size,
+            "pool_size": 5,
             "max_overflow": 10,
             "pool_pre_ping": False,
             "pool_recycle": 1800,
@@ -48,6 +49,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     read_engine = (
         None if sqlite else create_engine(settings.database_url, isolation_level="AUTOCOMMIT", **pool)
     )
+    reader = None if sqlite else PgReader(async_url(settings.database_url), settings.db_pool_size)
     sessions = session_factory(engine)
     bus = connect_bus(settings.bus_url)
     verifier = verifier or verifier_from_settings(settings)
@@ -64,6 +66,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         relay=relay,
         read_engine=read_engine,
         policies=PolicyCache(settings.policy_cache_seconds),
+        reader=reader,
     )
 
     async def close() -> None:
@@ -71,6 +74,8 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         await engine.dispose()
         if read_engine is not None:
             await read_engine.dispose()
+        if reader is not None:
+            await reader.close()
 
     servicer = RegistryService(registry)
     return ServiceApp(

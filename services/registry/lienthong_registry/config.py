@@ -25,8 +25,9 @@ class Settings(ServiceSettings):
     blind_index_key: SecretStr | None = None
     #: Largest number of access-log entries appended in one transaction (group commit).
     access_log_batch: int = 512
-    #: Database connections kept open (reads hold one only for their query; the access-log writer one more).
-    db_pool_size: int = 40
+    #: Connections of the by-ID read pool (reads hold one only for their query). Per process the registry opens
+    #: at most this + 15 (other reads) + 30 (writes) + 1 (access-log writer).
+    db_pool_size: int = 32
     #: Seconds a disclosure policy stays cached per process (0: read it on every call). A change made through
     #: this process applies at once; one made through another replica within this many seconds.
     policy_cache_seconds: float = 2.0

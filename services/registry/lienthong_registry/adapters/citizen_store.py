@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from lienthong_runtime.errors import AlreadyExists
 
 from ..domain.citizen import Citizen, from_record, to_record
 from .crypto import BlindIndex, Keyring
+from .pg_reader import PgReader
 from .tables import citizen_versions, citizens
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -40,11 +42,6 @@ class VersionMeta:
     changed_fields: list[str]
 
 
-_GET_BY_INDEX = (
-    "SELECT pid_index, version, key_id, record, created_us, updated_us FROM citizens WHERE pid_index = $1"
-)
-
-
 def citizen_aad(pid_index: bytes) -> bytes:
     return b"citizen|" + pid_index
 
@@ -56,8 +53,8 @@ def version_aad(pid_index: bytes, version: int) -> bytes:
 class CitizenStore:
     """Reads and writes sealed citizen rows; every method runs inside the caller's transaction."""
 
-    def __init__(self, keyring: Keyring, index: BlindIndex) -> None:
-        self.keyring, self.index = keyring, index
+    def __init__(self, keyring: Keyring, index: BlindIndex, reader: PgReader | None = None) -> None:
+        self.keyring, self.index, self.reader = keyring, index, reader
 
     def rows(
         self, c: Citizen, actor: tuple[str, str], reason: str, changed: list[str], now_us: int
@@ -105,14 +102,19 @@ class CitizenStore:
         )
 
     async def get(self, conn: AsyncSession | AsyncConnection, personal_id: str) -> Citizen | None:
+        """The record, read on the caller's connection (inside a transaction when it is one)."""
         pid_index = self.index.personal_id(personal_id)
-        if isinstance(conn, AsyncConnection) and conn.dialect.name == "postgresql":
-            # The hottest query of the platform: asyncpg directly costs a quarter of SQLAlchemy's CPU.
-            raw = (await conn.get_raw_connection()).driver_connection
-            record = await raw.fetchrow(_GET_BY_INDEX, pid_index)  # type: ignore[union-attr]
-            return self._citizen(record) if record else None
         row = (await conn.execute(select(citizens).where(citizens.c.pid_index == pid_index))).first()
         return self._citizen(row._mapping) if row else None
+
+    async def find(self, reading: Callable[[], Any], personal_id: str) -> Citizen | None:
+        """The record for a read outside a transaction: through the asyncpg reader on PostgreSQL, else on a
+        connection from ``reading()``."""
+        if self.reader is None:
+            async with reading() as conn:
+                return await self.get(conn, personal_id)
+        record = await self.reader.citizen_row(self.index.personal_id(personal_id))
+        return self._citizen(record) if record else None
 
     async def insert(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from ..domain.disclosure import DisclosurePolicy
@@ -16,13 +17,15 @@ class PolicyCache:
         self.ttl = ttl
         self._entries: dict[tuple[str, str], tuple[float, DisclosurePolicy | None]] = {}
 
-    async def get(self, conn: Any, agency_id: str, purpose: str) -> DisclosurePolicy | None:
+    async def get(self, reading: Callable[[], Any], agency_id: str, purpose: str) -> DisclosurePolicy | None:
+        """The policy; ``reading()`` (an async context manager yielding a connection) is entered on a miss."""
         key = (agency_id, purpose)
         now = time.monotonic()
         hit = self._entries.get(key)
         if hit is not None and hit[0] > now:
             return hit[1]
-        policy = await policy_store.get(conn, agency_id, purpose)
+        async with reading() as conn:
+            policy = await policy_store.get(conn, agency_id, purpose)
         if self.ttl > 0:
             if len(self._entries) > 10_000:
                 self._entries.clear()

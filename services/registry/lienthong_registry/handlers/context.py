@@ -21,6 +21,7 @@ from lienthong_runtime.events import OutboxRelay
 from ..adapters.access_log_writer import AccessLogWriter
 from ..adapters.citizen_store import CitizenStore, to_us
 from ..adapters.crypto import BlindIndex, Keyring
+from ..adapters.pg_reader import PgReader
 from ..adapters.policy_cache import PolicyCache
 from ..domain import personal_id as pid_rules
 from ..domain.access_log import AccessAction, AccessLogEntry
@@ -58,9 +59,11 @@ class Registry:
     #: An AUTOCOMMIT engine for single-statement reads on PostgreSQL (no BEGIN/ROLLBACK round trips).
     read_engine: AsyncEngine | None = None
     policies: PolicyCache = field(default_factory=lambda: PolicyCache(0.0))
+    #: The asyncpg pool of the by-ID read on PostgreSQL.
+    reader: PgReader | None = None
 
     def __post_init__(self) -> None:
-        self.citizens = CitizenStore(self.keyring, self.index)
+        self.citizens = CitizenStore(self.keyring, self.index, self.reader)
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession | AsyncConnection]:

@@ -65,9 +65,8 @@ async def verify_citizen(
     check_personal_id(personal_id)
     if claims.empty():
         raise invalid("claims", "claim at least one attribute")
-    async with reg.reading() as session:
-        policy = await policy_for(reg, session, caller, purpose)
-        citizen = await reg.citizens.get(session, personal_id)
+    policy = await policy_for(reg, caller, purpose)
+    citizen = await reg.citizens.find(reg.reading, personal_id)
     result = citizen is not None and matches(citizen, claims)
     await reg.log.append(
         [
@@ -101,8 +100,8 @@ async def search_citizens(
         province = divisions.canonical_province(province)
     limit = page_size(size)
     after = decode_token(token, "search", bytes.fromhex)
+    policy = await policy_for(reg, caller, purpose)
     async with reg.reading() as session:
-        policy = await policy_for(reg, session, caller, purpose)
         found = await reg.citizens.search(session, name, birth.isoformat(), province, after, limit + 1)
     more, found = len(found) > limit, found[:limit]
     views = [disclose(c, policy) for c, _ in found]

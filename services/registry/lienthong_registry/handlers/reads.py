@@ -10,18 +10,18 @@ from ..domain.disclosure import CitizenView, DisclosurePolicy, check_purpose, di
 from .context import Caller, Registry, check_personal_id, decode_token, encode_token, int_cursor, page_size
 
 
-async def policy_for(reg: Registry, session: object, caller: Caller, purpose: str) -> DisclosurePolicy:
-    """The caller's policy for ``purpose`` or PERMISSION_DENIED (PURPOSE_NOT_ALLOWED)."""
+async def policy_for(reg: Registry, caller: Caller, purpose: str) -> DisclosurePolicy:
+    """The caller's policy for ``purpose`` or PERMISSION_DENIED (PURPOSE_NOT_ALLOWED). Called before a handler
+    opens its own connection (SQLite serialises transactions, so they must not nest)."""
     check_purpose(purpose)
-    found = await reg.policies.get(session, caller.agency_id, purpose)
+    found = await reg.policies.get(reg.reading, caller.agency_id, purpose)
     return require_policy(found, caller.agency_id, purpose)
 
 
 async def get_citizen(reg: Registry, caller: Caller, personal_id: str, purpose: str) -> CitizenView:
     check_personal_id(personal_id)
-    async with reg.reading() as session:
-        policy = await policy_for(reg, session, caller, purpose)
-        citizen = await reg.citizens.get(session, personal_id)
+    policy = await policy_for(reg, caller, purpose)
+    citizen = await reg.citizens.find(reg.reading, personal_id)
     if citizen is None:
         raise NotFound("no citizen with this personal ID", reason="CITIZEN_NOT_FOUND")
     view = disclose(citizen, policy)
@@ -47,8 +47,8 @@ async def list_household(
         raise invalid("household_id", "is required, at most 64 characters")
     limit = page_size(size)
     after = decode_token(token, "household", lambda v: (int_cursor(v[0]), bytes.fromhex(v[1])))
+    policy = await policy_for(reg, caller, purpose)
     async with reg.reading() as session:
-        policy = await policy_for(reg, session, caller, purpose)
         members = await reg.citizens.household(session, household_id, after, limit + 1)
     more, members = len(members) > limit, members[:limit]
     views = [disclose(c, policy) for c, _ in members]
@@ -75,8 +75,8 @@ async def citizen_history(
     check_personal_id(personal_id)
     limit = page_size(size)
     before = decode_token(token, "history", int_cursor)
+    policy = await policy_for(reg, caller, purpose)
     async with reg.reading() as session:
-        policy = await policy_for(reg, session, caller, purpose)
         versions = await reg.citizens.history(session, personal_id, before, limit + 1)
     if not versions and before is None:
         raise NotFound("no citizen with this personal ID", reason="CITIZEN_NOT_FOUND")

@@ -30,13 +30,13 @@ def dev_overrides(name: str, data_dir: Path, host: str, offset: int) -> dict[str
         "http_port": entry.http_port + offset,
         "http_host": host,
         "bus_url": "memory://",
+        "dev_mode": True,
+        "data_dir": str(data_dir.resolve()),
         "jwks_url": f"grpc://{host}:{SERVICES['identity'].port + offset}",
     }
     if entry.migrates:
         overrides["database_url"] = f"sqlite+aiosqlite:///{(data_dir / f'{name}.db').resolve()}"
         overrides["migrate_on_start"] = True
-    if name == "identity":  # the embedded mode may generate its key-encryption key into the data folder
-        overrides["dev_mode"] = True
     if name == "gateway":
         overrides.update(audit_path=str((data_dir / "gateway-audit.jsonl").resolve()), redis_url="")
     if name == "payment":  # a developer's own machine may send payers back to http://localhost

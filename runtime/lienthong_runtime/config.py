@@ -35,6 +35,11 @@ class ServiceSettings(BaseSettings):
     #: Seconds in-flight calls get to finish after SIGTERM.
     grace_period: float = 10.0
     log_level: str = "INFO"
+    #: Development only: missing keys are generated into ``data_dir`` instead of refusing to start, and sandbox
+    #: conveniences are allowed. ``lienthong dev`` sets it; production never does.
+    dev_mode: bool = False
+    #: Where dev-mode keys and the embedded mode's files live (default: beside a SQLite database, or .lienthong).
+    data_dir: str | None = None
     #: Apply migrations at start-up. Only the embedded mode does this; production runs ``lienthong migrate``.
     migrate_on_start: bool = False
     #: Token verification: issuer and audience expected in access tokens.
@@ -51,6 +56,18 @@ class ServiceSettings(BaseSettings):
     #: Max concurrent RPCs this server handles before queueing (None = unbounded).
     max_concurrent_rpcs: int | None = None
     extra: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+
+def data_folder(settings: ServiceSettings) -> Path:
+    """``settings.data_dir``, else the folder of a SQLite database, else ``.lienthong``."""
+    if settings.data_dir:
+        return Path(settings.data_dir)
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).parent
+    return Path(".lienthong")
 
 
 def service_config(service: str) -> SettingsConfigDict:

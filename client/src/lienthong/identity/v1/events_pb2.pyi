@@ -98,3 +98,17 @@ class SessionsRevoked(_message.Message):
     revoke_before: _timestamp_pb2.Timestamp
     cause: str
     def __init__(self, subject: _Optional[str] = ..., revoke_before: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cause: _Optional[str] = ...) -> None: ...
+
+class CitizenContactChanged(_message.Message):
+    __slots__ = ("account_id", "personal_id", "email", "phone_number", "change_time")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    PERSONAL_ID_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    PHONE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_TIME_FIELD_NUMBER: _ClassVar[int]
+    account_id: str
+    personal_id: str
+    email: str
+    phone_number: str
+    change_time: _timestamp_pb2.Timestamp
+    def __init__(self, account_id: _Optional[str] = ..., personal_id: _Optional[str] = ..., email: _Optional[str] = ..., phone_number: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

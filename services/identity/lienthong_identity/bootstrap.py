@@ -87,7 +87,8 @@ def build_app(ctx: Context) -> ServiceApp:
     """The server for a context: pipeline verifying with identity's own keys, relay and housekeeping."""
     settings = ctx.settings
     bus = connect_bus(settings.bus_url)
-    ctx.relay = OutboxRelay(ctx.sessions, outbox, bus)
+    # CitizenContactChanged carries personal data: published rows are deleted, not kept.
+    ctx.relay = OutboxRelay(ctx.sessions, outbox, bus, delete_published=True)
     lifetime = timedelta(seconds=settings.access_token_ttl + settings.clock_skew)
     loader = RevocationLoader(ctx.sessions, ctx.revocations, lifetime)
     servicer = IdentityService(ctx)

@@ -57,7 +57,22 @@ async def register(
             await uow.audit(
                 caller.event("citizen.register", ctx.now(), target=account.id, actor=account.subject)
             )
+            if email or phone:
+                await uow.publish(_contact_changed(account), subject=account.id)
+        ctx.committed(uow)
         return account.id
+
+
+def _contact_changed(account: CitizenAccount) -> events_pb2.CitizenContactChanged:
+    """The contact event notify keeps to reach the citizen (personal data: the outbox row is deleted once
+    published)."""
+    return events_pb2.CitizenContactChanged(
+        account_id=account.id,
+        personal_id=account.personal_id,
+        email=account.email,
+        phone_number=account.phone_number,
+        change_time=timestamp(account.created_at),
+    )
 
 
 def _login_failed(reason: str = "INVALID_CREDENTIALS") -> Unauthenticated:

@@ -59,8 +59,14 @@ class Keyring:
         for kid, key in keys.items():
             if len(key) != 32:
                 raise ValueError(f"key {kid!r} must be 32 bytes (AES-256)")
+            if not 0 < len(kid.encode()) < 256:
+                raise ValueError("a key id must have 1 to 255 bytes")
+        self._keys = dict(keys)
         self._aead = {kid: AESGCM(key) for kid, key in keys.items()}
         self.active = active
+
+    def __reduce__(self) -> tuple[object, ...]:  # picklable, for worker processes (bulk imports)
+        return (Keyring, (self._keys, self.active))
 
     @classmethod
     def parse(cls, text: str, active: str | None = None) -> Keyring:
@@ -85,6 +91,17 @@ class Keyring:
         """The plaintext; raises ``KeyError`` for an unknown key id, ``InvalidTag`` for tampered data."""
         return self._aead[key_id].decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
 
+    def seal_packed(self, plaintext: bytes, aad: bytes) -> bytes:
+        """For a single column: ``len(key id) | key id | nonce + ciphertext`` under the active key."""
+        kid, blob = self.seal(plaintext, aad)
+        raw = kid.encode()
+        return bytes([len(raw)]) + raw + blob
+
+    def open_packed(self, packed: bytes, aad: bytes) -> bytes:
+        """The plaintext of :meth:`seal_packed`'s output (same errors as :meth:`open`)."""
+        end = 1 + packed[0]
+        return self.open(packed[1:end].decode(), packed[end:], aad)
+
     def seal_text(self, text: str, aad: bytes) -> tuple[str, bytes]:
         return self.seal(text.encode("utf-8"), aad)
 
@@ -104,7 +121,11 @@ class BlindIndex:
     def __init__(self, key: bytes) -> None:
         if len(key) < 32:
             raise ValueError("a blind-index key must be at least 32 bytes")
+        self._key = key
         self._keyed = hmac.new(key, digestmod=hashlib.sha256)
+
+    def __reduce__(self) -> tuple[object, ...]:  # picklable, for worker processes (bulk imports)
+        return (type(self), (self._key,))
 
     def digest(self, kind: str, value: str) -> bytes:
         """The digest of ``value`` (already normalised by the caller) in the namespace ``kind``."""

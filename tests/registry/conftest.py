@@ -46,7 +46,10 @@ class RegistryHarness:
 async def start_registry(url: str, socket: str, data_dir: Path, mint: TokenMint) -> Any:
     await migrations.upgrade_async("lienthong_registry", url, "registry")
     settings = load_settings(
-        database_url=url, data_dir=str(data_dir), bus_url=f"memory://registry-{uuid.uuid4().hex}"
+        database_url=url,
+        data_dir=str(data_dir),
+        dev_mode=True,
+        bus_url=f"memory://registry-{uuid.uuid4().hex}",
     )
     app = await build(settings, verifier=mint.verifier())
     return settings, app, running(app, socket)

@@ -8,8 +8,10 @@ import csv
 import sys
 from pathlib import Path
 
+from lienthong_runtime.crypto import MissingKey
 from lienthong_runtime.db import create_engine, session_factory
 
+from .adapters.crypto import load_keys
 from .bootstrap import load_settings
 from .config import Settings
 from .handlers.audit import verify_chain
@@ -77,11 +79,17 @@ def _import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     total = count_lines(args.file) - (1 if file_kind(args.file) == "csv" else 0)
+    settings = load_settings()
+    try:  # records are sealed with the service's keys: the same ones the servers use
+        load_keys(settings)
+    except MissingKey as exc:
+        print(f"registry import: {exc}", file=sys.stderr)
+        return 2
     with tqdm(total=total, unit="rec", disable=args.no_progress, file=sys.stderr) as bar:
         report = asyncio.run(
             import_file(
                 args.file,
-                load_settings(),
+                settings,
                 agency_id=args.agency,
                 legal_reason=args.legal_reason,
                 url=args.database_url,

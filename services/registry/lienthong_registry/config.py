@@ -11,12 +11,9 @@ class Settings(ServiceSettings):
     port: int = 50062
     http_port: int = 8062
     database_url: str = "sqlite+aiosqlite:///./.lienthong/registry.db"
-    #: "production" refuses to start without the keys below; anything else generates them into ``data_dir``.
-    environment: str = "development"
-    #: Where development keys are kept; default: the SQLite database's folder, else ``.lienthong``.
-    data_dir: str | None = None
     #: AES-256-GCM keyring for records at rest: ``kid:base64key[,kid:base64key...]`` (32-byte keys). Old keys
-    #: stay listed after a rotation so older rows still decrypt.
+    #: stay listed after a rotation so older rows still decrypt. Required unless ``dev_mode`` (which generates
+    #: keys into ``data_dir``); the same holds for ``blind_index_key``.
     encryption_keys: SecretStr | None = None
     #: Key id new rows are sealed with; default: the last key listed.
     encryption_active_key: str = ""

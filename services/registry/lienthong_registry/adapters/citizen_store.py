@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from lienthong_runtime.errors import AlreadyExists
 
 from ..domain.citizen import Citizen, from_record, to_record
-from .crypto import BlindIndex, Keyring
+from .crypto import CitizenIndex, Keyring
 from .pg_reader import PgReader
 from .tables import citizen_versions, citizens
 
@@ -53,7 +53,7 @@ def version_aad(pid_index: bytes, version: int) -> bytes:
 class CitizenStore:
     """Reads and writes sealed citizen rows; every method runs inside the caller's transaction."""
 
-    def __init__(self, keyring: Keyring, index: BlindIndex, reader: PgReader | None = None) -> None:
+    def __init__(self, keyring: Keyring, index: CitizenIndex, reader: PgReader | None = None) -> None:
         self.keyring, self.index, self.reader = keyring, index, reader
 
     def rows(

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import uuid
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from google.protobuf import timestamp_pb2
@@ -22,7 +21,7 @@ from ..domain.validation import validate
 from . import sealed_events
 from .bulk_store import CITIZEN_COLUMNS, VERSION_COLUMNS
 from .citizen_store import CitizenStore, from_us
-from .crypto import BlindIndex, Keyring
+from .crypto import CitizenIndex, Keyring
 
 CREATED = events_pb2.CitizenCreated.DESCRIPTOR.full_name
 ADDRESSES = ("place_of_birth", "permanent_address", "current_address")
@@ -45,18 +44,13 @@ COLUMNS = (
 class ImportJob:
     """What every worker needs besides the lines: keys, actor, legal reason and the clock."""
 
-    keyring: tuple[tuple[tuple[str, bytes], ...], str]
-    index_key: bytes
+    keyring: Keyring
+    index: CitizenIndex
     agency_id: str
     client_id: str
     legal_reason: str
     now_us: int
     today: dt.date
-
-
-@cache
-def _store(keyring: tuple[tuple[tuple[str, bytes], ...], str], index_key: bytes) -> CitizenStore:
-    return CitizenStore(Keyring(dict(keyring[0]), keyring[1]), BlindIndex(index_key))
 
 
 def _enum(kind: Any, value: Any, field: str, errors: list[FieldViolation]) -> Any:
@@ -132,7 +126,7 @@ def prepare(
 ) -> tuple[list[tuple[Any, ...]], list[tuple[int, str, str]]]:
     """Sealed rows ``(line, pid_index, citizen_row, version_row, outbox_row)`` and errors
     ``(line, field, reason)``."""
-    store = _store(job.keyring, job.index_key)
+    store = CitizenStore(job.keyring, job.index)
     now = from_us(job.now_us)
     stamp = timestamp_pb2.Timestamp()
     stamp.FromMicroseconds(job.now_us)

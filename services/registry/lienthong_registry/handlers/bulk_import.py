@@ -21,7 +21,7 @@ from lienthong_runtime.db import create_engine, is_sqlite
 
 from ..adapters.bulk_store import GenericBulkWriter, PostgresBulkWriter
 from ..adapters.citizen_store import to_us
-from ..adapters.crypto import load_key_material
+from ..adapters.crypto import load_keys
 from ..adapters.import_rows import COLUMNS, ImportJob, prepare
 from ..config import Settings
 from .context import VIETNAM, check_legal_text, utc_now
@@ -83,11 +83,11 @@ async def import_file(
 ) -> ImportReport:
     """Import ``path``; ``progress`` is a tqdm-like object updated with records read. With ``time_limit_s``,
     stop reading new lines once it has passed (benchmarks); ``read`` says how far it got."""
-    keys, active, index_key = load_key_material(settings)
+    keyring, index = load_keys(settings)
     now = utc_now()
     job = ImportJob(
-        (tuple(keys.items()), active),
-        index_key,
+        keyring,
+        index,
         agency_id,
         "bulk-import",
         check_legal_text(legal_reason, "legal_reason"),

@@ -20,7 +20,7 @@ from lienthong_runtime.events import OutboxRelay
 
 from ..adapters.access_log_writer import AccessLogWriter
 from ..adapters.citizen_store import CitizenStore, to_us
-from ..adapters.crypto import BlindIndex, Keyring
+from ..adapters.crypto import CitizenIndex, Keyring
 from ..adapters.pg_reader import PgReader
 from ..adapters.policy_cache import PolicyCache
 from ..domain import personal_id as pid_rules
@@ -51,7 +51,7 @@ class Registry:
 
     sessions: async_sessionmaker[AsyncSession]
     keyring: Keyring
-    index: BlindIndex
+    index: CitizenIndex
     log: AccessLogWriter
     citizens: CitizenStore = field(init=False)
     relay: OutboxRelay | None = None

@@ -6,10 +6,11 @@ import stat
 
 import pytest
 
-from lienthong_identity.adapters.crypto import MissingKeyEncryptionKey, load_kek
+from lienthong_identity.adapters.crypto import load_kek
 from lienthong_identity.bootstrap import seed_demo
 from lienthong_identity.cli import register
 from lienthong_runtime import migrations
+from lienthong_runtime.crypto import MissingKey
 
 from .conftest import identity_settings
 
@@ -18,8 +19,22 @@ def test_production_refuses_to_start_without_a_kek(tmp_path):
     settings = identity_settings(
         "postgresql+asyncpg://db/identity", tmp_path, dev_mode=False, key_encryption_key=None
     )
-    with pytest.raises(MissingKeyEncryptionKey):
+    with pytest.raises(MissingKey, match="LIENTHONG_IDENTITY_KEY_ENCRYPTION_KEY"):
         load_kek(settings)
+
+
+def test_the_embedded_database_alone_is_not_dev_mode(tmp_path):
+    """SQLite migrated at start used to count as development; only dev_mode allows a generated KEK now."""
+    settings = identity_settings(
+        f"sqlite+aiosqlite:///{tmp_path}/identity.db",
+        tmp_path,
+        dev_mode=False,
+        migrate_on_start=True,
+        key_encryption_key=None,
+    )
+    with pytest.raises(MissingKey):
+        load_kek(settings)
+    assert not (tmp_path / "identity-kek").exists()
 
 
 def test_dev_mode_generates_a_private_kek_once(tmp_path):

@@ -10,7 +10,7 @@ from cryptography.exceptions import InvalidTag
 from sqlalchemy import select
 
 from lienthong.identity.v1 import identity_pb2 as pb
-from lienthong_identity.adapters.crypto import Sealer
+from lienthong_identity.adapters.crypto import keyring
 from lienthong_identity.adapters.tables import citizens, client_secrets, signing_keys
 
 from .conftest import start_identity
@@ -30,11 +30,14 @@ async def test_a_database_dump_reveals_no_secret(identity):
         sealed = (await session.execute(select(signing_keys.c.kid, signing_keys.c.private_key))).first()
     for plain in (pid, "mật-khẩu-bí-mật-1", "a@example.vn", created.initial_client_secret):
         assert plain.encode() not in dump
-    identity.ctx.sealer.open(sealed.private_key, f"signing_keys:{sealed.kid}")
-    with pytest.raises(InvalidTag):  # another KEK, or the same ciphertext moved to another row, fails
-        Sealer(b"\x00" * 32).open(sealed.private_key, f"signing_keys:{sealed.kid}")
-    with pytest.raises(InvalidTag):
-        identity.ctx.sealer.open(sealed.private_key, "signing_keys:another-kid")
+    ring, aad = identity.ctx.keyring, f"signing_keys:{sealed.kid}".encode()
+    ring.open_packed(sealed.private_key, aad)
+    # The key id is stored with the ciphertext (so the format survives a future KEK rotation).
+    assert sealed.private_key[1 : 1 + sealed.private_key[0]].decode() == ring.active
+    with pytest.raises(KeyError):  # another KEK has another key id
+        keyring(b"\x00" * 32).open_packed(sealed.private_key, aad)
+    with pytest.raises(InvalidTag):  # the same ciphertext moved to another row fails
+        ring.open_packed(sealed.private_key, b"signing_keys:another-kid")
 
 
 async def test_platform_admin_reads_every_agencys_audit_trail(identity):

@@ -14,6 +14,7 @@ from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
 from lienthong_runtime.auth import TokenVerifier
 from lienthong_runtime.config import load_settings as _load
 from lienthong_runtime.contract import scope_catalogue
+from lienthong_runtime.crypto import BlindIndex
 from lienthong_runtime.db import create_engine, session_factory
 from lienthong_runtime.events import OutboxRelay, connect_bus
 from lienthong_runtime.server import ServiceApp
@@ -44,10 +45,10 @@ def create_context(settings: Settings) -> Context:
     """Everything the handlers need, over a new engine (``ctx.sessions.kw['bind']`` to dispose it)."""
     kek = crypto.load_kek(settings)
     sessions = session_factory(create_engine(settings.database_url))
-    sealer = crypto.Sealer(crypto.derive(kek, "lienthong-identity/sealing"))
+    keyring = crypto.keyring(kek)
     keys = KeyStore(
         sessions,
-        sealer,
+        keyring,
         token_ttl=settings.access_token_ttl,
         clock_skew=settings.clock_skew,
         algorithm=settings.signing_algorithm,
@@ -64,8 +65,9 @@ def create_context(settings: Settings) -> Context:
     return Context(
         settings=settings,
         sessions=sessions,
-        sealer=sealer,
+        keyring=keyring,
         pepper=pepper,
+        index=BlindIndex(pepper),
         secrets=SecretHasher(pepper),
         passwords=Passwords(
             PasswordHasher(

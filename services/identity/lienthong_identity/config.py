@@ -17,13 +17,9 @@ class Settings(ServiceSettings):
     http_port: int = 8061
     database_url: str = "sqlite+aiosqlite:///./.lienthong/identity.db"
 
-    #: 32 random bytes, base64url: encrypts signing keys and TOTP secrets at rest (AES-256-GCM). Required in
-    #: production; generated into the data folder only in dev mode / the embedded mode.
+    #: 32 random bytes, base64url: encrypts signing keys and citizens' personal data at rest (AES-256-GCM).
+    #: Required unless ``dev_mode`` (which generates one into ``data_dir``).
     key_encryption_key: SecretStr | None = None
-    #: Allow generating a KEK into ``data_dir`` when none is configured. Never set this in production.
-    dev_mode: bool = False
-    #: Where dev mode keeps its generated KEK; default: the SQLite database's folder, else ``.lienthong``.
-    data_dir: str | None = None
     #: Server-side key of the client-secret HMAC; derived from the KEK (HKDF) when unset.
     client_secret_pepper: SecretStr | None = None
 

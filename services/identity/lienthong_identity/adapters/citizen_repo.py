@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import datetime
 from typing import Any
 
@@ -11,38 +9,45 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lienthong_runtime.crypto import BlindIndex, Keyring
 from lienthong_runtime.errors import AlreadyExists
 
 from ..domain.citizens import CitizenAccount
-from .crypto import Sealer
+from .crypto import open_text, seal_text
 from .tables import citizens as t
 
 
 class CitizenRepository:
-    def __init__(self, session: AsyncSession, sealer: Sealer, pepper: bytes) -> None:
+    def __init__(self, session: AsyncSession, keyring: Keyring, index: BlindIndex) -> None:
         self.session = session
-        self.sealer = sealer
-        self.pepper = pepper
+        self.keyring = keyring
+        self.index = index
 
     def _index(self, personal_id: str) -> bytes:
-        return hmac.new(self.pepper, b"pid:" + personal_id.encode(), hashlib.sha256).digest()
+        return self.index.digest("pid", personal_id)
+
+    def _open(self, sealed: bytes | None, aad: str) -> str:
+        return open_text(self.keyring, sealed, aad)
 
     def _account(self, row: Any) -> CitizenAccount:
         ctx = f"citizens:{row.id}"
         return CitizenAccount(
             id=row.id,
-            personal_id=self.sealer.open_text(row.personal_id, ctx + ":pid"),
+            personal_id=self._open(row.personal_id, ctx + ":pid"),
             password_hash=row.password_hash,
             created_at=row.created_at,
-            email=self.sealer.open_text(row.email, ctx + ":email"),
-            phone_number=self.sealer.open_text(row.phone_number, ctx + ":phone"),
+            email=self._open(row.email, ctx + ":email"),
+            phone_number=self._open(row.phone_number, ctx + ":phone"),
             totp_enabled=row.totp_secret is not None,
             totp_last_step=row.totp_last_step,
         )
 
     async def add(self, account: CitizenAccount) -> None:
         ctx = f"citizens:{account.id}"
-        seal = self.sealer.seal_text
+
+        def seal(text: str, aad: str) -> bytes:
+            return seal_text(self.keyring, text, aad)
+
         try:
             async with self.session.begin_nested():
                 await self.session.execute(
@@ -84,7 +89,7 @@ class CitizenRepository:
         )
 
     async def set_pending_totp(self, account_id: str, secret: str) -> None:
-        sealed = self.sealer.seal_text(secret, f"citizens:{account_id}:totp")
+        sealed = seal_text(self.keyring, secret, f"citizens:{account_id}:totp")
         await self.session.execute(update(t).where(t.c.id == account_id).values(totp_pending=sealed))
 
     async def totp_secrets(self, account_id: str) -> tuple[str, str]:
@@ -95,7 +100,7 @@ class CitizenRepository:
         if row is None:
             return "", ""
         ctx = f"citizens:{account_id}:totp"
-        return self.sealer.open_text(row.totp_secret, ctx), self.sealer.open_text(row.totp_pending, ctx)
+        return self._open(row.totp_secret, ctx), self._open(row.totp_pending, ctx)
 
     async def confirm_totp(self, account_id: str, step: int) -> None:
         await self.session.execute(

@@ -21,9 +21,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lienthong_runtime.auth import KeySource
+from lienthong_runtime.crypto import Keyring
 
 from ..domain.keys import KeyState, SigningKey, new_kid, rotation_due
-from .crypto import Sealer
 from .tables import signing_keys as t
 
 ALGORITHMS = ("EdDSA", "ES256")
@@ -56,7 +56,7 @@ class KeyStore:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        sealer: Sealer,
+        keyring: Keyring,
         *,
         token_ttl: int,
         clock_skew: int,
@@ -66,7 +66,7 @@ class KeyStore:
             raise ValueError(f"signing algorithm must be one of {ALGORITHMS}")
         self.algorithm = algorithm
         self.sessions = sessions
-        self.sealer = sealer
+        self.keyring = keyring
         self.retention = timedelta(seconds=token_ttl + clock_skew)
         self.keys: list[SigningKey] = []
         self._signer: tuple[str, str, Any] | None = None
@@ -106,7 +106,7 @@ class KeyStore:
         current = [(k, sealed) for k, sealed in keys if k.state(now) is KeyState.CURRENT]
         if current:
             key, sealed = current[-1]
-            der = self.sealer.open(sealed, f"signing_keys:{key.kid}")
+            der = self.keyring.open_packed(sealed, f"signing_keys:{key.kid}".encode())
             private: Any = serialization.load_der_private_key(der, None)
             self._signer = (key.kid, key.algorithm, private)
         self.keys = [k for k, _ in keys]
@@ -165,7 +165,7 @@ class KeyStore:
                 kid=kid,
                 algorithm=self.algorithm,
                 public_jwk=json.dumps(public),
-                private_key=self.sealer.seal(raw, f"signing_keys:{kid}"),
+                private_key=self.keyring.seal_packed(raw, f"signing_keys:{kid}".encode()),
                 created_at=now,
             )
         )

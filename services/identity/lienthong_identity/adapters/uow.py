@@ -7,6 +7,7 @@ from types import TracebackType
 from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from lienthong_runtime.crypto import BlindIndex, Keyring
 from lienthong_runtime.events import add_event, envelope
 
 from ..domain.audit import AuditEvent
@@ -14,7 +15,6 @@ from .agency_repo import AgencyRepository
 from .audit_repo import AuditRepository
 from .citizen_repo import CitizenRepository
 from .client_repo import ClientRepository
-from .crypto import Sealer
 from .tables import outbox
 from .throttle_repo import ThrottleRepository
 from .token_repo import TokenRepository
@@ -23,10 +23,12 @@ from .token_repo import TokenRepository
 class UnitOfWork:
     """``async with uow:`` commits on success and rolls back on any exception."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], sealer: Sealer, pepper: bytes) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], keyring: Keyring, index: BlindIndex
+    ) -> None:
         self._sessions = sessions
-        self._sealer = sealer
-        self._pepper = pepper
+        self._keyring = keyring
+        self._index = index
         self.events = 0
 
     async def __aenter__(self) -> UnitOfWork:
@@ -35,7 +37,7 @@ class UnitOfWork:
         s = self.session
         self.agencies = AgencyRepository(s)
         self.clients = ClientRepository(s)
-        self.citizens = CitizenRepository(s, self._sealer, self._pepper)
+        self.citizens = CitizenRepository(s, self._keyring, self._index)
         self.tokens = TokenRepository(s)
         self.throttle = ThrottleRepository(s)
         self.audit_trail = AuditRepository(s)

@@ -11,10 +11,10 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lienthong_runtime.auth import TokenVerifier
+from lienthong_runtime.crypto import BlindIndex, Keyring
 from lienthong_runtime.errors import DomainError
 from lienthong_runtime.events import OutboxRelay
 
-from ..adapters.crypto import Sealer
 from ..adapters.keystore import KeyStore
 from ..adapters.revocations import IdentityRevocations
 from ..adapters.uow import UnitOfWork
@@ -35,8 +35,12 @@ class AuditNote:
 class Context:
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
-    sealer: Sealer
+    #: Seals personal data and signing keys at rest (key derived from the KEK).
+    keyring: Keyring
+    #: Server-side secret of client-secret hashes and login-throttle keys.
     pepper: bytes
+    #: Blind index (keyed by the pepper) of citizens' personal IDs.
+    index: BlindIndex
     secrets: SecretHasher
     passwords: Passwords
     keys: KeyStore
@@ -46,7 +50,7 @@ class Context:
     relay: OutboxRelay | None = None
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.sealer, self.pepper)
+        return UnitOfWork(self.sessions, self.keyring, self.index)
 
     @staticmethod
     def now() -> datetime:

@@ -7,6 +7,7 @@ server on an ephemeral port) and gives stubs per agency, the notification intake
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -20,9 +21,13 @@ from lienthong.payment.v1 import payment_pb2_grpc
 from lienthong_payment.adapters.sandbox import SandboxProvider
 from lienthong_payment.adapters.tables import metadata
 from lienthong_payment.bootstrap import Assembly, assemble, load_settings
+from lienthong_runtime.crypto import b64encode
 from lienthong_runtime.db import create_engine
 from lienthong_runtime.server import Server
 from lienthong_runtime.testing import TokenMint
+
+#: A keyring as production configures it (``kid:base64``), fresh per test run.
+TEST_KEYS = f"test1:{b64encode(os.urandom(32))}"
 
 ALL_SCOPES = (
     "payment.payments.read",
@@ -120,6 +125,7 @@ async def svc(pg_url: str, unix_socket: str) -> AsyncIterator[PaymentService]:
         public_http_url="https://pay.lienthong.test",
         vnpay_tmn_code="LTTEST01",
         vnpay_hash_secret="vnpay-test-secret",
+        encryption_keys=TEST_KEYS,
     )
     assembly = await assemble(settings, verifier=mint.verifier())
     server = Server(assembly.app)

@@ -17,7 +17,7 @@ from lienthong_runtime.testing import TokenMint
 from .conftest import ALL_SCOPES, create_request
 
 
-async def test_payment_and_refund_race_on_sqlite(sqlite_url, unix_socket):
+async def test_payment_and_refund_race_on_sqlite(sqlite_url, unix_socket, tmp_path):
     await migrations.upgrade_async("lienthong_payment", sqlite_url, "payment")
     mint = TokenMint()
     settings = load_settings(
@@ -27,6 +27,8 @@ async def test_payment_and_refund_race_on_sqlite(sqlite_url, unix_socket):
         unix_socket=unix_socket,
         http_port=0,
         sandbox_notify_delay_seconds=0.0,
+        dev_mode=True,
+        data_dir=str(tmp_path),
     )
     assembly = await assemble(settings, verifier=mint.verifier())
     server = Server(assembly.app)

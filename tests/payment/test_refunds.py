@@ -106,7 +106,7 @@ async def test_refund_left_submitted_by_a_crash_is_driven_again(svc):
     deps = svc.assembly.deps
     # What create_refund commits before asking the provider; then the process "dies".
     async with deps.db.begin() as conn:
-        locked = await payments_repo.get(conn, payment.id, lock=True)
+        locked = await payments_repo.get(conn, deps.keyring, payment.id, lock=True)
         request = rules.RefundRequest(payment.id, 15_000, 40_000, "", "crash-key")
         refund = rules.reserve(locked, request, refund_id="refund-crash", now=deps.clock())
         await refunds_repo.add(conn, refund)

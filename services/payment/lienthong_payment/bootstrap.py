@@ -16,6 +16,7 @@ from lienthong_runtime.events import OutboxRelay
 from lienthong_runtime.resources import open_resources
 from lienthong_runtime.server import ServiceApp
 
+from .adapters.crypto import load_keys
 from .adapters.http_routes import notification_routes
 from .adapters.sandbox import SandboxProvider
 from .adapters.tables import outbox
@@ -71,6 +72,7 @@ async def build(settings: Settings) -> ServiceApp:
 
 async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None) -> Assembly:
     """Wire everything. ``verifier`` replaces identity's JWKS verifier (tests, benchmarks)."""
+    keyring = load_keys(settings)  # before anything opens: production refuses to start without keys
     resources = open_resources(settings, verifier=verifier)
     if not is_sqlite(settings.database_url):
         # Our own pool settings, measured on the create/start/notify path:
@@ -84,15 +86,16 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
             settings.database_url, pool_size=settings.database_pool_size, max_overflow=0, pool_pre_ping=False
         )
         resources.sessions = session_factory(resources.engine)
-    relay = OutboxRelay(resources.sessions, outbox, resources.bus)
+    # Payment events carry the payer's e-mail (for receipts): published rows are deleted, not kept.
+    relay = OutboxRelay(resources.sessions, outbox, resources.bus, delete_published=True)
     providers = build_providers(settings)
     policy = Policy(
         max_amount_vnd=settings.max_amount_vnd,
         lifetime=timedelta(minutes=settings.payment_lifetime_minutes),
         default_provider=settings.default_provider,
-        allow_http_localhost=settings.allow_http_localhost_return_url or settings.embedded,
+        allow_http_localhost=settings.allow_http_localhost_return_url or settings.dev_mode,
     )
-    deps = Deps(resources.engine, providers, policy, wake=relay.wake)
+    deps = Deps(resources.engine, providers, keyring, policy, wake=relay.wake)
     intake = NotificationIntake(deps)
     sandbox = providers.get("sandbox")
     if isinstance(sandbox, SandboxProvider):

@@ -66,13 +66,12 @@ def _check_ledger(args: argparse.Namespace) -> int:
 
 
 def _reconcile(args: argparse.Namespace) -> int:
-    from .handlers import Deps
     from .handlers.reports import reconciliation_report
 
     async def run() -> bytes:
         engine = create_engine(_url(args))
         try:
-            report = await reconciliation_report(Deps(engine, {}), args.agency_id, args.date)
+            report = await reconciliation_report(engine, args.agency_id, args.date)
         finally:
             await engine.dispose()
         return report.csv_bytes()

@@ -14,6 +14,13 @@ class Settings(ServiceSettings):
     #: PostgreSQL connections kept open per process (no overflow: more callers wait for a free one).
     database_pool_size: int = 30
 
+    #: AES-256-GCM keyring sealing the payer's e-mail at rest: ``kid:base64key[,kid:base64key...]`` (32-byte
+    #: keys; old keys stay listed after a rotation). Required unless ``dev_mode`` (which generates one into
+    #: ``data_dir``).
+    encryption_keys: SecretStr | None = None
+    #: Key id new rows are sealed with; default: the last key listed.
+    encryption_active_key: str = ""
+
     #: Largest payment accepted, in đồng.
     max_amount_vnd: int = 1_000_000_000
     #: Unfinished payments expire this long after creation.
@@ -22,16 +29,12 @@ class Settings(ServiceSettings):
     expiry_interval_seconds: float = 30.0
     #: Provider used when a request leaves it unspecified: ``sandbox`` or ``vnpay``.
     default_provider: str = "sandbox"
-    #: Accept ``http://localhost`` return URLs (development only; production requires https). The embedded
-    #: mode (SQLite, migrated at start, as ``lienthong dev`` runs) accepts them without this.
+    #: Accept ``http://localhost`` return URLs (development only; production requires https). ``dev_mode``
+    #: accepts them without this.
     allow_http_localhost_return_url: bool = False
     #: Base URL at which payers' browsers reach this service's HTTP side server (sandbox page, VNPay return);
     #: empty means ``http://<http_host>:<http_port>``.
     public_http_url: str = ""
-
-    @property
-    def embedded(self) -> bool:
-        return self.migrate_on_start and self.database_url.startswith("sqlite")
 
     def public_url(self) -> str:
         return (self.public_http_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")

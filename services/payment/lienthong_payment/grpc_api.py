@@ -104,7 +104,7 @@ class PaymentService(payment_pb2_grpc.PaymentServiceServicer):
     ) -> pb.GetReconciliationReportResponse:
         if not request.HasField("date"):
             raise to.invalid("date", "required")
-        report = await reports.reconciliation_report(self.deps, agency(), to.day_of(request.date))
+        report = await reports.reconciliation_report(self.deps.db, agency(), to.day_of(request.date))
         return to.report(report, request.include_csv)
 
     async def CheckLedgerInvariants(

@@ -35,7 +35,11 @@ def payment(**overrides) -> Payment:
 def test_fingerprint_binds_every_parameter_but_the_key():
     assert request().fingerprint() == request(idempotency_key="other").fingerprint()
     assert request().fingerprint() != request(amount_vnd=100_001).fingerprint()
-    assert request().fingerprint() != request(payer_email="x@y.vn").fingerprint()
+    # The e-mail is compared after unsealing, never hashed without a key (a dump would confirm guesses).
+    assert request().fingerprint() == request(payer_email="x@y.vn").fingerprint()
+    assert payment().same_request(payment(idempotency_key="other"))
+    assert not payment().same_request(payment(payer_email="x@y.vn"))
+    assert not payment().same_request(payment(amount_vnd=100_001))
 
 
 def test_localhost_return_url_only_in_development():
@@ -45,13 +49,13 @@ def test_localhost_return_url_only_in_development():
         local.validate(max_amount_vnd=10**9, allow_http_localhost=False)
 
 
-def test_embedded_mode_accepts_localhost_and_derives_its_public_url():
+def test_public_url_is_derived_unless_configured():
     from lienthong_payment.config import Settings
 
     embedded = Settings(database_url="sqlite+aiosqlite:///x.db", migrate_on_start=True, http_port=8363)
-    assert embedded.embedded and embedded.public_url() == "http://127.0.0.1:8363"
+    assert embedded.public_url() == "http://127.0.0.1:8363" and not embedded.dev_mode
     production = Settings(database_url="postgresql://db/payment", public_http_url="https://pay.gov.vn/")
-    assert not production.embedded and production.public_url() == "https://pay.gov.vn"
+    assert production.public_url() == "https://pay.gov.vn"
 
 
 def test_lifecycle_only_moves_forward():

@@ -126,7 +126,7 @@ async def payments_of_day(
         )
         .order_by(payments.c.create_time)
     )
-    return [payment_from_row(r) for r in (await conn.execute(query)).mappings().all()]
+    return [payment_from_row(r, None) for r in (await conn.execute(query)).mappings().all()]
 
 
 async def posted_for(conn: AsyncConnection, payment_ids: Sequence[str]) -> list[PostedTransaction]:

@@ -10,6 +10,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from lienthong_runtime.crypto import Keyring
+
 from ..domain.notifications import Disposition, ProviderNotification
 from ..domain.payment import UNFINISHED_STATES, Payment, PaymentState, Transition
 from .rows import aware, payment_from_row, payment_values
@@ -45,14 +47,14 @@ _ADD_TRANSITION = insert(payment_transitions)
 _ADD_NOTIFICATION = insert(provider_notifications)
 
 
-async def insert_if_new(conn: AsyncConnection, payment: Payment) -> bool:
+async def insert_if_new(conn: AsyncConnection, keyring: Keyring, payment: Payment) -> bool:
     """Insert unless the agency already used the idempotency key; race-safe through the unique constraint
     (a concurrent insert of the same key waits for the first to commit, then does nothing)."""
     dialect = conn.dialect.name
     maker = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = (
         maker(payments)
-        .values(**payment_values(payment))
+        .values(**payment_values(payment, keyring))
         .on_conflict_do_nothing(index_elements=["agency_id", "idempotency_key"])
         .returning(payments.c.id)
     )
@@ -60,7 +62,12 @@ async def insert_if_new(conn: AsyncConnection, payment: Payment) -> bool:
 
 
 async def get(
-    conn: AsyncConnection, payment_id: str, *, agency_id: str | None = None, lock: bool = False
+    conn: AsyncConnection,
+    keyring: Keyring,
+    payment_id: str,
+    *,
+    agency_id: str | None = None,
+    lock: bool = False,
 ) -> Payment | None:
     """One payment; with ``agency_id`` only if it belongs to that agency. ``lock`` holds the row (FOR UPDATE
     on PostgreSQL; SQLite transactions are already serialised by BEGIN IMMEDIATE)."""
@@ -70,13 +77,13 @@ async def get(
         query = _BY_ID_OF_AGENCY_LOCKED if lock else _BY_ID_OF_AGENCY
         params = {"_id": payment_id, "_agency": agency_id}
     row = (await conn.execute(query, params)).mappings().first()
-    return payment_from_row(row) if row else None
+    return payment_from_row(row, keyring) if row else None
 
 
-async def get_by_key(conn: AsyncConnection, agency_id: str, key: str) -> Payment | None:
+async def get_by_key(conn: AsyncConnection, keyring: Keyring, agency_id: str, key: str) -> Payment | None:
     query = select(payments).where(payments.c.agency_id == agency_id, payments.c.idempotency_key == key)
     row = (await conn.execute(query)).mappings().first()
-    return payment_from_row(row) if row else None
+    return payment_from_row(row, keyring) if row else None
 
 
 async def save(conn: AsyncConnection, payment: Payment) -> None:
@@ -117,6 +124,7 @@ async def transitions(conn: AsyncConnection, payment_id: str) -> list[Transition
 
 async def search(
     conn: AsyncConnection,
+    keyring: Keyring,
     agency_id: str,
     *,
     states: Sequence[PaymentState] = (),
@@ -142,7 +150,7 @@ async def search(
             or_(payments.c.create_time < time, and_(payments.c.create_time == time, payments.c.id < last_id))
         )
     query = query.order_by(payments.c.create_time.desc(), payments.c.id.desc()).limit(limit)
-    return [payment_from_row(r) for r in (await conn.execute(query)).mappings().all()]
+    return [payment_from_row(r, keyring) for r in (await conn.execute(query)).mappings().all()]
 
 
 async def due_for_expiry(conn: AsyncConnection, now: datetime, limit: int) -> list[str]:

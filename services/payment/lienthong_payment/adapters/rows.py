@@ -6,8 +6,11 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from lienthong_runtime.crypto import Keyring
+
 from ..domain.payment import Payment, PaymentState
 from ..domain.refund import Refund, RefundState
+from .crypto import KEY_ID, SEALED, open_email, seal_email
 
 PAYMENT_TIMES = ("create_time", "update_time", "expire_time", "finish_time", "redirect_expire_time")
 REFUND_TIMES = ("create_time", "update_time", "finish_time")
@@ -20,16 +23,22 @@ def aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def payment_from_row(row: Mapping[Any, Any]) -> Payment:
+def payment_from_row(row: Mapping[Any, Any], keyring: Keyring | None) -> Payment:
+    """The payment of a row; without ``keyring`` its ``payer_email`` stays empty (reports need none)."""
     values = dict(row)
+    key_id, sealed = values.pop(KEY_ID), values.pop(SEALED)
+    values["payer_email"] = open_email(keyring, values["id"], key_id, sealed) if keyring is not None else ""
     for name in PAYMENT_TIMES:
         values[name] = aware(values[name])
     values["state"] = PaymentState(values["state"])
     return Payment(**values)
 
 
-def payment_values(payment: Payment) -> dict[str, Any]:
+def payment_values(payment: Payment, keyring: Keyring | None = None) -> dict[str, Any]:
+    """Column values; the payer's e-mail (sealed) only with ``keyring`` (it never changes after the insert)."""
+    email = seal_email(keyring, payment.id, payment.payer_email) if keyring is not None else {}
     return {
+        **email,
         "id": payment.id,
         "agency_id": payment.agency_id,
         "reference": payment.reference,
@@ -38,7 +47,6 @@ def payment_values(payment: Payment) -> dict[str, Any]:
         "state": int(payment.state),
         "provider": payment.provider,
         "return_url": payment.return_url,
-        "payer_email": payment.payer_email,
         "idempotency_key": payment.idempotency_key,
         "fingerprint": payment.fingerprint,
         "provider_reference": payment.provider_reference,

@@ -1,4 +1,5 @@
-"""Database tables of the payment service (migrations/versions/0002_payments.py creates them)."""
+"""Database tables of the payment service (created by migrations/versions/0002_payments.py, then changed by
+later revisions)."""
 
 from sqlalchemy import (
     BigInteger,
@@ -8,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -36,7 +38,9 @@ payments = Table(
     Column("state", SmallInteger, nullable=False),
     Column("provider", String(20), nullable=False),
     Column("return_url", Text, nullable=False),
-    Column("payer_email", String(254), nullable=False),
+    # Sealed (AES-256-GCM, key id beside it, bound to the payment id); both NULL without an e-mail.
+    Column("payer_email_key_id", String(64)),
+    Column("payer_email_sealed", LargeBinary),
     # Kept for the payment's lifetime (at least the 24 hours the contract promises).
     Column("idempotency_key", String(255), nullable=False),
     Column("fingerprint", String(64), nullable=False),

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lienthong_runtime.crypto import Keyring
 from lienthong_runtime.errors import FailedPrecondition
 
 from ..domain.providers import PaymentProvider
@@ -41,6 +42,8 @@ class Deps:
     #: cost of each statement on the payment hot path.
     db: AsyncEngine
     providers: Mapping[str, PaymentProvider]
+    #: Seals the payer's e-mail at rest.
+    keyring: Keyring
     policy: Policy = field(default_factory=Policy)
     #: Tells the outbox relay that events were committed (publish now rather than at the next poll).
     wake: Callable[[], None] = lambda: None

@@ -23,7 +23,7 @@ async def expire_due(deps: Deps, now: datetime | None = None, *, batch: int = 20
         expired = 0
         async with deps.db.begin() as conn:
             for payment_id in await repo.due_for_expiry(conn, now, batch):
-                payment = await repo.get(conn, payment_id, lock=True)
+                payment = await repo.get(conn, deps.keyring, payment_id, lock=True)
                 if payment is not None and lifecycle.expire(payment, now):
                     await repo.save(conn, payment)
                     await events.payment_finished(conn, payment)

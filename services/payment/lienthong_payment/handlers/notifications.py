@@ -56,7 +56,9 @@ class NotificationIntake:
         """One transaction: lock the payment, decide, record the message, and apply it if it changes anything."""
         deps = self.deps
         async with deps.db.begin() as conn:
-            payment = await repo.get(conn, note.payment_id, lock=True) if note.payment_id else None
+            payment = (
+                await repo.get(conn, deps.keyring, note.payment_id, lock=True) if note.payment_id else None
+            )
             disposition = notifications.decide(payment, note)
             now = deps.clock()
             if payment is not None and disposition is not Disposition.UNKNOWN_PAYMENT:
@@ -83,7 +85,11 @@ class NotificationIntake:
             log.warning("payer return refused: bad signature or fields", extra={"provider": provider_name})
             return None
         async with self.deps.db.begin() as conn:
-            payment = await repo.get(conn, note.payment_id, lock=True) if note.payment_id else None
+            payment = (
+                await repo.get(conn, self.deps.keyring, note.payment_id, lock=True)
+                if note.payment_id
+                else None
+            )
             if payment is None or payment.provider != note.provider:
                 return None
             if notifications.payer_returned(payment, note, self.deps.clock()):

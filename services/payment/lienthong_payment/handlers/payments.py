@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,14 +29,14 @@ async def create_payment(deps: Deps, agency_id: str, request: PaymentRequest) ->
         id=new_id(), agency_id=agency_id, request=request, now=deps.clock(), lifetime=policy.lifetime
     )
     async with deps.db.begin() as conn:
-        if await repo.insert_if_new(conn, payment):
+        if await repo.insert_if_new(conn, deps.keyring, payment):
             return payment
-        existing = await repo.get_by_key(conn, agency_id, request.idempotency_key)
+        existing = await repo.get_by_key(conn, deps.keyring, agency_id, request.idempotency_key)
     if existing is None:  # the row that held the key vanished between the two statements
         raise Aborted(
             "the idempotency key is being used concurrently; retry", reason="CONCURRENT_MODIFICATION"
         )
-    if not hmac.compare_digest(existing.fingerprint, payment.fingerprint):
+    if not existing.same_request(payment):
         raise AlreadyExists(
             "this idempotency key was used with different parameters", reason="IDEMPOTENCY_KEY_REUSED"
         )
@@ -48,7 +47,7 @@ async def get_payment(deps: Deps, agency_id: str, payment_id: str) -> tuple[Paym
     if not payment_id:
         raise invalid("payment_id", "required")
     async with deps.db.connect() as conn:
-        payment = await repo.get(conn, payment_id, agency_id=agency_id)
+        payment = await repo.get(conn, deps.keyring, payment_id, agency_id=agency_id)
         if payment is None:
             raise not_found()
         return payment, await repo.transitions(conn, payment_id)
@@ -71,6 +70,7 @@ async def search_payments(deps: Deps, agency_id: str, query: Search) -> tuple[li
     async with deps.db.connect() as conn:
         found = await repo.search(
             conn,
+            deps.keyring,
             agency_id,
             states=query.states,
             start=query.start,
@@ -91,7 +91,7 @@ async def start_payment(
     A payment whose time is up is expired here rather than started, even if the expiry job has not run yet.
     """
     async with deps.db.begin() as conn:
-        payment = await repo.get(conn, payment_id, agency_id=agency_id, lock=True)
+        payment = await repo.get(conn, deps.keyring, payment_id, agency_id=agency_id, lock=True)
         if payment is None:
             raise not_found()
         now, fresh = deps.clock(), False
@@ -115,7 +115,7 @@ async def start_payment(
 
 async def cancel_payment(deps: Deps, agency_id: str, payment_id: str, reason: str = "") -> Payment:
     async with deps.db.begin() as conn:
-        payment = await repo.get(conn, payment_id, agency_id=agency_id, lock=True)
+        payment = await repo.get(conn, deps.keyring, payment_id, agency_id=agency_id, lock=True)
         if payment is None:
             raise not_found()
         if lifecycle.cancel(payment, deps.clock(), reason):

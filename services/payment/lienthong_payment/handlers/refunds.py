@@ -36,7 +36,7 @@ async def create_refund(deps: Deps, agency_id: str, request: RefundRequest) -> R
     request.validate()
     try:
         async with deps.db.begin() as conn:
-            payment = await repo.get(conn, request.payment_id, agency_id=agency_id, lock=True)
+            payment = await repo.get(conn, deps.keyring, request.payment_id, agency_id=agency_id, lock=True)
             if payment is None:
                 raise not_found()
             existing = await refunds_repo.get_by_key(conn, agency_id, request.idempotency_key)
@@ -71,7 +71,7 @@ async def retry_stale_refunds(deps: Deps, older_than: timedelta, now: datetime |
     cutoff = (now or deps.clock()) - older_than
     async with deps.db.connect() as conn:
         stale = await refunds_repo.submitted_before(conn, cutoff, limit=100)
-        payments = {r.payment_id: await repo.get(conn, r.payment_id) for r in stale}
+        payments = {r.payment_id: await repo.get(conn, deps.keyring, r.payment_id) for r in stale}
     for refund in stale:
         payment = payments[refund.payment_id]
         if payment is not None:
@@ -85,7 +85,7 @@ async def settle_refund(deps: Deps, refund_id: str, agency_id: str, outcome: Ref
         refund = await refunds_repo.get(conn, refund_id, agency_id)
         if refund is None:
             raise NotFound("no such refund", reason="REFUND_NOT_FOUND")
-        payment = await repo.get(conn, refund.payment_id, lock=True)
+        payment = await repo.get(conn, deps.keyring, refund.payment_id, lock=True)
         assert payment is not None
         now = deps.clock()
         if rules.settle(

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ..adapters import ledger_repo, payments_repo, refunds_repo
 from ..domain import ledger, reconciliation
-from . import Deps
 
 
 async def _snapshot(conn: AsyncConnection) -> None:
@@ -18,9 +17,10 @@ async def _snapshot(conn: AsyncConnection) -> None:
         await conn.execution_options(isolation_level="REPEATABLE READ")
 
 
-async def reconciliation_report(deps: Deps, agency_id: str, day: date) -> reconciliation.Report:
+async def reconciliation_report(db: AsyncEngine, agency_id: str, day: date) -> reconciliation.Report:
+    """The agency's day from the ledger (no personal data: it needs no keys)."""
     start, end = reconciliation.business_day(day)
-    async with deps.db.connect() as conn:
+    async with db.connect() as conn:
         await _snapshot(conn)
         payments = await ledger_repo.payments_of_day(conn, agency_id, start, end)
         refunds = await refunds_repo.of_day(conn, agency_id, start, end)

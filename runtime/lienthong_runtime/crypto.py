@@ -4,6 +4,8 @@
   active key, old rows readable while their key stays in the ring). Associated data binds a ciphertext to its
   row and column, so a ciphertext copied elsewhere does not decrypt.
 * :class:`BlindIndex`: keyed HMAC-SHA256 digests of normalised values, for equality lookups without clear text.
+* :func:`seal_event` / :class:`UnsealingBus`: outbox rows whose events carry personal data are stored sealed
+  and unsealed by the relay's bus just before publishing.
 * :func:`load_keyring` / :func:`load_key`: keys from settings (``kid:base64url,kid2:base64url``); only in dev
   mode are missing keys generated once into the data folder (mode 0600). Production refuses to start without.
 """
@@ -16,11 +18,15 @@ import hmac
 import json
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from lienthong.common.v1.events_pb2 import EventEnvelope
 
 log = logging.getLogger("lienthong.crypto")
 
@@ -132,6 +138,49 @@ class BlindIndex:
         mac = self._keyed.copy()
         mac.update(kind.encode() + b"\x00" + value.encode("utf-8"))
         return mac.digest()
+
+
+#: ``payload.type_url`` prefix of a sealed envelope; the key id follows it.
+SEALED_EVENT = "type.lienthong.vn/lienthong.sealed/"
+
+
+def seal_event(keyring: Keyring, event: EventEnvelope, prefix: str = SEALED_EVENT) -> EventEnvelope:
+    """The envelope to store in the outbox for ``event``: id, type, source, time and agency stay in clear (the
+    relay and the bus route by them); the whole original envelope is the payload, sealed and bound to its id."""
+    key_id, blob = keyring.seal(event.SerializeToString(), event.id.encode())
+    sealed = EventEnvelope(
+        id=event.id, type=event.type, source=event.source, time=event.time, agency_id=event.agency_id
+    )
+    sealed.payload.type_url = prefix + key_id
+    sealed.payload.value = blob
+    return sealed
+
+
+def unseal_event(keyring: Keyring, event: EventEnvelope, prefix: str = SEALED_EVENT) -> EventEnvelope:
+    """The original envelope (unchanged when it was not sealed)."""
+    if not event.payload.type_url.startswith(prefix):
+        return event
+    original = EventEnvelope()
+    original.ParseFromString(
+        keyring.open(event.payload.type_url.removeprefix(prefix), event.payload.value, event.id.encode())
+    )
+    return original
+
+
+class UnsealingBus:
+    """Wraps the real bus for an outbox relay: unseals each envelope just before publishing it."""
+
+    def __init__(self, bus: Any, keyring: Keyring, prefix: str = SEALED_EVENT) -> None:
+        self.bus, self.keyring, self.prefix = bus, keyring, prefix
+
+    async def publish(self, event: EventEnvelope) -> None:
+        await self.bus.publish(unseal_event(self.keyring, event, self.prefix))
+
+    async def subscribe(self, consumer: str, types: Sequence[str], handler: Any) -> None:
+        await self.bus.subscribe(consumer, types, handler)
+
+    async def close(self) -> None:
+        await self.bus.close()
 
 
 def dev_secret(data_dir: str | Path, name: str, *, nbytes: int = 32) -> bytes:

@@ -16,7 +16,7 @@ from .adapters.access_log_writer import AccessLogWriter
 from .adapters.crypto import load_keys
 from .adapters.pg_reader import PgReader
 from .adapters.policy_cache import PolicyCache
-from .adapters.sealed_events import UnsealingBus
+from .adapters.sealed_events import unsealing_bus
 from .adapters.tables import outbox
 from .config import Settings
 from .grpc_api import RegistryService
@@ -57,7 +57,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         sessions, batch=settings.access_log_batch, pg_url=None if sqlite else async_url(settings.database_url)
     )
     # Rows are sealed, and deleted once published: the outbox never accumulates personal IDs, even encrypted.
-    relay = OutboxRelay(sessions, outbox, UnsealingBus(bus, keyring), delete_published=True)
+    relay = OutboxRelay(sessions, outbox, unsealing_bus(bus, keyring), delete_published=True)
     registry = Registry(
         sessions=sessions,
         keyring=keyring,

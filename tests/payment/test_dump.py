@@ -1,5 +1,5 @@
 """A database dump alone reveals no payer e-mail: sealed in ``payments``, and the events that carry it (for
-notify's receipts) leave the outbox once published."""
+notify's receipts) sealed in the outbox until published, then deleted."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import inspect, select, text, update
 
+from lienthong.common.v1.events_pb2 import EventEnvelope
+from lienthong.payment.v1 import events_pb2
 from lienthong.payment.v1 import payment_pb2 as pb
 from lienthong_payment.adapters import payments_repo
 from lienthong_payment.adapters.tables import outbox, payments
 from lienthong_payment.bootstrap import assemble, load_settings
-from lienthong_runtime.crypto import MissingKey
+from lienthong_payment.handlers import events
+from lienthong_runtime.crypto import SEALED_EVENT, MissingKey, unseal_event
 
 from .conftest import PaymentService, count_rows, create_request, rpc_error
 
@@ -84,6 +87,27 @@ async def test_a_sealed_email_opens_only_on_its_own_payment(svc):
         ).scalar_one()
     assert stored is None
     assert (await client.GetPayment(pb.GetPaymentRequest(payment_id=no_email.id))).payment.payer_email == ""
+
+
+async def test_outbox_rows_are_sealed_until_published(svc):
+    """Even an event the relay has not published yet (the bus is down, say) shows no e-mail in the database."""
+    client = svc.stub("agency-outbox")
+    created = (await client.CreatePayment(create_request(payer_email="chua.gui@example.vn"))).payment
+    deps = svc.assembly.deps
+    async with deps.db.begin() as conn:
+        payment = await payments_repo.get(conn, deps.keyring, created.id)
+        assert payment is not None
+        await events.payment_finished(conn, deps.keyring, payment)
+        stored = (
+            (await conn.execute(select(outbox.c.envelope).order_by(outbox.c.seq.desc()))).scalars().first()
+        )
+        await conn.rollback()
+    assert b"chua.gui" not in stored
+    sealed = EventEnvelope.FromString(stored)
+    assert sealed.payload.type_url.startswith(SEALED_EVENT) and sealed.agency_id == "agency-outbox"
+    original = unseal_event(deps.keyring, sealed)
+    message = events_pb2.PaymentFailed()
+    assert original.payload.Unpack(message) and message.payer_email == "chua.gui@example.vn"
 
 
 async def test_without_dev_mode_it_refuses_to_start_without_keys(tmp_path):

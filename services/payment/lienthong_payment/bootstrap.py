@@ -11,6 +11,7 @@ from lienthong.payment.v1 import payment_pb2, payment_pb2_grpc
 from lienthong_runtime.auth import TokenVerifier
 from lienthong_runtime.config import load_settings as _load
 from lienthong_runtime.config import secret_value
+from lienthong_runtime.crypto import UnsealingBus
 from lienthong_runtime.db import create_engine, is_sqlite, session_factory
 from lienthong_runtime.events import OutboxRelay
 from lienthong_runtime.resources import open_resources
@@ -86,8 +87,11 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
             settings.database_url, pool_size=settings.database_pool_size, max_overflow=0, pool_pre_ping=False
         )
         resources.sessions = session_factory(resources.engine)
-    # Payment events carry the payer's e-mail (for receipts): published rows are deleted, not kept.
-    relay = OutboxRelay(resources.sessions, outbox, resources.bus, delete_published=True)
+    # Payment events carry the payer's e-mail (for receipts): rows are stored sealed, unsealed just before
+    # publishing, and deleted once published.
+    relay = OutboxRelay(
+        resources.sessions, outbox, UnsealingBus(resources.bus, keyring), delete_published=True
+    )
     providers = build_providers(settings)
     policy = Policy(
         max_amount_vnd=settings.max_amount_vnd,

@@ -1,4 +1,7 @@
-"""The payment events (``payment/v1/events.proto``), staged in the outbox inside the caller's transaction."""
+"""The payment events (``payment/v1/events.proto``), staged in the outbox inside the caller's transaction.
+
+They carry the payer's e-mail (notify sends the receipt), so the outbox row is sealed; the relay unseals it just
+before publishing and then deletes it."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lienthong.payment.v1 import events_pb2, payment_pb2
+from lienthong_runtime.crypto import Keyring, seal_event
 from lienthong_runtime.events import add_event, envelope
 
 from ..adapters.tables import outbox
@@ -25,15 +29,18 @@ def _ts(moment: datetime | None) -> Timestamp:
     return stamp
 
 
-async def _stage(conn: AsyncConnection, payment: Payment, message: Message) -> None:
-    await add_event(conn, outbox, envelope(SOURCE, message, subject=payment.id, agency_id=payment.agency_id))
+async def _stage(conn: AsyncConnection, keyring: Keyring, payment: Payment, message: Message) -> None:
+    event = envelope(SOURCE, message, subject=payment.id, agency_id=payment.agency_id)
+    # add_event only calls .execute, which the Core connection this service uses has too.
+    await add_event(conn, outbox, seal_event(keyring, event))  # type: ignore[arg-type]
 
 
-async def payment_finished(conn: AsyncConnection, payment: Payment) -> None:
+async def payment_finished(conn: AsyncConnection, keyring: Keyring, payment: Payment) -> None:
     """PaymentSucceeded for SUCCESS (what notify needs for the receipt), PaymentFailed for the other ends."""
     if payment.state.name == "SUCCESS":
         await _stage(
             conn,
+            keyring,
             payment,
             events_pb2.PaymentSucceeded(
                 payment_id=payment.id,
@@ -49,6 +56,7 @@ async def payment_finished(conn: AsyncConnection, payment: Payment) -> None:
         return
     await _stage(
         conn,
+        keyring,
         payment,
         events_pb2.PaymentFailed(
             payment_id=payment.id,
@@ -62,9 +70,10 @@ async def payment_finished(conn: AsyncConnection, payment: Payment) -> None:
     )
 
 
-async def refunded(conn: AsyncConnection, payment: Payment, refund: Refund) -> None:
+async def refunded(conn: AsyncConnection, keyring: Keyring, payment: Payment, refund: Refund) -> None:
     await _stage(
         conn,
+        keyring,
         payment,
         events_pb2.PaymentRefunded(
             payment_id=payment.id,

@@ -26,7 +26,7 @@ async def expire_due(deps: Deps, now: datetime | None = None, *, batch: int = 20
                 payment = await repo.get(conn, deps.keyring, payment_id, lock=True)
                 if payment is not None and lifecycle.expire(payment, now):
                     await repo.save(conn, payment)
-                    await events.payment_finished(conn, payment)
+                    await events.payment_finished(conn, deps.keyring, payment)
                     expired += 1
         total += expired
         if expired:

@@ -69,7 +69,7 @@ class NotificationIntake:
             await repo.save(conn, payment)
             if payment.state is PaymentState.SUCCESS:
                 await ledger_repo.post(conn, ledger.post_payment(payment, transaction_id=new_id(), now=now))
-            await events.payment_finished(conn, payment)
+            await events.payment_finished(conn, deps.keyring, payment)
         deps.wake()
         return disposition
 

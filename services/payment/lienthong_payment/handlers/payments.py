@@ -98,7 +98,7 @@ async def start_payment(
         expired = lifecycle.expire(payment, now)
         if expired:
             await repo.save(conn, payment)
-            await events.payment_finished(conn, payment)
+            await events.payment_finished(conn, deps.keyring, payment)
         else:
             fresh = lifecycle.check_start(payment, options)
             provider = deps.provider(payment.provider)
@@ -120,6 +120,6 @@ async def cancel_payment(deps: Deps, agency_id: str, payment_id: str, reason: st
             raise not_found()
         if lifecycle.cancel(payment, deps.clock(), reason):
             await repo.save(conn, payment)
-            await events.payment_finished(conn, payment)
+            await events.payment_finished(conn, deps.keyring, payment)
     deps.wake()
     return payment

@@ -96,7 +96,7 @@ async def settle_refund(deps: Deps, refund_id: str, agency_id: str, outcome: Ref
             if refund.state is RefundState.SUCCESS:
                 txn = ledger.post_refund(payment, refund, transaction_id=new_id(), now=now)
                 await ledger_repo.post(conn, txn)
-                await events.refunded(conn, payment, refund)
+                await events.refunded(conn, deps.keyring, payment, refund)
     deps.wake()
     return refund
 

@@ -98,3 +98,20 @@ def test_configured_keys_give_the_same_digests_as_before(tmp_path):
     assert ring2.open(*ring.seal(b"x", b"a"), b"a") == b"x" and index2.household("H1") == index.household(
         "H1"
     )
+
+
+def test_import_command_refuses_without_keys(tmp_path, capsys, monkeypatch):
+    """Rows sealed under a generated key would be unreadable by the servers: the command asks for the keys."""
+    import argparse
+
+    from lienthong_registry.cli import register
+
+    for name in ("ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "DEV_MODE"):
+        monkeypatch.delenv(f"LIENTHONG_REGISTRY_{name}", raising=False)
+    path = tmp_path / "citizens.csv"
+    path.write_text("personal_id\n001203000001\n", encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="subcommand", required=True))
+    args = parser.parse_args(["import", str(path), "--agency", "a", "--legal-reason", "r", "--no-progress"])
+    assert args.func(args) == 2
+    assert "LIENTHONG_REGISTRY_ENCRYPTION_KEYS" in capsys.readouterr().err

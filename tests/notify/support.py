@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from lienthong.notify.v1 import notify_pb2_grpc
 from lienthong_notify import bootstrap
 from lienthong_notify.adapters.mail_sink import MailSink
 from lienthong_runtime import migrations
+from lienthong_runtime.crypto import b64encode
 from lienthong_runtime.server import Server, ServiceApp
 from lienthong_runtime.testing import TokenMint
 
@@ -58,6 +60,14 @@ class Running:
         return self.mint.metadata([*scopes, *(["notify.test_mode"] if test else [])], agency=agency)
 
 
+def at_rest_keys() -> dict[str, str]:
+    """Fresh at-rest keys for the contacts (production configures them; nothing is written to disk)."""
+    return {
+        "encryption_keys": f"t1:{b64encode(os.urandom(32))}",
+        "blind_index_key": b64encode(os.urandom(32)),
+    }
+
+
 async def migrate(url: str) -> None:
     await migrations.upgrade_async("lienthong_notify", url, "notify")
 
@@ -68,7 +78,10 @@ async def running_notify(db_url: str, unix_socket: str, **overrides: Any) -> Asy
     await migrate(db_url)
     mint = TokenMint()
     settings = bootstrap.load_settings(
-        database_url=db_url, http_port=0, bus_url=f"memory://{id(mint)}", **{**FAST, **overrides}
+        database_url=db_url,
+        http_port=0,
+        bus_url=f"memory://{id(mint)}",
+        **{**FAST, **at_rest_keys(), **overrides},
     )
     app = await bootstrap.build(settings, verifier=mint.verifier())
     app.settings.unix_socket = unix_socket

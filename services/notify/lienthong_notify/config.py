@@ -71,6 +71,17 @@ class Settings(ServiceSettings):
     daily_cap_email: int = 100_000
     daily_cap_sms: int = 20_000
 
+    # Citizen contacts (from identity's CitizenContactChanged), protected at rest
+    #: AES-256-GCM keyring for the contacts: ``kid:base64key[,kid:base64key...]`` (32-byte keys); old keys stay
+    #: listed while rows sealed with them remain. Required outside dev mode (dev mode generates keys into
+    #: ``data_dir``); the same holds for ``blind_index_key``.
+    encryption_keys: SecretStr | None = None
+    #: Key id new contacts are sealed with; default: the last key listed.
+    encryption_active_key: str = ""
+    #: Base64 32-byte HMAC-SHA256 key of the personal-ID blind index the contacts are found by. Changing it
+    #: orphans every stored contact, so it is not rotated with the encryption keys.
+    blind_index_key: SecretStr | None = None
+
     # Callbacks
     callback_timeout_s: float = 5.0
     callback_max_attempts: int = 10

@@ -149,3 +149,15 @@ callback_deliveries = Table(
     Column("attempts", Integer, nullable=False),
     Index("ix_callback_deliveries_due", "due_at"),
 )
+
+#: Citizen contacts (from identity's CitizenContactChanged): found by a blind index of the personal ID, the
+#: e-mail and phone sealed together (see adapters/contact_store.py). No clear personal data.
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("personal_id_index", LargeBinary(32), primary_key=True),
+    Column("key_id", String(64), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+    Column("change_time", TS, nullable=False),
+    Column("update_time", TS, nullable=False),
+)

@@ -14,6 +14,7 @@ from lienthong_runtime.resources import open_resources
 from lienthong_runtime.server import ServiceApp
 
 from .adapters.callback_sender import CallbackSender
+from .adapters.contact_store import load_contact_book
 from .adapters.http_routes import receipt_route
 from .adapters.sms import FailoverSms, HttpSmsProvider, SandboxSms
 from .adapters.smtp import SmtpMailer
@@ -78,6 +79,7 @@ def build_providers(
 
 
 async def build(settings: Settings, *, verifier: TokenVerifier | None = None) -> ServiceApp:
+    contacts = load_contact_book(settings)  # before anything opens: production refuses to start without keys
     resources = open_resources(settings, verifier=verifier)
     notify = Notify.from_settings(resources.engine.connect, settings)
     providers, closers = build_providers(settings, resources.engine.connect)
@@ -117,7 +119,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         on_stop.insert(0, sink.stop)
 
     async def subscribe() -> None:
-        await events.subscribe(notify, resources.bus)
+        await events.subscribe(notify, resources.bus, contacts)
 
     async def apply(notification_id: str, status: Any) -> bool:
         return await notifications.apply_receipt(notify, notification_id, status)

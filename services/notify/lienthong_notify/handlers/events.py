@@ -1,4 +1,5 @@
-"""Events notify consumes: a succeeded payment sends the agency's receipt to the payer.
+"""Events notify consumes: a succeeded payment sends the agency's receipt to the payer; citizen contacts and
+record changes are handled in :mod:`.citizen_events`.
 
 The receipt uses the agency's e-mail template named ``payment_receipt`` when it has one (it may use any of
 the placeholders in :data:`RECEIPT_VALUES`' keys), else a built-in Vietnamese receipt. The notification is
@@ -15,12 +16,14 @@ from lienthong.payment.v1 import events_pb2 as payment_events
 from lienthong_runtime.events import first_delivery
 
 from ..adapters import notification_store, template_store
+from ..adapters.contact_store import ContactBook
 from ..adapters.notification_store import NewNotification
 from ..adapters.tables import processed_events
 from ..domain.channels import Channel
 from ..domain.notifications import ONE_OFF
 from ..domain.recipients import InvalidRecipient, normalise_email
 from ..domain.templates import TemplateVersion, placeholders
+from . import citizen_events
 from .context import Notify, utcnow
 from .sending import compose
 
@@ -113,11 +116,16 @@ async def on_payment_succeeded(notify: Notify, event: EventEnvelope) -> None:
     notify.wake()
 
 
-async def subscribe(notify: Notify, bus: object) -> None:
+async def subscribe(notify: Notify, bus: object, contacts: ContactBook) -> None:
     """Subscribe the durable consumer ``notify`` (on_start hook of the service)."""
 
     async def handler(event: EventEnvelope) -> None:
         if event.type == PAYMENT_SUCCEEDED:
             await on_payment_succeeded(notify, event)
+        elif event.type == citizen_events.CONTACT_CHANGED:
+            await citizen_events.on_contact_changed(notify, contacts, event)
+        elif event.type == citizen_events.CITIZEN_CHANGED:
+            await citizen_events.on_citizen_changed(notify, contacts, event)
 
-    await bus.subscribe(CONSUMER, [PAYMENT_SUCCEEDED], handler)  # type: ignore[attr-defined]
+    types = [PAYMENT_SUCCEEDED, citizen_events.CONTACT_CHANGED, citizen_events.CITIZEN_CHANGED]
+    await bus.subscribe(CONSUMER, types, handler)  # type: ignore[attr-defined]

@@ -1,8 +1,9 @@
 """The first citizen journey, through the gateway with the generated client only.
 
 An agency gets a token; registers a citizen; the citizen creates an account and logs in; the agency creates a
-payment; the sandbox provider completes it; the receipt e-mail arrives; the citizen lists the access log of
-their record and sees the agency's read.
+payment; the sandbox provider completes it; the receipt e-mail arrives; the agency updates the citizen's record
+and the citizen gets the "record changed" e-mail at the address they registered with (identity -> notify ->
+registry events); the citizen lists the access log of their record and sees the agency's read.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import random
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+
+from google.protobuf.field_mask_pb2 import FieldMask
 
 from lienthong.client import ClientCredentials, TokenSource, connect
 from lienthong.common.v1 import date_pb2
@@ -29,6 +32,8 @@ class JourneyResult:
     reference: str
     receipt: str
     access_log: list[registry_pb2.AccessLogEntry]
+    #: Subject and text of the "record changed" e-mail the citizen received.
+    record_changed: str = ""
 
 
 def new_citizen() -> registry_pb2.Citizen:
@@ -63,8 +68,10 @@ async def _eventually(check: Callable[[], Awaitable[object]], *, timeout: float 
 async def run_journey(
     gateway: str, credentials: dict[str, str], read_mail: Callable[[str], Awaitable[str | None]]
 ) -> JourneyResult:
-    """Run the journey against ``gateway``; ``read_mail(address)`` returns the receipt text once it arrived."""
+    """Run the journey against ``gateway``; ``read_mail(address)`` returns the text of the first e-mail to
+    ``address`` once it arrived (the receipt goes to the payer's address, the record change to the citizen's)."""
     email = f"citizen-{uuid.uuid4().hex[:8]}@example.vn"
+    payer_email = f"payer-{uuid.uuid4().hex[:8]}@example.vn"
     password = f"Mật-khẩu-{uuid.uuid4().hex[:10]}"
     citizen = new_citizen()
     async with connect(gateway) as public:
@@ -104,7 +111,7 @@ async def run_journey(
         async with connect(gateway, token_source=agency) as channel:
             registry = registry_pb2_grpc.RegistryServiceStub(channel)
             payments = payment_pb2_grpc.PaymentServiceStub(channel)
-            await registry.CreateCitizen(
+            created_record = await registry.CreateCitizen(
                 registry_pb2.CreateCitizenRequest(citizen=citizen, legal_reason="Đăng ký thường trú")
             )
 
@@ -127,7 +134,7 @@ async def run_journey(
                     return_url="https://dichvucong.hochiminhcity.gov.vn/thanh-toan/ket-qua",
                     idempotency_key=str(uuid.uuid4()),
                     provider=payment_pb2.PAYMENT_PROVIDER_SANDBOX,
-                    payer_email=email,
+                    payer_email=payer_email,
                 )
             )
             payment_id = created.payment.id
@@ -142,14 +149,43 @@ async def run_journey(
                 return reply.payment.state == payment_pb2.PAYMENT_STATE_SUCCESS
 
             await _eventually(paid)
-            receipt = str(await _eventually(lambda: read_mail(email)))
+            receipt = str(await _eventually(lambda: read_mail(payer_email)))
 
             await registry.GetCitizen(
                 registry_pb2.GetCitizenRequest(personal_id=citizen.personal_id, purpose=PURPOSE)
+            )
+            record_changed = await _record_change_reaches_the_citizen(
+                registry, created_record.citizen, lambda: read_mail(email)
             )
 
         citizen_metadata = (("authorization", f"Bearer {login.access_token}"),)
         mine = await registry_pb2_grpc.RegistryServiceStub(public).ListMyAccessLog(
             registry_pb2.ListMyAccessLogRequest(), metadata=citizen_metadata
         )
-    return JourneyResult(citizen.personal_id, payment_id, reference, receipt, list(mine.entries))
+    return JourneyResult(
+        citizen.personal_id, payment_id, reference, receipt, list(mine.entries), record_changed
+    )
+
+
+async def _record_change_reaches_the_citizen(
+    registry: registry_pb2_grpc.RegistryServiceStub,
+    record: registry_pb2.Citizen,
+    read_citizen_mail: Callable[[], Awaitable[str | None]],
+) -> str:
+    """The agency moves the citizen (UpdateCitizen); notify e-mails the citizen at their registered address."""
+    moved = registry_pb2.Address(province_code="79", ward_code="26740", detail="12 Lê Duẩn")
+    await registry.UpdateCitizen(
+        registry_pb2.UpdateCitizenRequest(
+            personal_id=record.personal_id,
+            expected_version=record.version,
+            citizen=registry_pb2.Citizen(current_address=moved),
+            update_mask=FieldMask(paths=["current_address"]),
+            legal_reason="Xác nhận thông tin cư trú số 15/XN-CA",
+        )
+    )
+    text = str(await _eventually(read_citizen_mail))
+    assert "nơi ở hiện tại" in text and "15/XN-CA" in text, (
+        "the e-mail names the changed field and the reason"
+    )
+    assert record.personal_id not in text
+    return text

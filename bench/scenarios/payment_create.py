@@ -10,6 +10,7 @@ client's create+start latency. The server runs as its own process (`--serve`, uv
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import sys
@@ -39,6 +40,7 @@ async def run(ctx: BenchContext) -> list[Result]:
         name="payment",
         env={
             "LIENTHONG_PAYMENT_DATABASE_URL": url,
+            "LIENTHONG_PAYMENT_ENCRYPTION_KEYS": "bench1:" + base64.b64encode(os.urandom(32)).decode(),
             "BENCH_PAYMENT_JWKS": json.dumps(mint.jwks()),
             "BENCH_PAYMENT_ISSUER": mint.issuer,
             "BENCH_PAYMENT_AUDIENCE": mint.audience,

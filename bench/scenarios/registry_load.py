@@ -120,7 +120,6 @@ def _keys() -> dict[str, str]:
     return {
         "LIENTHONG_REGISTRY_ENCRYPTION_KEYS": "bench1:" + base64.b64encode(os.urandom(32)).decode(),
         "LIENTHONG_REGISTRY_BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
-        "LIENTHONG_REGISTRY_ENVIRONMENT": "production",
     }
 
 
@@ -148,7 +147,6 @@ async def run(ctx: BenchContext) -> list[Result]:
         csv_path,
         load_settings(
             database_url=url,
-            environment="production",
             encryption_keys=keys["LIENTHONG_REGISTRY_ENCRYPTION_KEYS"],
             blind_index_key=keys["LIENTHONG_REGISTRY_BLIND_INDEX_KEY"],
         ),

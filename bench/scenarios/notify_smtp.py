@@ -12,6 +12,7 @@ exactly once (files are named by Message-ID).
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import sys
@@ -47,6 +48,8 @@ async def run(ctx: BenchContext) -> list[Result]:
         "LIENTHONG_NOTIFY_RATE_LIMIT_BURST": "1000000",
         "LIENTHONG_NOTIFY_DAILY_CAP_EMAIL": "10000000",
         "LIENTHONG_NOTIFY_LOG_LEVEL": "WARNING",
+        "LIENTHONG_NOTIFY_ENCRYPTION_KEYS": "bench1:" + base64.b64encode(os.urandom(32)).decode(),
+        "LIENTHONG_NOTIFY_BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
     }
     mint = TokenMint()
     server = await ctx.start_server(

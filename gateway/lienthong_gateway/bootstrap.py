@@ -17,15 +17,16 @@ from typing import Any
 
 import grpc
 
-from lienthong_runtime.auth import KeySource, TokenVerifier
+from lienthong_runtime.auth import KeySource, RevocationState, TokenVerifier
 from lienthong_runtime.config import load_settings as _load
 from lienthong_runtime.contract import contract_services
 from lienthong_runtime.events import connect_bus
+from lienthong_runtime.identity_events import IdentityEvents
 from lienthong_runtime.jwks import jwks_fetcher
 from lienthong_runtime.server import ServiceApp
 
 from .audit import AuditSink
-from .auth import Authorizer, GatewayRevocations, IdentityEvents
+from .auth import Authorizer
 from .config import Settings
 from .forwarding import Forwarder
 from .ratelimit import RateLimiter, connect_redis
@@ -62,7 +63,7 @@ class Gateway:
     forwarder: Forwarder
     upstreams: Upstreams
     limiter: RateLimiter
-    revocations: GatewayRevocations
+    revocations: RevocationState
     tls_port: int = 0  # the public TLS port once bound (TLS replaces the runtime's plaintext port)
 
 
@@ -80,7 +81,7 @@ async def build_gateway(
         raise ValueError(
             f"upstreams names unknown building blocks {unknown}; expected some of {list(BLOCKS)}"
         )
-    revocations = GatewayRevocations()
+    revocations = RevocationState()
     keys = keys or KeySource(jwks_fetcher(settings.jwks_url))
     verifier = TokenVerifier(
         keys,
@@ -116,7 +117,7 @@ async def build_gateway(
             await asyncio.wait_for(keys.refresh(force=True), timeout=2.0)
 
     async def subscribe() -> None:
-        await events.subscribe(bus)
+        await events.subscribe(bus, "gateway")
 
     async def close() -> None:
         await upstreams.close()

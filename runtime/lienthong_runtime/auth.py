@@ -144,11 +144,17 @@ class KeySource:
 
 
 class RevocationState:
-    """Revoked token ids (until their expiry) and suspended agencies, as told by identity's events."""
+    """What a verifier must refuse beyond signature and expiry, as told by identity (its events, or its database
+    for identity itself): revoked token ids (until their expiry), suspended agencies, disabled clients, and
+    issued-before cut-offs for an agency resumed after a suspension and for a subject whose sessions were revoked.
+    """
 
     def __init__(self) -> None:
         self._revoked: dict[str, float] = {}
         self._suspended: set[str] = set()
+        self.disabled_clients: set[str] = set()
+        self.agency_not_before: dict[str, float] = {}
+        self.sessions_not_before: dict[str, float] = {}
 
     def revoke(self, token_id: str, expires_at: float) -> None:
         self._revoked[token_id] = expires_at
@@ -156,17 +162,40 @@ class RevocationState:
             now = time.time()
             self._revoked = {k: v for k, v in self._revoked.items() if v > now}
 
+    def prune(self, now: float | None = None) -> None:
+        """Forget revoked ids whose tokens have expired anyway."""
+        now = time.time() if now is None else now
+        self._revoked = {k: v for k, v in self._revoked.items() if v > now}
+
     def suspend_agency(self, agency_id: str) -> None:
         self._suspended.add(agency_id)
 
-    def resume_agency(self, agency_id: str) -> None:
+    def resume_agency(self, agency_id: str, not_before: float = 0.0) -> None:
+        """Accept the agency's tokens again, except those issued before ``not_before`` (its suspension)."""
         self._suspended.discard(agency_id)
+        if not_before:
+            self.agency_not_before[agency_id] = max(self.agency_not_before.get(agency_id, 0.0), not_before)
+
+    def disable_client(self, client_id: str) -> None:
+        self.disabled_clients.add(client_id)
+
+    def revoke_sessions(self, subject: str, before: float) -> None:
+        """Refuse every token of ``subject`` issued before ``before`` (password change, refresh-token reuse)."""
+        self.sessions_not_before[subject] = max(self.sessions_not_before.get(subject, 0.0), before)
 
     def check(self, principal: Principal) -> None:
         if principal.token_id in self._revoked:
             raise Unauthenticated("the token has been revoked", reason="TOKEN_REVOKED")
         if principal.agency_id in self._suspended:
             raise Unauthenticated("the token's agency is suspended", reason="AGENCY_SUSPENDED")
+        if principal.client_id and principal.client_id in self.disabled_clients:
+            raise Unauthenticated("the token's client is disabled", reason="CLIENT_DISABLED")
+        if self.agency_not_before or self.sessions_not_before:
+            issued = float(principal.claims.get("iat", 0) or 0)
+            if issued < self.agency_not_before.get(principal.agency_id, 0.0):
+                raise Unauthenticated("the token predates its agency's suspension", reason="AGENCY_SUSPENDED")
+            if issued < self.sessions_not_before.get(principal.subject, 0.0):
+                raise Unauthenticated("the token's session has been revoked", reason="TOKEN_REVOKED")
 
 
 class TokenVerifier:

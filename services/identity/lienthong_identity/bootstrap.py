@@ -11,7 +11,7 @@ from typing import Any
 from argon2 import PasswordHasher
 
 from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
-from lienthong_runtime.auth import TokenVerifier
+from lienthong_runtime.auth import RevocationState, TokenVerifier
 from lienthong_runtime.config import load_settings as _load
 from lienthong_runtime.contract import scope_catalogue
 from lienthong_runtime.crypto import BlindIndex
@@ -21,7 +21,7 @@ from lienthong_runtime.server import ServiceApp
 
 from .adapters import crypto, http
 from .adapters.keystore import KeyStore
-from .adapters.revocations import IdentityRevocations, RevocationLoader
+from .adapters.revocations import RevocationLoader
 from .adapters.tables import outbox
 from .config import Settings
 from .domain.agencies import AgencyKind
@@ -53,7 +53,7 @@ def create_context(settings: Settings) -> Context:
         clock_skew=settings.clock_skew,
         algorithm=settings.signing_algorithm,
     )
-    revocations = IdentityRevocations()
+    revocations = RevocationState()
     verifier = TokenVerifier(
         keys.key_source(),
         issuer=settings.token_issuer,

@@ -1,9 +1,7 @@
-"""What identity's own token verifier must refuse beyond signature and expiry, kept in memory.
-
-Extends the runtime's :class:`RevocationState` (revoked token ids, suspended agencies) with what identity knows
-first-hand: disabled clients, agencies resumed after a suspension (their older tokens stay dead) and revoked
-sessions of a subject (password change, refresh-token reuse). Handlers update it right after their commit; the
-housekeeping job reloads it from the database so every instance converges within seconds.
+"""Identity's own token verifier refuses what its database says is revoked, kept in the runtime's
+:class:`RevocationState` (revoked tokens, suspended agencies, disabled clients, agencies resumed after a
+suspension, revoked sessions). Handlers update it right after their commit; the housekeeping job reloads it from
+the database so every instance converges within seconds. Other services learn the same from identity's events.
 """
 
 from __future__ import annotations
@@ -13,8 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from lienthong_runtime.auth import Principal, RevocationState
-from lienthong_runtime.errors import Unauthenticated
+from lienthong_runtime.auth import RevocationState
 
 from .agency_repo import AgencyRepository
 from .client_repo import ClientRepository
@@ -24,42 +21,13 @@ from .token_repo import TokenRepository
 _OVERLAP = timedelta(seconds=60)
 
 
-class IdentityRevocations(RevocationState):
-    def __init__(self) -> None:
-        super().__init__()
-        self.disabled_clients: set[str] = set()
-        self.agency_not_before: dict[str, float] = {}
-        self.sessions_not_before: dict[str, float] = {}
-
-    def disable_client(self, client_id: str) -> None:
-        self.disabled_clients.add(client_id)
-
-    def resume_agency_after(self, agency_id: str, suspended_at: float) -> None:
-        """Accept the agency's tokens again, except those issued before its suspension."""
-        self.resume_agency(agency_id)
-        self.agency_not_before[agency_id] = max(self.agency_not_before.get(agency_id, 0.0), suspended_at)
-
-    def revoke_sessions(self, subject: str, before: float) -> None:
-        self.sessions_not_before[subject] = max(self.sessions_not_before.get(subject, 0.0), before)
-
-    def check(self, principal: Principal) -> None:
-        super().check(principal)
-        issued = float(principal.claims.get("iat", 0) or 0)
-        if principal.client_id and principal.client_id in self.disabled_clients:
-            raise Unauthenticated("the token's client is disabled", reason="CLIENT_DISABLED")
-        if issued < self.agency_not_before.get(principal.agency_id, 0.0):
-            raise Unauthenticated("the token predates its agency's suspension", reason="AGENCY_SUSPENDED")
-        if issued < self.sessions_not_before.get(principal.subject, 0.0):
-            raise Unauthenticated("the token's session has been revoked", reason="TOKEN_REVOKED")
-
-
 class RevocationLoader:
-    """Brings an :class:`IdentityRevocations` up to date with the database."""
+    """Brings a :class:`RevocationState` up to date with the database."""
 
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        state: IdentityRevocations,
+        state: RevocationState,
         token_lifetime: timedelta,
     ) -> None:
         self.sessions = sessions
@@ -77,7 +45,7 @@ class RevocationLoader:
             sessions = await tokens.session_revocations_since(self._since)
         for agency in agencies:
             if agency.suspended_at is not None:
-                self.state.resume_agency_after(agency.id, agency.suspended_at.timestamp())
+                self.state.resume_agency(agency.id, not_before=agency.suspended_at.timestamp())
             if not agency.active:
                 self.state.suspend_agency(agency.id)
         self.state.disabled_clients |= set(disabled)

@@ -117,7 +117,7 @@ async def resume_agency(ctx: Context, caller: Caller, agency_id: str) -> Agency:
             await uow.audit(caller.event("agency.resume", now, target=agency.id))
         ctx.committed(uow)
         assert agency.suspended_at is not None
-        ctx.revocations.resume_agency_after(agency.id, agency.suspended_at.timestamp())
+        ctx.revocations.resume_agency(agency.id, not_before=agency.suspended_at.timestamp())
         return agency
 
 

@@ -10,13 +10,12 @@ from datetime import UTC, datetime
 from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from lienthong_runtime.auth import TokenVerifier
+from lienthong_runtime.auth import RevocationState, TokenVerifier
 from lienthong_runtime.crypto import BlindIndex, Keyring
 from lienthong_runtime.errors import DomainError
 from lienthong_runtime.events import OutboxRelay
 
 from ..adapters.keystore import KeyStore
-from ..adapters.revocations import IdentityRevocations
 from ..adapters.uow import UnitOfWork
 from ..config import Settings
 from ..domain.audit import Caller, Outcome
@@ -44,7 +43,7 @@ class Context:
     secrets: SecretHasher
     passwords: Passwords
     keys: KeyStore
-    revocations: IdentityRevocations
+    revocations: RevocationState
     verifier: TokenVerifier
     catalogue: frozenset[str]
     relay: OutboxRelay | None = None

@@ -13,7 +13,9 @@ import socket
 import sys
 from pathlib import Path
 
+import grpc
 import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from lienthong.registry.v1 import registry_pb2
 
@@ -63,7 +65,7 @@ async def embedded(tmp_path: Path):
             output.append(line.decode())
             if "Stop with Ctrl+C" in output[-1]:
                 break
-        yield f"127.0.0.1:{50051 + offset}", tmp_path
+        yield f"127.0.0.1:{50051 + offset}", tmp_path, offset
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -74,7 +76,14 @@ async def embedded(tmp_path: Path):
 
 
 async def test_citizen_journey_on_the_embedded_default(embedded):
-    gateway, data_dir = embedded
+    gateway, data_dir, offset = embedded
+    # `make run` brings every endpoint to SERVING: the gateway and the four building blocks.
+    for port in (50051, 50061, 50062, 50063, 50064):
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port + offset}") as channel:
+            reply = await health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(), timeout=10
+            )
+            assert reply.status == health_pb2.HealthCheckResponse.SERVING, port
     credentials = json.loads((data_dir / "demo-credentials.json").read_text())
 
     async def read_mail(address: str) -> str | None:

@@ -19,6 +19,7 @@ from lienthong_runtime.server import ServiceApp
 
 from .adapters.crypto import load_keys
 from .adapters.http_routes import notification_routes
+from .adapters.pg import PgPool
 from .adapters.sandbox import SandboxProvider
 from .adapters.tables import outbox
 from .adapters.vnpay import VnpayProvider
@@ -75,7 +76,11 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
     """Wire everything. ``verifier`` replaces identity's JWKS verifier (tests, benchmarks)."""
     keyring = load_keys(settings)  # before anything opens: production refuses to start without keys
     resources = open_resources(settings, verifier=verifier)
+    hot: PgPool | None = None
     if not is_sqlite(settings.database_url):
+        # Create, start and provider notifications run on asyncpg directly (adapters/pg.py); the engine
+        # serves the rest (reads, refunds, expiry, reports, the outbox relay).
+        hot = PgPool(settings.database_url, settings.database_pool_size)
         # Our own pool settings, measured on the create/start/notify path:
         # * a fixed pool: the runtime's default (10 + 20 overflow) closes overflow connections on return, so
         #   beyond 10 concurrent payments transactions kept paying for new connections;
@@ -99,7 +104,7 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
         default_provider=settings.default_provider,
         allow_http_localhost=settings.allow_http_localhost_return_url or settings.dev_mode,
     )
-    deps = Deps(resources.engine, providers, keyring, policy, wake=relay.wake)
+    deps = Deps(resources.engine, providers, keyring, policy, wake=relay.wake, pg=hot)
     intake = NotificationIntake(deps)
     sandbox = providers.get("sandbox")
     if isinstance(sandbox, SandboxProvider):
@@ -113,6 +118,10 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
         verifier=resources.verifier,
         background=[relay.run, ExpiryJob(deps, settings.expiry_interval_seconds).run],
         http_routes=notification_routes(intake.receive, intake.returned),
-        on_stop=[*([sandbox.close] if isinstance(sandbox, SandboxProvider) else []), resources.close],
+        on_stop=[
+            *([sandbox.close] if isinstance(sandbox, SandboxProvider) else []),
+            *([hot.close] if hot is not None else []),
+            resources.close,
+        ],
     )
     return Assembly(app, deps, intake, providers)

@@ -13,11 +13,9 @@ from ..domain.ledger import AgencyFigures, LedgerTransaction
 from ..domain.payment import Payment, PaymentState
 from ..domain.reconciliation import PostedTransaction
 from ..domain.refund import RefundState
+from . import pg
 from .rows import payment_from_row
 from .tables import ledger_lines, ledger_transactions, payments, refunds
-
-_ADD_TRANSACTION = insert(ledger_transactions)
-_ADD_LINES = insert(ledger_lines)
 
 _ADD_TRANSACTION = insert(ledger_transactions)
 _ADD_LINES = insert(ledger_lines)
@@ -36,6 +34,9 @@ async def post(conn: AsyncConnection, txn: LedgerTransaction) -> None:
         "source_key": txn.source_key,
         "time": txn.time,
     }
+    if pg.native(conn):
+        await pg.post_ledger(conn, row, txn.lines)
+        return
     await conn.execute(_ADD_TRANSACTION, row)
     await conn.execute(
         _ADD_LINES,

@@ -14,6 +14,7 @@ from lienthong_runtime.crypto import Keyring
 
 from ..domain.notifications import Disposition, ProviderNotification
 from ..domain.payment import UNFINISHED_STATES, Payment, PaymentState, Transition
+from . import pg
 from .rows import aware, payment_from_row, payment_values
 from .tables import payment_transitions, payments, provider_notifications
 
@@ -50,15 +51,10 @@ _ADD_NOTIFICATION = insert(provider_notifications)
 async def insert_if_new(conn: AsyncConnection, keyring: Keyring, payment: Payment) -> bool:
     """Insert unless the agency already used the idempotency key; race-safe through the unique constraint
     (a concurrent insert of the same key waits for the first to commit, then does nothing)."""
-    dialect = conn.dialect.name
-    maker = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        maker(payments)
-        .values(**payment_values(payment, keyring))
-        .on_conflict_do_nothing(index_elements=["agency_id", "idempotency_key"])
-        .returning(payments.c.id)
-    )
-    return (await conn.execute(statement)).first() is not None
+    values = payment_values(payment, keyring)
+    if pg.native(conn):
+        return await pg.insert_payment(conn, values)
+    return (await conn.execute(_INSERT[conn.dialect.name], values)).first() is not None
 
 
 async def get(
@@ -71,6 +67,9 @@ async def get(
 ) -> Payment | None:
     """One payment; with ``agency_id`` only if it belongs to that agency. ``lock`` holds the row (FOR UPDATE
     on PostgreSQL; SQLite transactions are already serialised by BEGIN IMMEDIATE)."""
+    if pg.native(conn):
+        record = await pg.payment_row(conn, payment_id, agency_id, lock)
+        return payment_from_row(record, keyring) if record else None
     if agency_id is None:
         query, params = (_BY_ID_LOCKED if lock else _BY_ID), {"_id": payment_id}
     else:
@@ -81,6 +80,9 @@ async def get(
 
 
 async def get_by_key(conn: AsyncConnection, keyring: Keyring, agency_id: str, key: str) -> Payment | None:
+    if pg.native(conn):
+        record = await pg.payment_row_by_key(conn, agency_id, key)
+        return payment_from_row(record, keyring) if record else None
     query = select(payments).where(payments.c.agency_id == agency_id, payments.c.idempotency_key == key)
     row = (await conn.execute(query)).mappings().first()
     return payment_from_row(row, keyring) if row else None
@@ -89,23 +91,24 @@ async def get_by_key(conn: AsyncConnection, keyring: Keyring, agency_id: str, ke
 async def save(conn: AsyncConnection, payment: Payment) -> None:
     """Write the payment's mutable fields and the transitions it recorded since it was loaded."""
     values = payment_values(payment)
-    await conn.execute(_UPDATE, {"_id": payment.id, **{name: values[name] for name in MUTABLE}})
-    if payment.pending_transitions:
-        await conn.execute(
-            _ADD_TRANSITION,
-            [
-                {
-                    "payment_id": payment.id,
-                    "from_state": int(t.from_state),
-                    "to_state": int(t.to_state),
-                    "time": t.time,
-                    "cause": t.cause,
-                    "detail": t.detail,
-                }
-                for t in payment.pending_transitions
-            ],
-        )
-        payment.pending_transitions.clear()
+    added = [
+        {
+            "payment_id": payment.id,
+            "from_state": int(t.from_state),
+            "to_state": int(t.to_state),
+            "time": t.time,
+            "cause": t.cause,
+            "detail": t.detail,
+        }
+        for t in payment.pending_transitions
+    ]
+    if pg.native(conn):
+        await pg.save_payment(conn, payment.id, values, added)
+    else:
+        await conn.execute(_UPDATE, {"_id": payment.id, **{name: values[name] for name in MUTABLE}})
+        if added:
+            await conn.execute(_ADD_TRANSITION, added)
+    payment.pending_transitions.clear()
 
 
 async def transitions(conn: AsyncConnection, payment_id: str) -> list[Transition]:
@@ -166,18 +169,19 @@ async def due_for_expiry(conn: AsyncConnection, now: datetime, limit: int) -> li
 async def record_notification(
     conn: AsyncConnection, note: ProviderNotification, disposition: Disposition, now: datetime
 ) -> None:
-    await conn.execute(
-        _ADD_NOTIFICATION,
-        {
-            "provider": note.provider,
-            "payment_id": note.payment_id[:64],
-            "dedupe_key": note.dedupe_key[:200],
-            "succeeded": note.succeeded,
-            "amount_vnd": note.amount_vnd,
-            "disposition": disposition.value,
-            "received_at": now,
-        },
-    )
+    values = {
+        "provider": note.provider,
+        "payment_id": note.payment_id[:64],
+        "dedupe_key": note.dedupe_key[:200],
+        "succeeded": note.succeeded,
+        "amount_vnd": note.amount_vnd,
+        "disposition": disposition.value,
+        "received_at": now,
+    }
+    if pg.native(conn):
+        await pg.add_notification(conn, values)
+    else:
+        await conn.execute(_ADD_NOTIFICATION, values)
 
 
 async def late_successes(

@@ -8,14 +8,17 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lienthong_runtime.crypto import Keyring
 from lienthong_runtime.errors import FailedPrecondition
 
+from ..adapters.pg import PgPool
 from ..domain.providers import PaymentProvider
 
 
@@ -48,6 +51,16 @@ class Deps:
     #: Tells the outbox relay that events were committed (publish now rather than at the next poll).
     wake: Callable[[], None] = lambda: None
     clock: Callable[[], datetime] = utcnow
+    #: On PostgreSQL, the asyncpg pool of the create/start/notification path (see ``adapters/pg.py``).
+    pg: PgPool | None = None
+
+    def transaction(self) -> AbstractAsyncContextManager[Any]:
+        """A connection in a transaction for the hot path: asyncpg on PostgreSQL, else SQLAlchemy Core."""
+        return self.pg.transaction() if self.pg is not None else self.db.begin()
+
+    def autocommit(self) -> AbstractAsyncContextManager[Any]:
+        """For a single statement that is atomic by itself; SQLite keeps its BEGIN IMMEDIATE transaction."""
+        return self.pg.autocommit() if self.pg is not None else self.db.begin()
 
     def provider(self, name: str) -> PaymentProvider:
         """The adapter of a configured provider (a payment may outlive its provider's configuration)."""

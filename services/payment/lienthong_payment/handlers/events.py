@@ -15,6 +15,7 @@ from lienthong.payment.v1 import events_pb2, payment_pb2
 from lienthong_runtime.crypto import Keyring, seal_event
 from lienthong_runtime.events import add_event, envelope
 
+from ..adapters import pg
 from ..adapters.tables import outbox
 from ..domain.payment import Payment
 from ..domain.refund import Refund
@@ -30,9 +31,12 @@ def _ts(moment: datetime | None) -> Timestamp:
 
 
 async def _stage(conn: AsyncConnection, keyring: Keyring, payment: Payment, message: Message) -> None:
-    event = envelope(SOURCE, message, subject=payment.id, agency_id=payment.agency_id)
+    event = seal_event(keyring, envelope(SOURCE, message, subject=payment.id, agency_id=payment.agency_id))
+    if pg.native(conn):
+        await pg.add_event(conn, event.id, event.type, event.SerializeToString())
+        return
     # add_event only calls .execute, which the Core connection this service uses has too.
-    await add_event(conn, outbox, seal_event(keyring, event))  # type: ignore[arg-type]
+    await add_event(conn, outbox, event)  # type: ignore[arg-type]
 
 
 async def payment_finished(conn: AsyncConnection, keyring: Keyring, payment: Payment) -> None:

@@ -55,7 +55,7 @@ class NotificationIntake:
     async def apply(self, note: ProviderNotification) -> Disposition:
         """One transaction: lock the payment, decide, record the message, and apply it if it changes anything."""
         deps = self.deps
-        async with deps.db.begin() as conn:
+        async with deps.transaction() as conn:
             payment = (
                 await repo.get(conn, deps.keyring, note.payment_id, lock=True) if note.payment_id else None
             )

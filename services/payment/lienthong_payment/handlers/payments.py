@@ -28,7 +28,8 @@ async def create_payment(deps: Deps, agency_id: str, request: PaymentRequest) ->
     payment = Payment.create(
         id=new_id(), agency_id=agency_id, request=request, now=deps.clock(), lifetime=policy.lifetime
     )
-    async with deps.db.begin() as conn:
+    # One statement (atomic by itself) in the common case; the unique constraint settles races.
+    async with deps.autocommit() as conn:
         if await repo.insert_if_new(conn, deps.keyring, payment):
             return payment
         existing = await repo.get_by_key(conn, deps.keyring, agency_id, request.idempotency_key)
@@ -90,7 +91,7 @@ async def start_payment(
 
     A payment whose time is up is expired here rather than started, even if the expiry job has not run yet.
     """
-    async with deps.db.begin() as conn:
+    async with deps.transaction() as conn:
         payment = await repo.get(conn, deps.keyring, payment_id, agency_id=agency_id, lock=True)
         if payment is None:
             raise not_found()

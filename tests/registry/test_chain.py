@@ -63,3 +63,18 @@ def test_a_rehashed_entry_breaks_the_next_link():
     entries[1] = replace(forged, entry_hash=entry_hash(forged.previous_hash, forged))
     check = _check(entries)
     assert check.first_broken == 3 and "previous-hash" in check.detail
+
+
+def test_the_hashed_bytes_are_every_column_but_the_hash_as_sorted_json():
+    # The chain hashes an explicit list of columns (fast); it must equal the generic form over the dataclass,
+    # so a column added later cannot silently stay outside the hash.
+    import json
+    from dataclasses import fields
+
+    from lienthong_registry.domain.access_log import canonical_content
+
+    entry = replace(_entries(3)[2], fields=("full_name", "sex"), legal_basis="Luật Căn cước")
+    generic = {f.name: getattr(entry, f.name) for f in fields(entry) if f.name != "entry_hash"}
+    generic["action"], generic["fields"] = int(entry.action), list(entry.fields)
+    expected = json.dumps(generic, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+    assert canonical_content(entry) == expected

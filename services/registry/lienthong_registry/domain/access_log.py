@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 GENESIS_HASH = "0" * 64
@@ -42,26 +42,53 @@ class AccessLogEntry:
     entry_hash: str = ""
 
 
+#: Sorted compact ASCII JSON. A prebuilt encoder: ``json.dumps`` with arguments builds a new one per call.
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode
+
+
+def _content(e: AccessLogEntry, sequence: int, previous_hash: str) -> bytes:
+    # Every stored column but the hash itself, named explicitly (no per-entry reflection over the dataclass);
+    # tests pin these bytes to the generic form, so a new column cannot be left out of the hash unnoticed.
+    return _ENCODE(
+        {
+            "action": int(e.action),
+            "agency_id": e.agency_id,
+            "agency_name": e.agency_name,
+            "client_id": e.client_id,
+            "fields": list(e.fields),
+            "id": e.id,
+            "legal_basis": e.legal_basis,
+            "previous_hash": previous_hash,
+            "purpose": e.purpose,
+            "sealed_personal_id": e.sealed_personal_id,
+            "sequence": sequence,
+            "subject": e.subject,
+            "time_us": e.time_us,
+        }
+    ).encode()
+
+
 def canonical_content(entry: AccessLogEntry) -> bytes:
     """The bytes the entry hash covers: every stored column but the hash itself, as sorted compact JSON."""
-    data = {f.name: getattr(entry, f.name) for f in fields(entry) if f.name != "entry_hash"}
-    data["action"] = int(entry.action)
-    data["fields"] = list(entry.fields)
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+    return _content(entry, entry.sequence, entry.previous_hash)
+
+
+def _hash(previous_hash: str, content: bytes) -> str:
+    return hashlib.sha256(previous_hash.encode() + b"\n" + content).hexdigest()
 
 
 def entry_hash(previous_hash: str, entry: AccessLogEntry) -> str:
-    return hashlib.sha256(previous_hash.encode() + b"\n" + canonical_content(entry)).hexdigest()
+    return _hash(previous_hash, canonical_content(entry))
 
 
 def chain(entries: Iterable[AccessLogEntry], last_sequence: int, last_hash: str) -> list[AccessLogEntry]:
     """Number and hash new entries after the chain's tail (``last_sequence``, ``last_hash``)."""
     out = []
-    for entry in entries:
+    for e in entries:
         last_sequence += 1
-        linked = replace(entry, sequence=last_sequence, previous_hash=last_hash, entry_hash="")
-        last_hash = entry_hash(last_hash, linked)
-        out.append(replace(linked, entry_hash=last_hash))
+        digest = _hash(last_hash, _content(e, last_sequence, last_hash))
+        out.append(replace(e, sequence=last_sequence, previous_hash=last_hash, entry_hash=digest))
+        last_hash = digest
     return out
 
 

@@ -60,6 +60,10 @@ def _values(e: AccessLogEntry) -> dict[str, Any]:
     }
 
 
+def _rows(linked: list[AccessLogEntry]) -> list[tuple[Any, ...]]:
+    return [tuple(row[c] for c in COLUMNS) for row in map(_values, linked)]
+
+
 async def append_pg(raw: Any, entries: list[AccessLogEntry]) -> list[AccessLogEntry]:
     """PostgreSQL, on an asyncpg connection inside a transaction: one writer at a time extends the chain (the
     advisory lock is held until commit); the tail is read after taking it, in a statement of its own."""
@@ -67,7 +71,20 @@ async def append_pg(raw: Any, entries: list[AccessLogEntry]) -> list[AccessLogEn
     tail = await raw.fetchrow("SELECT sequence, entry_hash FROM access_log ORDER BY sequence DESC LIMIT 1")
     linked = chain(entries, tail["sequence"] if tail else 0, tail["entry_hash"] if tail else GENESIS_HASH)
     # executemany: one prepared statement, pipelined (COPY would re-introspect the table on every call).
-    await raw.executemany(_INSERT, [tuple(row[c] for c in COLUMNS) for row in map(_values, linked)])
+    await raw.executemany(_INSERT, _rows(linked))
+    return linked
+
+
+async def append_pg_after(
+    raw: Any, entries: list[AccessLogEntry], tail: tuple[int, str]
+) -> list[AccessLogEntry]:
+    """PostgreSQL, outside a transaction, when this writer committed the chain's tail ``(sequence, hash)``
+    itself: the entries are chained after it and inserted in one round trip (asyncpg's ``executemany`` is
+    atomic and commits at its end). The primary key on ``sequence`` is the guard: if any other writer has
+    appended since, the first insert collides and nothing is written (``asyncpg.UniqueViolationError``), and
+    the caller falls back to :func:`append_pg`. Entries are never chained after a stale tail."""
+    linked = chain(entries, *tail)
+    await raw.executemany(_INSERT, _rows(linked))
     return linked
 
 

@@ -19,6 +19,8 @@ from . import access_log_store
 log = logging.getLogger("lienthong.registry")
 
 Pending = tuple[list[AccessLogEntry], asyncio.Future[None]]
+#: Locked appends retried after colliding with another process's lock-free append.
+_LOCKED_ATTEMPTS = 5
 
 
 class AccessLogWriter:
@@ -32,6 +34,8 @@ class AccessLogWriter:
         #: On PostgreSQL the writer keeps one asyncpg connection of its own (no pool or session per batch).
         self.pg_url = pg_url.replace("postgresql+asyncpg://", "postgresql://", 1) if pg_url else None
         self._conn: Any = None
+        #: ``(sequence, hash)`` of the last entry this writer committed, while it is known to be the tail.
+        self._tail: tuple[int, str] | None = None
         self._pending: list[Pending] = []
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
@@ -91,14 +95,33 @@ class AccessLogWriter:
             async with self.sessions() as session, session.begin():
                 await access_log_store.append(session, entries)
             return
-        if self._conn is None:
-            import asyncpg
+        import asyncpg
 
+        if self._conn is None:
             self._conn = await asyncpg.connect(self.pg_url)
-        async with self._conn.transaction():
-            await access_log_store.append_pg(self._conn, entries)
+        if self._tail is not None:
+            # Usually this process is the only writer: one round trip, no lock, no tail read.
+            try:
+                linked = await access_log_store.append_pg_after(self._conn, entries, self._tail)
+            except asyncpg.UniqueViolationError:
+                self._tail = None  # another process appended since: take the lock and read the tail
+            else:
+                self._tail = linked[-1].sequence, linked[-1].entry_hash
+                return
+        for attempt in range(_LOCKED_ATTEMPTS):
+            try:
+                async with self._conn.transaction():
+                    linked = await access_log_store.append_pg(self._conn, entries)
+            except asyncpg.UniqueViolationError:
+                # Another process's lock-free append took a sequence after our tail read: read it again.
+                if attempt == _LOCKED_ATTEMPTS - 1:
+                    raise
+                continue
+            self._tail = linked[-1].sequence, linked[-1].entry_hash
+            return
 
     async def _drop_connection(self) -> None:
+        self._tail = None
         if self._conn is not None:
             with contextlib.suppress(Exception):
                 await self._conn.close()

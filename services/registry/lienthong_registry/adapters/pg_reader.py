@@ -31,8 +31,13 @@ class PgReader:
                 if self._pool is None:
                     import asyncpg
 
+                    # No idle-connection expiry: asyncpg would arm and cancel a timer on every checkout.
                     self._pool = await asyncpg.create_pool(
-                        self.url, min_size=1, max_size=self.size, reset=_no_reset
+                        self.url,
+                        min_size=1,
+                        max_size=self.size,
+                        reset=_no_reset,
+                        max_inactive_connection_lifetime=0,
                     )
         async with self._pool.acquire() as conn:
             return await conn.fetchrow(BY_INDEX, pid_index)

@@ -2,6 +2,7 @@
 
 import asyncio
 
+import pytest
 from sqlalchemy import select
 
 from lienthong.payment.v1 import payment_pb2 as pb
@@ -12,6 +13,7 @@ from lienthong_payment.adapters.tables import (
     payments,
     provider_notifications,
 )
+from lienthong_runtime.errors import Unavailable
 
 from .conftest import count_rows, create_request, ledger_ok
 
@@ -90,3 +92,12 @@ async def test_a_failed_notification_transaction_leaves_nothing_behind(svc):
     assert (
         await count_rows(svc, provider_notifications, provider_notifications.c.payment_id == created.id) == 0
     )
+
+
+async def test_an_unreachable_database_is_unavailable_not_internal():
+    pool = pg.PgPool("postgresql+asyncpg://postgres@127.0.0.1:1/payment", 2)  # nothing listens on port 1
+    with pytest.raises(Unavailable) as caught:
+        async with pool.transaction():
+            pass
+    assert caught.value.reason == "DATABASE_UNAVAILABLE"
+    await pool.close()

@@ -79,17 +79,19 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
     hot: PgPool | None = None
     if not is_sqlite(settings.database_url):
         # Create, start and provider notifications run on asyncpg directly (adapters/pg.py); the engine
-        # serves the rest (reads, refunds, expiry, reports, the outbox relay).
-        hot = PgPool(settings.database_url, settings.database_pool_size)
-        # Our own pool settings, measured on the create/start/notify path:
-        # * a fixed pool: the runtime's default (10 + 20 overflow) closes overflow connections on return, so
-        #   beyond 10 concurrent payments transactions kept paying for new connections;
+        # serves the rest (reads, refunds, expiry, reports, the outbox relay). Together they stay within
+        # database_pool_size connections.
+        engine_size = max(2, settings.database_pool_size // 5)
+        hot = PgPool(settings.database_url, max(1, settings.database_pool_size - engine_size))
+        # The engine's settings, measured on the create/start/notify path when it still ran there:
+        # * a fixed pool: the runtime's default closes overflow connections on return, so steady concurrency
+        #   above the pool kept paying for new connections;
         # * no pre-ping: on asyncpg it is BEGIN + ";" + ROLLBACK, three round trips before every transaction.
         #   After a database restart one call per stale connection fails and SQLAlchemy then replaces the
         #   whole pool; callers retry with their idempotency key.
         # The runtime's engine has opened no connection yet, so swapping it costs nothing.
         resources.engine = create_engine(
-            settings.database_url, pool_size=settings.database_pool_size, max_overflow=0, pool_pre_ping=False
+            settings.database_url, pool_size=engine_size, max_overflow=0, pool_pre_ping=False
         )
         resources.sessions = session_factory(resources.engine)
     # Payment events carry the payer's e-mail (for receipts): rows are stored sealed, unsealed just before

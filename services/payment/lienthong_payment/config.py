@@ -11,7 +11,8 @@ class Settings(ServiceSettings):
     port: int = 50063
     http_port: int = 8063
     database_url: str = "sqlite+aiosqlite:///./.lienthong/payment.db"
-    #: PostgreSQL connections kept open per process (no overflow: more callers wait for a free one).
+    #: PostgreSQL connections per process, at most (no overflow: more callers wait for a free one): a fifth (at
+    #: least 2) for the SQLAlchemy engine, the rest for the asyncpg pool of the payment hot path.
     database_pool_size: int = 30
 
     #: AES-256-GCM keyring sealing the payer's e-mail at rest: ``kid:base64key[,kid:base64key...]`` (32-byte

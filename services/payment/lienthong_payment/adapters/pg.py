@@ -17,6 +17,10 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
+
+from lienthong_runtime.errors import Unavailable
+
 # Column order of the payments table (``tables.payments``; a test checks they agree).
 COLUMNS = (
     "id",
@@ -99,6 +103,22 @@ POST_LEDGER = (
 ADD_EVENT = "INSERT INTO outbox (event_id, type, envelope, created_at, attempts) VALUES ($1, $2, $3, $4, 0)"
 
 
+# A lost, refused or refused-for-now connection: retryable, so UNAVAILABLE as on the SQLAlchemy path (the
+# runtime's interceptor only recognises SQLAlchemy's wrappers of these).
+UNREACHABLE = (
+    ConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+)
+
+
+def unreachable() -> Unavailable:
+    return Unavailable("the database is unreachable; retry shortly", reason="DATABASE_UNAVAILABLE")
+
+
 def native(conn: Any) -> bool:
     """Whether ``conn`` is an asyncpg connection of this hot path (else a SQLAlchemy connection)."""
     return type(conn).__module__.startswith("asyncpg")
@@ -123,8 +143,6 @@ class PgPool:
     async def _open(self) -> Any:
         async with self._lock:
             if self._pool is None:
-                import asyncpg
-
                 self._pool = await asyncpg.create_pool(
                     self.url, min_size=1, max_size=self.size, reset=_rollback_if_open
                 )
@@ -133,16 +151,22 @@ class PgPool:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Any]:
         """A connection inside a transaction (committed on exit, rolled back on an exception)."""
-        pool = self._pool or await self._open()
-        async with pool.acquire() as conn, conn.transaction():
-            yield conn
+        try:
+            pool = self._pool or await self._open()
+            async with pool.acquire() as conn, conn.transaction():
+                yield conn
+        except UNREACHABLE as exc:
+            raise unreachable() from exc
 
     @asynccontextmanager
     async def autocommit(self) -> AsyncIterator[Any]:
         """A connection outside a transaction: each statement commits on its own."""
-        pool = self._pool or await self._open()
-        async with pool.acquire() as conn:
-            yield conn
+        try:
+            pool = self._pool or await self._open()
+            async with pool.acquire() as conn:
+                yield conn
+        except UNREACHABLE as exc:
+            raise unreachable() from exc
 
     async def close(self) -> None:
         if self._pool is not None:

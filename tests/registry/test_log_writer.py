@@ -55,3 +55,22 @@ async def test_two_writers_sharing_a_database_keep_one_intact_chain(pg_url: str)
         await a.close()
         await b.close()
         await engine.dispose()
+
+
+async def test_a_cancelled_call_still_has_its_entry_written(pg_url: str):
+    await migrations.upgrade_async("lienthong_registry", pg_url, "registry")
+    engine = create_engine(pg_url)
+    sessions = session_factory(engine)
+    writer = AccessLogWriter(sessions, pg_url=pg_url)
+    try:
+        call = asyncio.create_task(writer.append([_entry("a")]))
+        await asyncio.sleep(0)  # the entry is queued
+        call.cancel()
+        await writer.append([_entry("a")])
+        with pytest.raises(asyncio.CancelledError):
+            await call
+        check = await verify_chain(sessions)
+        assert check.intact and check.checked == 2
+    finally:
+        await writer.close()
+        await engine.dispose()

@@ -48,12 +48,12 @@ class AccessLogWriter:
             self._wake = asyncio.Event()
             self._task = asyncio.create_task(self._run())
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        # The caller may be gone (cancelled call) when the outcome arrives: mark it retrieved either way.
-        future.add_done_callback(lambda f: f.cancelled() or f.exception())
         self._pending.append((entries, future))
         assert self._wake is not None
         self._wake.set()
-        await asyncio.shield(future)
+        # A cancelled call cancels its future; its entries are still written, and the writer sets outcomes
+        # only on futures not yet done, so no outcome is left unretrieved (no shield or callback needed).
+        await future
 
     def _take(self) -> list[Pending]:
         taken: list[Pending] = []

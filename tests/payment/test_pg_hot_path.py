@@ -1,6 +1,7 @@
 """The asyncpg hot path (adapters/pg.py) keeps the guarantees of the SQLAlchemy path it replaces on PostgreSQL."""
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -101,3 +102,48 @@ async def test_an_unreachable_database_is_unavailable_not_internal():
             pass
     assert caught.value.reason == "DATABASE_UNAVAILABLE"
     await pool.close()
+
+
+def _notification(payment_id: str) -> dict:
+    return {
+        "provider": "sandbox",
+        "payment_id": payment_id,
+        "dedupe_key": payment_id,
+        "succeeded": True,
+        "amount_vnd": 1,
+        "disposition": "applied",
+        "received_at": datetime.now(UTC),
+    }
+
+
+def _ledger_txn(txn_id: str, source_key: str) -> dict:
+    return {
+        "id": txn_id,
+        "agency_id": "agency-batch",
+        "kind": "payment",
+        "payment_id": txn_id,
+        "refund_id": "",
+        "source_key": source_key,
+        "time": datetime.now(UTC),
+    }
+
+
+async def test_held_writes_are_flushed_before_a_read_and_commit_together(svc):
+    deps = svc.assembly.deps
+    count = "SELECT count(*) FROM provider_notifications WHERE payment_id LIKE 'batch-%'"
+    async with deps.transaction() as tx:
+        await pg.add_notification(tx, _notification("batch-1"))
+        await pg.add_notification(tx, _notification("batch-2"))
+        assert await tx.fetchval(count) == 2
+        await pg.add_notification(tx, _notification("batch-3"))
+    async with deps.autocommit() as conn:
+        assert await conn.fetchval(count) == 3
+    async with deps.transaction() as tx:
+        await pg.post_ledger(tx, _ledger_txn("batch-t1", "k1"), [("a", 5), ("b", -5)])
+    with pytest.raises(Exception, match="duplicate key"):
+        async with deps.transaction() as tx:
+            await pg.add_notification(tx, _notification("batch-4"))
+            await pg.post_ledger(tx, _ledger_txn("batch-t2", "k1"), [("a", 5), ("b", -5)])  # same source_key
+    async with deps.autocommit() as conn:
+        assert await conn.fetchval(count) == 3
+        assert await conn.fetchval("SELECT count(*) FROM ledger_lines") == 2

@@ -74,3 +74,23 @@ async def test_a_cancelled_call_still_has_its_entry_written(pg_url: str):
     finally:
         await writer.close()
         await engine.dispose()
+
+
+async def test_an_idle_writer_never_lingers_and_a_loaded_one_still_writes_everything(pg_url: str):
+    await migrations.upgrade_async("lienthong_registry", pg_url, "registry")
+    engine = create_engine(pg_url)
+    sessions = session_factory(engine)
+    slow = AccessLogWriter(sessions, pg_url=pg_url, linger=3600.0)  # a wait would hang the test
+    quick = AccessLogWriter(sessions, pg_url=pg_url, linger=0.001)
+    try:
+        for _ in range(3):  # one call at a time: nothing queues during a write, so no wait
+            await asyncio.wait_for(slow.append([_entry("a")]), timeout=60)
+        await slow.close()
+        for _ in range(3):  # calls queue up behind each write: batches wait a moment, all are written
+            await asyncio.gather(*(quick.append([_entry("b")]) for _ in range(20)))
+        check = await verify_chain(sessions)
+        assert check.intact and check.checked == 3 + 60
+    finally:
+        await slow.close()
+        await quick.close()
+        await engine.dispose()

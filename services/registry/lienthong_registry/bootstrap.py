@@ -54,7 +54,10 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     bus = connect_bus(settings.bus_url)
     verifier = verifier or verifier_from_settings(settings)
     writer = AccessLogWriter(
-        sessions, batch=settings.access_log_batch, pg_url=None if sqlite else async_url(settings.database_url)
+        sessions,
+        batch=settings.access_log_batch,
+        pg_url=None if sqlite else async_url(settings.database_url),
+        linger=settings.access_log_linger_seconds,
     )
     # Rows are sealed, and deleted once published: the outbox never accumulates personal IDs, even encrypted.
     relay = OutboxRelay(sessions, outbox, unsealing_bus(bus, keyring), delete_published=True)

@@ -22,6 +22,9 @@ class Settings(ServiceSettings):
     blind_index_key: SecretStr | None = None
     #: Largest number of access-log entries appended in one transaction (group commit).
     access_log_batch: int = 512
+    #: Seconds the access-log writer waits to fill a batch when calls queued up during its last write (under
+    #: load only; an idle writer writes at once). Fewer, fuller commits: less CPU per call and lower p99.
+    access_log_linger_seconds: float = 0.001
     #: Connections of the by-ID read pool (reads hold one only for their query). Per process the registry opens
     #: at most this + 15 (other reads) + 30 (writes) + 1 (access-log writer).
     db_pool_size: int = 32

@@ -14,6 +14,7 @@ from lienthong_payment.adapters.tables import (
     payments,
     provider_notifications,
 )
+from lienthong_payment.bootstrap import coalesced
 from lienthong_runtime.errors import Unavailable
 
 from .conftest import count_rows, create_request, ledger_ok
@@ -147,3 +148,21 @@ async def test_held_writes_are_flushed_before_a_read_and_commit_together(svc):
     async with deps.autocommit() as conn:
         assert await conn.fetchval(count) == 3
         assert await conn.fetchval("SELECT count(*) FROM ledger_lines") == 2
+
+
+async def test_relay_wakes_are_coalesced_but_never_lost():
+    woken: list[float] = []
+    wake = coalesced(lambda: woken.append(asyncio.get_running_loop().time()), 0.01)
+    for _ in range(50):
+        wake()
+    for _ in range(200):  # bounded: at most 2 s
+        if woken:
+            break
+        await asyncio.sleep(0.01)
+    assert len(woken) == 1
+    wake()  # a request after the window fired is served again
+    for _ in range(200):
+        if len(woken) == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert len(woken) == 2

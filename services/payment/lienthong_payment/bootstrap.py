@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -57,6 +59,29 @@ def build_providers(settings: Settings) -> dict[str, PaymentProvider]:
     return providers
 
 
+def coalesced(wake: Callable[[], None], window: float) -> Callable[[], None]:
+    """``wake`` at most once per ``window`` seconds, ``window`` after the first request.
+
+    Waking the outbox relay after every committed event made it run a pass (its own transaction, advisory
+    lock, select, delete) for every two or three payments under load; measured in-process at concurrency 32
+    that was ~250-350 us of CPU per payment. Coalesced, a pass publishes every event of the window, and an
+    event still goes out within ``window`` plus one pass (the relay's own poll interval is 0.2 s)."""
+    pending = False
+
+    def fire() -> None:
+        nonlocal pending
+        pending = False
+        wake()
+
+    def request() -> None:
+        nonlocal pending
+        if not pending:
+            pending = True
+            asyncio.get_running_loop().call_later(window, fire)
+
+    return request
+
+
 @dataclass
 class Assembly:
     """The wired service, with the parts tests and benchmarks drive directly."""
@@ -106,7 +131,7 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
         default_provider=settings.default_provider,
         allow_http_localhost=settings.allow_http_localhost_return_url or settings.dev_mode,
     )
-    deps = Deps(resources.engine, providers, keyring, policy, wake=relay.wake, pg=hot)
+    deps = Deps(resources.engine, providers, keyring, policy, wake=coalesced(relay.wake, 0.05), pg=hot)
     intake = NotificationIntake(deps)
     sandbox = providers.get("sandbox")
     if isinstance(sandbox, SandboxProvider):

@@ -26,6 +26,7 @@ from grpc_reflection.v1alpha import reflection
 from . import metrics
 from .auth import TokenVerifier
 from .config import ServiceSettings
+from .identity_events import IdentityEvents
 from .interceptors import CallPipeline
 
 log = logging.getLogger("lienthong.server")
@@ -64,6 +65,9 @@ class ServiceApp:
     pipeline: grpc.aio.ServerInterceptor | None = None
     #: Called with the server before start, e.g. to add generic handlers (gateway).
     configure_server: Callable[[grpc.aio.Server], None] | None = None
+    #: The bus on which identity publishes revocations and key rotations. When set (with a verifier), the server
+    #: applies them to its verifier, so a service refuses revoked tokens and learns new keys as the gateway does.
+    identity_events_bus: Any = None
 
 
 def server_credentials(settings: ServiceSettings) -> grpc.ServerCredentials | None:
@@ -124,6 +128,10 @@ class Server:
         await self.health.set("", health_pb2.HealthCheckResponse.SERVING)
         for job in app.background:
             self._tasks.append(asyncio.create_task(_supervised(app.name, job)))
+        if app.identity_events_bus is not None and app.verifier is not None:
+            await IdentityEvents(app.verifier.revocations, app.verifier.keys).subscribe(
+                app.identity_events_bus, app.name
+            )
         if settings.http_port or app.http_routes:
             await self._start_http()
         log.info(

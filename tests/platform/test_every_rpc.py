@@ -87,3 +87,43 @@ async def test_wrongly_typed_requests_never_crash_a_service(platform):
         reply = await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
         assert reply.status == health_pb2.HealthCheckResponse.SERVING
     assert unimplemented == [], "every RPC of the contract has a real servicer method"
+
+
+async def test_services_refuse_a_token_once_identity_revokes_it(platform, tmp_path):
+    """Defence in depth: each service applies identity's revocation events, not only the gateway."""
+    import asyncio
+    import time
+
+    from google.protobuf import timestamp_pb2
+
+    from lienthong.identity.v1 import events_pb2 as identity_events
+    from lienthong.registry.v1 import registry_pb2, registry_pb2_grpc
+    from lienthong_runtime.auth import Principal
+    from lienthong_runtime.events import connect_bus, envelope
+
+    channels, mint = platform
+    token = mint.token(["registry.citizens.read"], agency="agency-revoked")
+    metadata = (("authorization", f"Bearer {token}"),)
+    registry = registry_pb2_grpc.RegistryServiceStub(channels["registry"])
+    await registry.ListGrantedPurposes(registry_pb2.ListGrantedPurposesRequest(), metadata=metadata)
+    import jwt
+
+    claims = Principal.from_claims(jwt.decode(token, options={"verify_signature": False}))
+    bus = connect_bus(f"memory://platform-{id(tmp_path)}")
+    await bus.publish(
+        envelope(
+            "identity",
+            identity_events.TokenRevoked(
+                token_id=claims.token_id, expire_time=timestamp_pb2.Timestamp(seconds=int(claims.expires_at))
+            ),
+        )
+    )
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            await registry.ListGrantedPurposes(registry_pb2.ListGrantedPurposesRequest(), metadata=metadata)
+        except grpc.aio.AioRpcError as error:
+            assert error.code() is grpc.StatusCode.UNAUTHENTICATED and _reason(error) == "TOKEN_REVOKED"
+            break
+        assert time.monotonic() < deadline, "the registry still accepts a revoked token"
+        await asyncio.sleep(0.05)

@@ -132,6 +132,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         register=lambda server: notify_pb2_grpc.add_NotifyServiceServicer_to_server(servicer, server),
         service_names=[SERVICE_NAME],
         verifier=resources.verifier,
+        identity_events_bus=resources.bus,
         on_start=on_start,
         on_stop=on_stop,
         background=background,

@@ -87,6 +87,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         register=lambda server: registry_pb2_grpc.add_RegistryServiceServicer_to_server(servicer, server),
         service_names=[SERVICE_NAME],
         verifier=verifier,
+        identity_events_bus=bus,
         background=[relay.run],
         on_stop=[writer.close, close],
     )

@@ -154,6 +154,7 @@ async def _serve() -> None:
         port=0,
         http_port=0,
         bus_url="memory://",
+        sandbox_enabled=True,
         sandbox_notify_delay_seconds=0.0,
         log_level="WARNING",
     )

@@ -119,6 +119,7 @@ async def svc(pg_url: str, unix_socket: str) -> AsyncIterator[PaymentService]:
         http_port=0,
         port=-1,
         unix_socket=unix_socket,
+        sandbox_enabled=True,
         sandbox_notify_delay_seconds=0.0,
         expiry_interval_seconds=3600,
         sandbox_secret="sandbox-test-secret",

@@ -41,7 +41,7 @@ def load_settings(**overrides: Any) -> Settings:
 
 def build_providers(settings: Settings) -> dict[str, PaymentProvider]:
     providers: dict[str, PaymentProvider] = {}
-    if settings.sandbox_enabled:
+    if settings.sandbox_on():
         providers["sandbox"] = SandboxProvider(
             secret=secret_value(settings.sandbox_secret) or secrets.token_hex(32),
             public_url=settings.public_url(),
@@ -143,6 +143,7 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
         register=lambda server: payment_pb2_grpc.add_PaymentServiceServicer_to_server(servicer, server),
         service_names=[SERVICE_NAME],
         verifier=resources.verifier,
+        identity_events_bus=resources.bus,
         background=[relay.run, ExpiryJob(deps, settings.expiry_interval_seconds).run],
         http_routes=notification_routes(intake.receive, intake.returned),
         on_stop=[

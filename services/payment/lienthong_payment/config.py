@@ -40,8 +40,13 @@ class Settings(ServiceSettings):
     def public_url(self) -> str:
         return (self.public_http_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")
 
-    #: The simulated provider (switch off where only real money may move).
-    sandbox_enabled: bool = True
+    #: The simulated provider, whose test scenarios complete payments without money moving. Unset means on in
+    #: dev mode only, so a production deployment that forgets this setting cannot be paid through the sandbox.
+    sandbox_enabled: bool | None = None
+
+    def sandbox_on(self) -> bool:
+        return self.dev_mode if self.sandbox_enabled is None else self.sandbox_enabled
+
     #: Key the sandbox signs its notifications with; a random one per process when unset.
     sandbox_secret: SecretStr | None = None
     #: Delay before the sandbox notifies itself after StartPayment.

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import asyncpg.exceptions as asyncpg_exc
 import grpc
 from sqlalchemy import exc as sa_exc
 
@@ -231,11 +232,24 @@ class CallPipeline(grpc.aio.ServerInterceptor):
         return call
 
 
+#: asyncpg's own errors for a database that is down, restarting, full or gone (services that use asyncpg
+#: directly on a hot path see these unwrapped), plus the socket errors beneath them.
+_ASYNCPG_UNREACHABLE: tuple[type[BaseException], ...] = (
+    asyncpg_exc.PostgresConnectionError,
+    asyncpg_exc.ConnectionDoesNotExistError,
+    asyncpg_exc.TooManyConnectionsError,
+    asyncpg_exc.CannotConnectNowError,
+    asyncpg_exc.AdminShutdownError,
+    ConnectionRefusedError,
+    ConnectionResetError,
+)
+
+
 def _database_unreachable(exc: BaseException) -> bool:
     """A lost or refused database connection (or a locked SQLite file): retryable, so UNAVAILABLE."""
     if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
         return True
-    return isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, ConnectionRefusedError))
+    return isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, *_ASYNCPG_UNREACHABLE))
 
 
 def _error_code(exc: Exception) -> str:

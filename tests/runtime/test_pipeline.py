@@ -168,3 +168,31 @@ async def test_a_lost_database_is_unavailable_not_internal(mint, unix_socket):
         )
     assert error.code() is grpc.StatusCode.UNAVAILABLE and _info(error).reason == "DATABASE_UNAVAILABLE"
     assert "SELECT" not in (error.details() or "")
+
+
+@pytest.mark.parametrize("error", ["too_many", "shutdown"])
+async def test_asyncpg_connection_errors_are_unavailable(mint, unix_socket, error):
+    import asyncpg.exceptions as asyncpg_exc
+
+    raised = {
+        "too_many": asyncpg_exc.TooManyConnectionsError("sorry, too many clients already"),
+        "shutdown": asyncpg_exc.AdminShutdownError("terminating connection"),
+    }[error]
+
+    class Broken(identity_pb2_grpc.IdentityServiceServicer):
+        async def GetJwks(self, request, context):
+            raise raised
+
+    servicer = Broken()
+    app = ServiceApp(
+        name="pipeline-pg-test",
+        settings=ServiceSettings(),
+        verifier=mint.verifier(),
+        register=lambda server: identity_pb2_grpc.add_IdentityServiceServicer_to_server(servicer, server),
+        service_names=[SERVICE],
+    )
+    async with running(app, unix_socket) as channel:
+        failure = await _call_error(
+            identity_pb2_grpc.IdentityServiceStub(channel).GetJwks(identity_pb2.GetJwksRequest())
+        )
+    assert failure.code() is grpc.StatusCode.UNAVAILABLE and _info(failure).reason == "DATABASE_UNAVAILABLE"

@@ -9,7 +9,8 @@ import pytest
 
 from bench.echo import ECHO_METHOD
 from bench.harness import Report, Result, cpu_seconds, start_server, wait_for_health
-from bench.load import grpc_frame, parse_h2load_output, percentile, run_load
+from bench.load import grpc_frame, percentile, run_load
+from bench.load_h2load import parse_h2load_output
 
 
 def test_grpc_frame_is_flag_zero_then_big_endian_length() -> None:

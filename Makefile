@@ -25,8 +25,12 @@ venv: $(STAMP) ## Create the virtual environment (.venv) and install everything
 run: $(STAMP) ## Run every service and the gateway on the embedded default (SQLite, in-process bus)
 	$(BIN)/lienthong dev
 
+.PHONY: system-deps
+system-deps: ## Install the Debian packages and npm modules some tests drive, when missing (tools/system-deps.sh)
+	@bash tools/system-deps.sh
+
 .PHONY: test
-test: $(STAMP) lint ## Lint, then run every test (PostgreSQL/NATS-backed tests use the local servers)
+test: $(STAMP) system-deps lint ## Lint, then run every test (PostgreSQL/NATS-backed tests use the local servers)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 .PHONY: lint

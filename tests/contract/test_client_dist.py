@@ -1,4 +1,5 @@
-"""The client package installs on its own: a wheel whose only dependencies are grpcio and protobuf."""
+"""The client package installs on its own: a wheel whose only dependencies are grpcio, protobuf and
+googleapis-common-protos (the contract's `google.api.http` options import ``google.api.annotations_pb2``)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def test_wheel_installs_alone_and_imports(tmp_path):
         for line in metadata.splitlines()
         if line.startswith("Requires-Dist:") and "extra ==" not in line
     )
-    assert requires == ["grpcio", "protobuf"]
+    assert requires == ["googleapis-common-protos", "grpcio", "protobuf"]
 
     venv = tmp_path / "venv"
     subprocess.run(
@@ -62,4 +63,4 @@ def test_wheel_installs_alone_and_imports(tmp_path):
         [uv, "pip", "freeze", "--python", str(python)], capture_output=True, text=True, check=True
     ).stdout
     installed = sorted(line.split("==")[0].lower() for line in frozen.splitlines() if "==" in line)
-    assert set(installed) <= {"grpcio", "protobuf", "lienthong-client", "typing-extensions"}, installed
+    assert set(installed) <= {"googleapis-common-protos", "grpcio", "protobuf", "lienthong-client", "typing-extensions"}, installed

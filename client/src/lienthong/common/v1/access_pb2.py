@@ -25,13 +25,14 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n lienthong/common/v1/access.proto\x12\x13lienthong.common.v1\x1a google/protobuf/descriptor.proto\",\n\nAccessRule\x12\x0e\n\x06scopes\x18\x01 \x03(\t\x12\x0e\n\x06public\x18\x02 \x01(\x08\"4\n\x0fScopeDefinition\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t:Q\n\x06\x61\x63\x63\x65ss\x12\x1e.google.protobuf.MethodOptions\x18\xf5\x93\x03 \x01(\x0b\x32\x1f.lienthong.common.v1.AccessRule:W\n\x06scopes\x12\x1f.google.protobuf.ServiceOptions\x18\xf6\x93\x03 \x03(\x0b\x32$.lienthong.common.v1.ScopeDefinitionb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n lienthong/common/v1/access.proto\x12\x13lienthong.common.v1\x1a google/protobuf/descriptor.proto\",\n\nAccessRule\x12\x0e\n\x06scopes\x18\x01 \x03(\t\x12\x0e\n\x06public\x18\x02 \x01(\x08\"4\n\x0fScopeDefinition\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t:Q\n\x06\x61\x63\x63\x65ss\x12\x1e.google.protobuf.MethodOptions\x18\xf5\x93\x03 \x01(\x0b\x32\x1f.lienthong.common.v1.AccessRule:W\n\x06scopes\x12\x1f.google.protobuf.ServiceOptions\x18\xf6\x93\x03 \x03(\x0b\x32$.lienthong.common.v1.ScopeDefinitionB\x89\x01\n\x16vn.lienthong.common.v1B\x0b\x41\x63\x63\x65ssProtoP\x01Z4lienthong.vn/api/gen/go/lienthong/common/v1;commonv1\xaa\x02\x13LienThong.Common.V1\xca\x02\x13LienThong\\Common\\V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lienthong.common.v1.access_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
+  _globals['DESCRIPTOR']._loaded_options = None
+  _globals['DESCRIPTOR']._serialized_options = b'\n\026vn.lienthong.common.v1B\013AccessProtoP\001Z4lienthong.vn/api/gen/go/lienthong/common/v1;commonv1\252\002\023LienThong.Common.V1\312\002\023LienThong\\Common\\V1'
   _globals['_ACCESSRULE']._serialized_start=91
   _globals['_ACCESSRULE']._serialized_end=135
   _globals['_SCOPEDEFINITION']._serialized_start=137

@@ -24,13 +24,14 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1elienthong/common/v1/date.proto\x12\x13lienthong.common.v1\"0\n\x04\x44\x61te\x12\x0c\n\x04year\x18\x01 \x01(\x05\x12\r\n\x05month\x18\x02 \x01(\x05\x12\x0b\n\x03\x64\x61y\x18\x03 \x01(\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1elienthong/common/v1/date.proto\x12\x13lienthong.common.v1\"0\n\x04\x44\x61te\x12\x0c\n\x04year\x18\x01 \x01(\x05\x12\r\n\x05month\x18\x02 \x01(\x05\x12\x0b\n\x03\x64\x61y\x18\x03 \x01(\x05\x42\x87\x01\n\x16vn.lienthong.common.v1B\tDateProtoP\x01Z4lienthong.vn/api/gen/go/lienthong/common/v1;commonv1\xaa\x02\x13LienThong.Common.V1\xca\x02\x13LienThong\\Common\\V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lienthong.common.v1.date_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
+  _globals['DESCRIPTOR']._loaded_options = None
+  _globals['DESCRIPTOR']._serialized_options = b'\n\026vn.lienthong.common.v1B\tDateProtoP\001Z4lienthong.vn/api/gen/go/lienthong/common/v1;commonv1\252\002\023LienThong.Common.V1\312\002\023LienThong\\Common\\V1'
   _globals['_DATE']._serialized_start=55
   _globals['_DATE']._serialized_end=103
 # @@protoc_insertion_point(module_scope)

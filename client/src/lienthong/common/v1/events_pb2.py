@@ -26,13 +26,14 @@ from google.protobuf import any_pb2 as google_dot_protobuf_dot_any__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n lienthong/common/v1/events.proto\x12\x13lienthong.common.v1\x1a\x19google/protobuf/any.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc6\x01\n\rEventEnvelope\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x0e\n\x06source\x18\x03 \x01(\t\x12(\n\x04time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\x11\n\tagency_id\x18\x06 \x01(\t\x12%\n\x07payload\x18\x07 \x01(\x0b\x32\x14.google.protobuf.Any\x12\x16\n\x0e\x63orrelation_id\x18\x08 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n lienthong/common/v1/events.proto\x12\x13lienthong.common.v1\x1a\x19google/protobuf/any.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc6\x01\n\rEventEnvelope\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x0e\n\x06source\x18\x03 \x01(\t\x12(\n\x04time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\x11\n\tagency_id\x18\x06 \x01(\t\x12%\n\x07payload\x18\x07 \x01(\x0b\x32\x14.google.protobuf.Any\x12\x16\n\x0e\x63orrelation_id\x18\x08 \x01(\tB\x89\x01\n\x16vn.lienthong.common.v1B\x0b\x45ventsProtoP\x01Z4lienthong.vn/api/gen/go/lienthong/common/v1;commonv1\xaa\x02\x13LienThong.Common.V1\xca\x02\x13LienThong\\Common\\V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lienthong.common.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
+  _globals['DESCRIPTOR']._loaded_options = None
+  _globals['DESCRIPTOR']._serialized_options = b'\n\026vn.lienthong.common.v1B\013EventsProtoP\001Z4lienthong.vn/api/gen/go/lienthong/common/v1;commonv1\252\002\023LienThong.Common.V1\312\002\023LienThong\\Common\\V1'
   _globals['_EVENTENVELOPE']._serialized_start=118
   _globals['_EVENTENVELOPE']._serialized_end=316
 # @@protoc_insertion_point(module_scope)

@@ -25,13 +25,14 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n lienthong/notify/v1/events.proto\x12\x13lienthong.notify.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa7\x01\n\x15NotificationDelivered\x12\x17\n\x0fnotification_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x02 \x01(\t\x12\x11\n\treference\x18\x03 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x04 \x01(\t\x12\x0c\n\x04test\x18\x05 \x01(\x08\x12\x31\n\rcomplete_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xcc\x01\n\x12NotificationFailed\x12\x17\n\x0fnotification_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x02 \x01(\t\x12\x11\n\treference\x18\x03 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x04 \x01(\t\x12\x0c\n\x04test\x18\x05 \x01(\x08\x12\x0e\n\x06status\x18\x06 \x01(\t\x12\x16\n\x0e\x66\x61ilure_reason\x18\x07 \x01(\t\x12\x31\n\rcomplete_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n lienthong/notify/v1/events.proto\x12\x13lienthong.notify.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa7\x01\n\x15NotificationDelivered\x12\x17\n\x0fnotification_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x02 \x01(\t\x12\x11\n\treference\x18\x03 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x04 \x01(\t\x12\x0c\n\x04test\x18\x05 \x01(\x08\x12\x31\n\rcomplete_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xcc\x01\n\x12NotificationFailed\x12\x17\n\x0fnotification_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x02 \x01(\t\x12\x11\n\treference\x18\x03 \x01(\t\x12\x10\n\x08\x62\x61tch_id\x18\x04 \x01(\t\x12\x0c\n\x04test\x18\x05 \x01(\x08\x12\x0e\n\x06status\x18\x06 \x01(\t\x12\x16\n\x0e\x66\x61ilure_reason\x18\x07 \x01(\t\x12\x31\n\rcomplete_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x89\x01\n\x16vn.lienthong.notify.v1B\x0b\x45ventsProtoP\x01Z4lienthong.vn/api/gen/go/lienthong/notify/v1;notifyv1\xaa\x02\x13LienThong.Notify.V1\xca\x02\x13LienThong\\Notify\\V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lienthong.notify.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
+  _globals['DESCRIPTOR']._loaded_options = None
+  _globals['DESCRIPTOR']._serialized_options = b'\n\026vn.lienthong.notify.v1B\013EventsProtoP\001Z4lienthong.vn/api/gen/go/lienthong/notify/v1;notifyv1\252\002\023LienThong.Notify.V1\312\002\023LienThong\\Notify\\V1'
   _globals['_NOTIFICATIONDELIVERED']._serialized_start=91
   _globals['_NOTIFICATIONDELIVERED']._serialized_end=258
   _globals['_NOTIFICATIONFAILED']._serialized_start=261

@@ -24,13 +24,14 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"lienthong/registry/v1/events.proto\x12\x15lienthong.registry.v1\"O\n\x0e\x43itizenCreated\x12\x13\n\x0bpersonal_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12\x17\n\x0f\x61\x63tor_agency_id\x18\x03 \x01(\t\"}\n\x0e\x43itizenChanged\x12\x13\n\x0bpersonal_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12\x16\n\x0e\x63hanged_fields\x18\x03 \x03(\t\x12\x14\n\x0clegal_reason\x18\x04 \x01(\t\x12\x17\n\x0f\x61\x63tor_agency_id\x18\x05 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"lienthong/registry/v1/events.proto\x12\x15lienthong.registry.v1\"O\n\x0e\x43itizenCreated\x12\x13\n\x0bpersonal_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12\x17\n\x0f\x61\x63tor_agency_id\x18\x03 \x01(\t\"}\n\x0e\x43itizenChanged\x12\x13\n\x0bpersonal_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12\x16\n\x0e\x63hanged_fields\x18\x03 \x03(\t\x12\x14\n\x0clegal_reason\x18\x04 \x01(\t\x12\x17\n\x0f\x61\x63tor_agency_id\x18\x05 \x01(\tB\x93\x01\n\x18vn.lienthong.registry.v1B\x0b\x45ventsProtoP\x01Z8lienthong.vn/api/gen/go/lienthong/registry/v1;registryv1\xaa\x02\x15LienThong.Registry.V1\xca\x02\x15LienThong\\Registry\\V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lienthong.registry.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
+  _globals['DESCRIPTOR']._loaded_options = None
+  _globals['DESCRIPTOR']._serialized_options = b'\n\030vn.lienthong.registry.v1B\013EventsProtoP\001Z8lienthong.vn/api/gen/go/lienthong/registry/v1;registryv1\252\002\025LienThong.Registry.V1\312\002\025LienThong\\Registry\\V1'
   _globals['_CITIZENCREATED']._serialized_start=61
   _globals['_CITIZENCREATED']._serialized_end=140
   _globals['_CITIZENCHANGED']._serialized_start=142

@@ -30,6 +30,7 @@ from .auth import Authorizer
 from .config import Settings
 from .forwarding import Forwarder
 from .ratelimit import RateLimiter, connect_redis
+from .rest.service import RestFace, build_rest_face
 from .routing import BLOCKS, Route, contract_routes
 from .tls import channel_factory, server_certificate
 from .upstreams import Upstreams
@@ -65,6 +66,7 @@ class Gateway:
     limiter: RateLimiter
     revocations: RevocationState
     tls_port: int = 0  # the public TLS port once bound (TLS replaces the runtime's plaintext port)
+    rest: RestFace | None = None  # the REST/JSON face (None when ``rest_port`` is -1)
 
 
 async def build_gateway(
@@ -128,17 +130,18 @@ async def build_gateway(
         if not settings.bus_url.startswith("memory://"):  # the in-process bus is shared with other services
             await bus.close()
 
+    rest = build_rest_face(settings, forwarder) if settings.rest_port >= 0 else None
     app = ServiceApp(
         name="gateway",
         settings=runtime_settings,
         register=lambda server: None,
         service_names=contract_services(),
         pipeline=RoutingInterceptor(forwarder),
-        on_start=[subscribe, prefetch_keys],
-        on_stop=[close],
+        on_start=[subscribe, prefetch_keys, *([rest.start] if rest else [])],
+        on_stop=[*([rest.stop] if rest else []), close],  # the REST face drains before upstreams close
         background=[upstreams.watch, audit.run],
     )
-    gateway = Gateway(app, settings, forwarder, upstreams, limiter, revocations)
+    gateway = Gateway(app, settings, forwarder, upstreams, limiter, revocations, rest=rest)
 
     def configure(server: grpc.aio.Server) -> None:
         server.add_generic_rpc_handlers((forwarder,))

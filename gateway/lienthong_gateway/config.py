@@ -30,6 +30,14 @@ class Settings(ServiceSettings):
 
     port: int = 50051
     http_port: int = 8051
+    #: The REST/JSON face, OpenAPI, GovStack routes and the identity HTTP proxy: HTTP/1.1 and HTTP/2 (h2c, or
+    #: ALPN h2 with the gateway's TLS certificate) on one port; -1 switches it off.
+    rest_host: str = "127.0.0.1"
+    rest_port: int = 8080
+    #: identity's HTTP side server, where ``/oauth2/*`` and ``/.well-known/*`` are passed on to.
+    identity_http_url: str = "http://127.0.0.1:8061"
+    #: Largest REST request body accepted (bytes); larger ones get 413, as gRPC refuses larger messages.
+    rest_max_body: int = 8 * 1024 * 1024
     #: Upstream replicas per building block (identity, registry, payment, notify), e.g.
     #: {"registry": ["10.0.0.5:50062", "10.0.0.6:50062"]} (JSON in LIENTHONG_GATEWAY_UPSTREAMS). ``unix:`` works.
     upstreams: dict[str, list[str]] = Field(default_factory=dict)

@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import grpc
@@ -27,7 +27,7 @@ from .audit import AuditSink
 from .auth import Authorizer
 from .ratelimit import RateLimiter
 from .routing import Route
-from .upstreams import Pool, Replica, Upstreams
+from .upstreams import Pool, Upstreams
 
 log = logging.getLogger("lienthong.gateway")
 
@@ -100,9 +100,16 @@ class Forwarder(grpc.GenericRpcHandler):
     async def admit(self, route: Route, context: grpc.aio.ServicerContext, admission: Admission) -> None:
         """Stamp the request id, authenticate, authorize and rate-limit, filling ``admission`` as it goes (so a
         refusal is audited with its request id). Raises ``DomainError``."""
+        await self.admit_metadata(route, context.invocation_metadata() or (), context.peer(), admission)
+
+    async def admit_metadata(
+        self, route: Route, metadata: Iterable[tuple[str, Any]], peer: str, admission: Admission
+    ) -> None:
+        """:meth:`admit` for a caller's metadata and ``peer`` address (``ipv4:host:port``) given directly: the
+        REST face admits its HTTP requests here, so both faces apply one set of checks."""
         authorization = request_id = None
         outgoing: list[tuple[str, Any]] = []
-        for key, value in context.invocation_metadata() or ():
+        for key, value in metadata:
             if key == "x-request-id":
                 request_id = value if isinstance(value, str) and _REQUEST_ID.match(value) else None
                 continue
@@ -114,7 +121,7 @@ class Forwarder(grpc.GenericRpcHandler):
         request_id = admission.request_id = request_id or os.urandom(12).hex()
         principal = admission.principal = await self.authorizer.principal(route, authorization)
         if principal is None:
-            await self.limiter.admit("", _address(context.peer()), "anonymous")
+            await self.limiter.admit("", _address(peer), "anonymous")
         else:
             await self.limiter.admit(
                 principal.agency_id, principal.client_id or principal.subject, route.method_class
@@ -161,9 +168,39 @@ class Forwarder(grpc.GenericRpcHandler):
         trailing = tuple(error.trailing_metadata() or ())  # abort wants a tuple, not grpc.aio.Metadata
         await context.abort(error.code(), error.details() or "", trailing)  # type: ignore[arg-type]
 
+    async def call_unary(
+        self,
+        pool: Pool,
+        method: str,
+        request: bytes,
+        deadline: float,
+        metadata: tuple[tuple[str, Any], ...],
+        retry: bool,
+    ) -> bytes:
+        """One unary call to a replica of ``pool`` with ``deadline`` seconds left; a read (``retry``) whose
+        replica is unreachable is tried once on another. Raises ``grpc.aio.AioRpcError`` with the upstream's
+        status."""
+        replica = pool.pick()
+        try:
+            try:
+                return await replica.unary_unary(method)(request, timeout=deadline, metadata=metadata)
+            except grpc.aio.AioRpcError as error:
+                if not transport_failure(error):
+                    raise
+                replica.mark_down()
+                other = pool.pick(avoid=replica) if retry else None
+                if other is None or other is replica or not other.up:
+                    raise
+                replica = other
+                return await replica.unary_unary(method)(request, timeout=deadline, metadata=metadata)
+        except grpc.aio.AioRpcError as error:
+            if transport_failure(error):
+                replica.mark_down()
+            raise
+
     def _unary(self, route: Route) -> Any:
         method, retry = route.method, self.retry_reads and route.method_class == "read"
-        admit, finish, pool_of = self.admit, self.finish, self.pool
+        admit, finish, pool_of, call = self.admit, self.finish, self.pool, self.call_unary
 
         async def forward(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
             started = time.perf_counter()
@@ -177,27 +214,9 @@ class Forwarder(grpc.GenericRpcHandler):
                 finish(route, admission, code_of(exc), started)
                 await self.refuse(context, exc, admission.request_id)
                 raise AssertionError("unreachable") from None
-            replica: Replica | None = None
             try:
-                replica = pool.pick()
-                try:
-                    response = await replica.unary_unary(method)(
-                        request, timeout=self.timeout(context), metadata=admission.metadata
-                    )
-                except grpc.aio.AioRpcError as error:
-                    if not transport_failure(error):
-                        raise
-                    replica.mark_down()
-                    other = pool.pick(avoid=replica) if retry else None
-                    if other is None or other is replica or not other.up:
-                        raise
-                    replica = other
-                    response = await replica.unary_unary(method)(
-                        request, timeout=self.timeout(context), metadata=admission.metadata
-                    )
+                response = await call(pool, method, request, self.timeout(context), admission.metadata, retry)
             except grpc.aio.AioRpcError as error:
-                if replica is not None and transport_failure(error):
-                    replica.mark_down()
                 finish(route, admission, error.code().name, started)
                 await self.relay_error(context, error)
             except asyncio.CancelledError:

@@ -20,6 +20,9 @@ from lienthong_runtime.server import Server, serve_all
 
 from .services import BUILDING_BLOCKS, SERVICES
 
+#: The gateway's REST/JSON face (HTTP/1.1 and HTTP/2) in the embedded mode.
+REST_PORT = 8080
+
 
 def dev_overrides(name: str, data_dir: Path, host: str, offset: int) -> dict[str, Any]:
     """Settings of one service in the embedded mode."""
@@ -49,6 +52,11 @@ def dev_overrides(name: str, data_dir: Path, host: str, offset: int) -> dict[str
         overrides["upstreams"] = {
             block: [f"{host}:{SERVICES[block].port + offset}"] for block in BUILDING_BLOCKS
         }
+        overrides.update(
+            rest_host=host,
+            rest_port=REST_PORT + offset,
+            identity_http_url=f"http://{host}:{SERVICES['identity'].http_port + offset}",
+        )
     return overrides
 
 
@@ -96,6 +104,12 @@ def print_banner(servers: list[Server], demo: dict[str, str] | None, data_dir: P
         settings = server.app.settings
         http = f"  http://{settings.http_host}:{server.http_port}" if server.http_port else ""
         lines.append(f"  {server.app.name:<9} grpc {settings.host}:{server.bound_port}{http}")
+        rest_port = getattr(settings, "rest_port", -1)
+        if rest_port > 0:  # the gateway's REST face
+            lines.append(
+                f"  {'':<9} rest http://{settings.rest_host}:{rest_port}/v1/  "
+                f"(OpenAPI: http://{settings.rest_host}:{rest_port}/openapi.json)"
+            )
     lines.append(f"\n  data folder: {data_dir.resolve()}")
     if demo:
         lines.append("\n  Demo agency credentials (shown once; also saved to the data folder, mode 0600):")

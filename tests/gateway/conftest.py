@@ -196,6 +196,7 @@ async def run_gateway(
         "host": "127.0.0.1",
         "port": -1,
         "http_port": 0,
+        "rest_port": 0,
         "unix_socket": os.path.join(socket_dir, "gw.sock"),
         "upstreams": upstreams,
         "token_issuer": mint.issuer,

@@ -44,6 +44,7 @@ lint: $(STAMP) ## ruff, mypy, import contracts, buf lint/format/breaking, stub f
 		echo "buf breaking against main"; $(BIN)/buf breaking proto --against '.git#branch=main,subdir=proto'; \
 	else echo "buf breaking: main holds no v1 contract yet, skipped"; fi
 	$(PY) -m tools.gen_stubs --check
+	$(PY) -m tools.gen_openapi --check
 
 .PHONY: format
 format: $(STAMP) ## Apply ruff and buf formatting
@@ -51,12 +52,14 @@ format: $(STAMP) ## Apply ruff and buf formatting
 	cd proto && ../$(BIN)/buf format -w
 
 .PHONY: stubs
-stubs: $(STAMP) ## Regenerate the Python stubs from proto/ into client/src/lienthong
+stubs: $(STAMP) ## Regenerate the Python stubs from proto/ into client/src/lienthong, and the OpenAPI document
 	$(PY) -m tools.gen_stubs
+	$(PY) -m tools.gen_openapi
 
 .PHONY: dist
-dist: $(STAMP) ## Build the client package wheel (dist/lienthong_client-*.whl) a province can pin
+dist: $(STAMP) ## Build the client wheel, the contract's descriptor set and the OpenAPI document into dist/
 	$(PY) -m build --wheel --outdir dist ./client
+	$(PY) -m tools.gen_openapi --descriptor-set dist/lienthong-v1.binpb --openapi dist/openapi.json
 
 .PHONY: migrate
 migrate: $(STAMP) ## Apply every service's migrations to the databases in LIENTHONG_<SERVICE>_DATABASE_URL

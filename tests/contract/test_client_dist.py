@@ -63,4 +63,5 @@ def test_wheel_installs_alone_and_imports(tmp_path):
         [uv, "pip", "freeze", "--python", str(python)], capture_output=True, text=True, check=True
     ).stdout
     installed = sorted(line.split("==")[0].lower() for line in frozen.splitlines() if "==" in line)
-    assert set(installed) <= {"googleapis-common-protos", "grpcio", "protobuf", "lienthong-client", "typing-extensions"}, installed
+    expected = {"googleapis-common-protos", "grpcio", "protobuf", "lienthong-client", "typing-extensions"}
+    assert set(installed) <= expected, installed

@@ -86,32 +86,37 @@ def comments(files: descriptor_pb2.FileDescriptorSet) -> dict[str, str]:
     for file in files.file:
         by_path = {tuple(loc.path): loc.leading_comments for loc in file.source_code_info.location}
         prefix = file.package
-
-        def walk_message(message: Any, path: tuple[int, ...], scope: str) -> None:
-            name = f"{scope}.{message.name}"
-            _note(found, name, by_path.get(path))
-            for i, field in enumerate(message.field):
-                _note(found, f"{name}.{field.name}", by_path.get((*path, 2, i)))
-            for i, nested in enumerate(message.nested_type):
-                walk_message(nested, (*path, 3, i), name)
-            for i, enum in enumerate(message.enum_type):
-                walk_enum(enum, (*path, 4, i), name)
-
-        def walk_enum(enum: Any, path: tuple[int, ...], scope: str) -> None:
-            name = f"{scope}.{enum.name}"
-            _note(found, name, by_path.get(path))
-            for i, value in enumerate(enum.value):
-                _note(found, f"{name}.{value.name}", by_path.get((*path, 2, i)))
-
         for i, message in enumerate(file.message_type):
-            walk_message(message, (4, i), prefix)
+            _walk_message(found, by_path, message, (4, i), prefix)
         for i, enum in enumerate(file.enum_type):
-            walk_enum(enum, (5, i), prefix)
+            _walk_enum(found, by_path, enum, (5, i), prefix)
         for i, service in enumerate(file.service):
             _note(found, f"{prefix}.{service.name}", by_path.get((6, i)))
             for j, method in enumerate(service.method):
                 _note(found, f"{prefix}.{service.name}.{method.name}", by_path.get((6, i, 2, j)))
     return found
+
+
+def _walk_message(
+    found: dict[str, str], by_path: dict[Any, str], message: Any, path: tuple[int, ...], scope: str
+) -> None:
+    name = f"{scope}.{message.name}"
+    _note(found, name, by_path.get(path))
+    for i, field in enumerate(message.field):
+        _note(found, f"{name}.{field.name}", by_path.get((*path, 2, i)))
+    for i, nested in enumerate(message.nested_type):
+        _walk_message(found, by_path, nested, (*path, 3, i), name)
+    for i, enum in enumerate(message.enum_type):
+        _walk_enum(found, by_path, enum, (*path, 4, i), name)
+
+
+def _walk_enum(
+    found: dict[str, str], by_path: dict[Any, str], enum: Any, path: tuple[int, ...], scope: str
+) -> None:
+    name = f"{scope}.{enum.name}"
+    _note(found, name, by_path.get(path))
+    for i, value in enumerate(enum.value):
+        _note(found, f"{name}.{value.name}", by_path.get((*path, 2, i)))
 
 
 def _note(found: dict[str, str], name: str, text: str | None) -> None:

@@ -341,6 +341,7 @@ def plan_processes(
             grpc_port, http_port = ports[workload.service]
             addresses[f"{workload.service}:{settings.port}"] = f"127.0.0.1:{grpc_port}"
             addresses[f"127.0.0.1:{settings.http_port}"] = f"127.0.0.1:{http_port}"
+            addresses[f"http://{workload.service}:{settings.http_port}"] = f"http://127.0.0.1:{http_port}"
     # HOME is an empty folder, as the image's HOME=/tmp is on a fresh tmpfs; the working directory is workdir.
     home = workdir / "home"
     home.mkdir(exist_ok=True)
@@ -373,6 +374,7 @@ def plan_processes(
         if service == "gateway":  # counters of this run only (the local Redis is shared with other tests)
             env[f"{prefix}RATE_LIMIT_PREFIX"] = f"lt:rl:dist:{uuid.uuid4().hex[:8]}"
             env[f"{prefix}REPLICAS"] = str(len(GATEWAY_REPLICAS))
+            env |= {f"{prefix}REST_HOST": "127.0.0.1", f"{prefix}REST_PORT": str(free_port())}
         processes[name] = Process(name, service, env, ports[name][0], ports[name][1], workdir / f"{name}.log")
     return processes
 

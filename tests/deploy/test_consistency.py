@@ -115,10 +115,13 @@ def test_ports_and_probes_match_what_the_process_serves(source, workload):
             assert port == settings.port, f"{workload.where}: gRPC probe on {port}, serves {settings.port}"
         else:
             assert (port, path) == (settings.http_port, "/healthz"), workload.where
+    served = {"grpc": settings.port, "http": settings.http_port}
+    if workload.service == "gateway":
+        served["rest"] = settings.rest_port  # the REST/JSON face
     if source == "compose":
-        assert set(workload.ports.values()) <= {settings.port, settings.http_port}, workload.where
+        assert set(workload.ports.values()) <= set(served.values()), workload.where
     else:
-        assert workload.ports == {"grpc": settings.port, "http": settings.http_port}, workload.where
+        assert workload.ports == served, workload.where
 
 
 def _service_ports(source: str) -> dict[str, set[int]]:
@@ -134,6 +137,8 @@ def _service_ports(source: str) -> dict[str, set[int]]:
             if workload.command[0] == "serve":
                 settings = effective_settings(workload)
                 reachable[workload.service] = {settings.port, settings.http_port}
+                if workload.service == "gateway":
+                    reachable[workload.service].add(settings.rest_port)
         return reachable
     services = [o for o in render(source) if o["kind"] == "Service"]
     return {s["metadata"]["name"]: {p["port"] for p in s["spec"]["ports"]} for s in services}
@@ -196,7 +201,7 @@ def test_network_policies_open_the_ports_the_processes_serve(overlay):
     def ports(name: str, direction: str) -> set[int]:
         return {p["port"] for rule in policies[name][direction] for p in rule["ports"]}
 
-    assert ports("gateway-ingress", "ingress") == {settings["gateway"].port}
+    assert ports("gateway-ingress", "ingress") == {settings["gateway"].port, settings["gateway"].rest_port}
     grpc_ports = {settings[b].port for b in BUILDING_BLOCKS}
     assert ports("services-ingress-from-gateway", "ingress") == grpc_ports
     assert ports("gateway-egress-services", "egress") == grpc_ports

@@ -113,7 +113,7 @@ def test_only_the_gateway_accepts_traffic_from_anywhere(overlay):
         for rule in policy["spec"].get("ingress", []):
             if "from" not in rule:
                 assert policy["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "gateway"
-                assert [p["port"] for p in rule["ports"]] == [50051]
+                assert [p["port"] for p in rule["ports"]] == [50051, 8080]  # gRPC and the REST face
 
 
 def _obviously_dev(text: str) -> bool:

@@ -16,6 +16,8 @@ ensure_deb() { # ensure_deb PACKAGE [COMMAND]: install PACKAGE unless COMMAND (d
 }
 
 # One line per package, e.g. `ensure_deb haproxy` or `ensure_deb nghttp2-client h2load`.
+ensure_deb curl     # examples/rest/walkthrough.sh (tests/journey/test_rest_journey.py)
+ensure_deb jq       # the same walk-through reads JSON with jq
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "not root: cannot install ${missing[*]}; the tests that need them will skip and say so" >&2

@@ -21,7 +21,7 @@ from lienthong.registry.v1 import registry_pb2
 
 from .journey import PURPOSE, run_journey
 
-PORTS = (50051, 50061, 50062, 50063, 50064, 8051, 8061, 8062, 8063, 8064, 2525)
+PORTS = (50051, 50061, 50062, 50063, 50064, 8051, 8061, 8062, 8063, 8064, 2525, 8080)
 
 
 def _free(port: int) -> bool:

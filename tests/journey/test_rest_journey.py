@@ -206,6 +206,7 @@ async def _govstack_routes(
     assert personal_id in {r["personalId"] for r in listed.json()["results"]}
     regex = await client.get(base, params={"purpose": PURPOSE, "search": "Ng.*"}, headers=agency)
     assert regex.status_code == 400
+    await _govstack_writes(client, base, agency)
     deleted = await client.delete(f"{base}/{personal_id}/delete", headers=agency)
     assert deleted.status_code == 405
     assert deleted.json()["error"]["details"][0]["reason"] == "RECORDS_NEVER_DELETED"
@@ -223,6 +224,34 @@ async def _govstack_routes(
         headers=citizen,
     )
     assert not_mine.status_code == 403
+
+
+async def _govstack_writes(client: httpx.AsyncClient, base: str, agency: dict[str, str]) -> None:
+    """create, update (optimistic: the version it is based on) and updateOrCreate (both ways)."""
+    reason = {"legal_reason": "Quyết định 12/QĐ-UBND"}
+    first, second = (f"001305{random.randint(0, 999_999):06d}" for _ in range(2))
+    created = await client.post(
+        f"{base}/create", params=reason, json={"write": {"content": _citizen(first)}}, headers=agency
+    )
+    assert created.status_code == 200, created.text
+    assert created.json()["content"]["version"] == "1"
+    moved = {"currentAddress": {"provinceCode": "01", "wardCode": "00004", "detail": "3 Tràng Tiền"}}
+    body = {"query": {"content": {"personalId": first, "version": 1}}, "write": {"content": moved}}
+    updated = await client.put(f"{base}/update", params=reason, json=body, headers=agency)
+    assert updated.status_code == 200, updated.text
+    assert updated.json()["content"]["version"] == "2"
+    stale = await client.put(f"{base}/update", params=reason, json=body, headers=agency)
+    assert stale.status_code == 409 and stale.json()["error"]["details"][0]["reason"] == "VERSION_MISMATCH"
+    made = await client.post(
+        f"{base}/updateOrCreate",
+        params=reason,
+        json={"query": {"content": {"personalId": second}}, "write": {"content": _citizen(second)}},
+        headers=agency,
+    )
+    assert made.status_code == 200 and made.json()["content"]["version"] == "1", made.text
+    body = {"query": {"content": {"personalId": second, "version": 1}}, "write": {"content": moved}}
+    changed = await client.post(f"{base}/updateOrCreate", params=reason, json=body, headers=agency)
+    assert changed.status_code == 200 and changed.json()["content"]["version"] == "2", changed.text
 
 
 async def _curl_walkthrough(base: str, data_dir: Path) -> None:

@@ -93,6 +93,8 @@ async def serve_gateway(args: argparse.Namespace) -> None:
         host="127.0.0.1",
         port=0,
         http_port=0,
+        rest_host="127.0.0.1",
+        rest_port=args.rest_port,  # -1: no REST face (bench/scenarios/gateway_rest.py gives it a port)
         upstreams={"registry": [args.upstream]},
         token_issuer=args.issuer,
         token_audience=args.audience,
@@ -251,6 +253,7 @@ def main() -> None:
     gw.add_argument("--audience", default="lienthong")
     gw.add_argument("--audit", default="")
     gw.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    gw.add_argument("--rest-port", type=int, default=-1)
     args = parser.parse_args()
     import uvloop
 

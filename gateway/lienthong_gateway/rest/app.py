@@ -61,6 +61,7 @@ class RestApp:
         self.max_body = max_body
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """The ASGI entry point (HTTP/2 connections, served by hypercorn)."""
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
             return
@@ -69,29 +70,23 @@ class RestApp:
         try:
             body = await _read_body(receive, self.max_body)
         except ValueError:
-            await _send(
-                send,
-                route_error(
-                    413, grpc.StatusCode.INVALID_ARGUMENT, "request body too large", "BODY_TOO_LARGE", ""
-                ),
-            )
+            await _send(send, too_large())
             return
+        await _send(send, await self.dispatch(scope, body))
+
+    async def dispatch(self, scope: dict[str, Any], body: bytes) -> Response:
+        """Answer one request given as an ASGI-shaped ``scope`` and its whole body (both servers call this)."""
         path: str = scope["path"]
         if path.startswith("/v1/"):
-            response = await self.transcode(scope, body)
-        elif path.startswith(("/oauth2/", "/.well-known/")) and self.proxy is not None:
-            response = await self.proxy(scope, body)
-        elif path in ("/openapi.json", "/openapi"):
-            response = 200, self.openapi, [(b"content-type", b"application/json")]
-        else:
-            handler = next((h for prefix, h in self.extra.items() if path.startswith(prefix)), None)
-            if handler is not None:
-                response = await handler(scope, body)
-            else:
-                response = route_error(
-                    404, grpc.StatusCode.NOT_FOUND, f"no route for {path}", "ROUTE_NOT_FOUND", ""
-                )
-        await _send(send, response)
+            return await self.transcode(scope, body)
+        if path.startswith(("/oauth2/", "/.well-known/")) and self.proxy is not None:
+            return await self.proxy(scope, body)  # type: ignore[no-any-return]
+        if path in ("/openapi.json", "/openapi"):
+            return 200, self.openapi, [(b"content-type", b"application/json")]
+        handler = next((h for prefix, h in self.extra.items() if path.startswith(prefix)), None)
+        if handler is not None:
+            return await handler(scope, body)
+        return route_error(404, grpc.StatusCode.NOT_FOUND, f"no route for {path}", "ROUTE_NOT_FOUND", "")
 
     async def transcode(self, scope: dict[str, Any], body: bytes) -> Response:
         """Match a ``/v1`` route, then admit, transcode, call and answer as the gRPC face would."""
@@ -158,6 +153,10 @@ class RestApp:
             return _with_id(error_response(exc, admission.request_id), admission.request_id)
         forwarder.finish(route, admission, "OK", started)
         return Reply(payload, admission.request_id, admission.principal)
+
+
+def too_large() -> Response:
+    return route_error(413, grpc.StatusCode.INVALID_ARGUMENT, "request body too large", "BODY_TOO_LARGE", "")
 
 
 @dataclass(frozen=True)

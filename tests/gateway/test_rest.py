@@ -197,3 +197,39 @@ async def test_http2_with_prior_knowledge_and_http11_both_work(mint, socket_dir,
             over_h1 = await h1.get("/v1/citizens/001305001234?purpose=x", headers=headers)
     assert over_h2.http_version == "HTTP/2" and over_h2.status_code == 200
     assert over_h1.http_version == "HTTP/1.1" and over_h1.status_code == 200
+
+
+async def test_the_rate_limit_is_shared_with_grpc_and_refuses_with_429(mint, socket_dir, recording):
+    """One budget for both faces: gRPC calls spend it, the REST call that exceeds it is 429 with Retry-After."""
+    tight = {"rate": 0.001, "burst": 2}
+    limits = {"agency": {"read": tight, "write": tight}, "client": {"read": tight, "write": tight}}
+    async with run_gateway(
+        mint, socket_dir, {"registry": [recording.target]}, redis_url="", rate_limits=limits
+    ) as gw:
+        metadata = mint.metadata([READ], agency="agency-429")
+        await gw.unary(GET_CITIZEN)(b"", metadata=metadata)
+        await gw.unary(GET_CITIZEN)(b"", metadata=metadata)
+        async with httpx.AsyncClient(base_url=_rest(gw)) as client:
+            reply = await client.get("/v1/citizens/001305001234?purpose=x", headers=dict(metadata))
+    assert reply.status_code == 429, reply.text
+    assert int(reply.headers["retry-after"]) >= 1
+    error = reply.json()["error"]
+    assert error["status"] == "RESOURCE_EXHAUSTED"
+    assert next(d for d in error["details"] if "ErrorInfo" in d["@type"])["reason"] == "RATE_LIMITED"
+
+
+def test_the_descriptor_set_has_imports_and_source_info():
+    from google.protobuf import descriptor_pb2
+
+    from tools.gen_openapi import descriptor_set
+
+    files = descriptor_pb2.FileDescriptorSet.FromString(descriptor_set())
+    names = {f.name for f in files.file}
+    assert {
+        "google/api/http.proto",
+        "google/protobuf/timestamp.proto",
+        "lienthong/registry/v1/registry.proto",
+    } <= names
+    registry = next(f for f in files.file if f.name == "lienthong/registry/v1/registry.proto")
+    assert any("purpose" in loc.leading_comments for loc in registry.source_code_info.location)
+    assert registry.options.java_package == "vn.lienthong.registry.v1" and registry.options.go_package

@@ -97,7 +97,11 @@ async def test_refusals_are_aip193_with_the_gateways_error_info(mint, socket_dir
             )
             unknown = await client.get("/v1/nothing-here")
             not_allowed = await client.delete("/v1/citizens/001305001234")
-    assert missing.status_code == 401 and "www-authenticate" in missing.headers
+    assert missing.status_code == 401 and missing.headers["www-authenticate"] == 'Bearer realm="lienthong"'
+    assert (
+        'error="insufficient_scope", scope="registry.citizens.read"'
+        in wrong_scope.headers["www-authenticate"]
+    )
     body = missing.json()["error"]
     assert body["status"] == "UNAUTHENTICATED" and body["code"] == 401
     info = next(d for d in body["details"] if d["@type"].endswith("google.rpc.ErrorInfo"))

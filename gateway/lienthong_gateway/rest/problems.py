@@ -78,9 +78,27 @@ def status_response(
     headers = [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]
     if retry_after is not None:
         headers.append((b"retry-after", str(retry_after).encode()))
-    if status_code == 401:
-        headers.append((b"www-authenticate", b'Bearer realm="lienthong", error="invalid_token"'))
+    challenge = _challenge(status_code, details)
+    if challenge:
+        headers.append((b"www-authenticate", challenge))
     return status_code, json.dumps(body, ensure_ascii=False).encode(), headers
+
+
+def _challenge(status: int, details: list[dict[str, Any]]) -> bytes:
+    """RFC 6750 section 3: no error code when the token is missing, ``invalid_token`` when it is refused,
+    ``insufficient_scope`` (with the scopes) on 403 for a missing scope."""
+    info = next((d for d in details if str(d.get("@type", "")).endswith("google.rpc.ErrorInfo")), {})
+    reason = info.get("reason", "")
+    if status == 401:
+        return (
+            b'Bearer realm="lienthong"'
+            if reason == "TOKEN_MISSING"
+            else (b'Bearer realm="lienthong", error="invalid_token"')
+        )
+    if status == 403 and reason == "SCOPE_MISSING":
+        scope = str(info.get("metadata", {}).get("missing_scopes", "")).replace('"', "")
+        return f'Bearer realm="lienthong", error="insufficient_scope", scope="{scope}"'.encode()
+    return b""
 
 
 def error_response(exc: BaseException, request_id: str) -> Response:

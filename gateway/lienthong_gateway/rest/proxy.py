@@ -47,6 +47,9 @@ class IdentityProxy:
         }
         host = next((v.decode("latin-1") for n, v in scope["headers"] if n in (b"host", b":authority")), "")
         headers["x-forwarded-proto"] = scope.get("scheme", "http")
+        client = scope.get("client")
+        if client:  # the direct peer, replacing whatever the caller claimed (identity throttles per address)
+            headers["x-forwarded-for"] = str(client[0])
         if host:
             headers["x-forwarded-host"] = host
         query = scope.get("query_string", b"").decode("latin-1")

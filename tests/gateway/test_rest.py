@@ -237,3 +237,63 @@ def test_the_descriptor_set_has_imports_and_source_info():
     registry = next(f for f in files.file if f.name == "lienthong/registry/v1/registry.proto")
     assert any("purpose" in loc.leading_comments for loc in registry.source_code_info.location)
     assert registry.options.java_package == "vn.lienthong.registry.v1" and registry.options.go_package
+
+
+async def test_oauth2_and_well_known_are_passed_to_identity(mint, socket_dir, upstream):
+    """Method, path, query, body and the needed headers reach identity's HTTP server; its answer comes back.
+    With identity unreachable the answer is 503 in the AIP-193 shape."""
+    from aiohttp import web
+
+    seen: list[dict] = []
+
+    async def token(request: web.Request) -> web.Response:
+        seen.append(
+            {
+                "path": request.path_qs,
+                "body": await request.text(),
+                "authorization": request.headers.get("authorization"),
+                "forwarded_for": request.headers.get("x-forwarded-for"),
+                "cookie": request.headers.get("cookie"),
+            }
+        )
+        return web.json_response(
+            {"error": "invalid_client"}, status=401, headers={"cache-control": "no-store"}
+        )
+
+    app = web.Application()
+    app.router.add_post("/oauth2/token", token)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        async with run_gateway(
+            mint, socket_dir, {"registry": [upstream.target]}, identity_http_url=f"http://127.0.0.1:{port}"
+        ) as gw:
+            async with httpx.AsyncClient(base_url=_rest(gw)) as client:
+                reply = await client.post(
+                    "/oauth2/token?x=1",
+                    data={"grant_type": "client_credentials"},
+                    auth=("client-1", "secret"),
+                    headers={"cookie": "session=abc", "x-forwarded-for": "6.6.6.6"},
+                )
+    finally:
+        await runner.cleanup()
+    assert reply.status_code == 401 and reply.json() == {"error": "invalid_client"}
+    assert reply.headers["cache-control"] == "no-store"
+    assert seen == [
+        {
+            "path": "/oauth2/token?x=1",
+            "body": "grant_type=client_credentials",
+            "authorization": "Basic Y2xpZW50LTE6c2VjcmV0",
+            "forwarded_for": "127.0.0.1",  # the direct peer, not what the caller claimed
+            "cookie": None,  # only the headers the endpoints need go through
+        }
+    ]
+    async with run_gateway(
+        mint, socket_dir, {"registry": [upstream.target]}, identity_http_url=f"http://127.0.0.1:{port}"
+    ) as gw:
+        async with httpx.AsyncClient(base_url=_rest(gw)) as client:
+            down = await client.get("/.well-known/openid-configuration")
+    assert down.status_code == 503 and down.json()["error"]["status"] == "UNAVAILABLE"

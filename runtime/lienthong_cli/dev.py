@@ -119,6 +119,18 @@ def print_banner(servers: list[Server], demo: dict[str, str] | None, data_dir: P
         "\n  First call (see README): .venv/bin/python examples/quickstart.py "
         f"--target {gateway.app.settings.host}:{gateway.bound_port} "
         f"--credentials {data_dir / 'demo-credentials.json'}\n"
+        f"{_rest_hint(gateway, data_dir)}"
         "  Stop with Ctrl+C (graceful drain).\n"
     )
     print("\n".join(lines), flush=True)
+
+
+def _rest_hint(gateway: Server, data_dir: Path) -> str:
+    settings = gateway.app.settings
+    rest_port = getattr(settings, "rest_port", -1)
+    if rest_port <= 0:
+        return ""
+    return (
+        f"  The same over REST with curl: bash examples/rest/walkthrough.sh "
+        f"http://{settings.rest_host}:{rest_port} {data_dir / 'demo-credentials.json'}\n"
+    )

@@ -297,3 +297,26 @@ async def test_oauth2_and_well_known_are_passed_to_identity(mint, socket_dir, up
         async with httpx.AsyncClient(base_url=_rest(gw)) as client:
             down = await client.get("/.well-known/openid-configuration")
     assert down.status_code == 503 and down.json()["error"]["status"] == "UNAVAILABLE"
+
+
+@pytest.mark.parametrize(
+    ("template", "path", "expected"),
+    [
+        ("/v1/citizens/{personal_id}", "/v1/citizens/001305001234", {"personal_id": "001305001234"}),
+        ("/v1/citizens/{personal_id}", "/v1/citizens/001305001234:verify", None),  # a verb is not an id
+        ("/v1/payments/{payment_id}:start", "/v1/payments/p-1:start", {"payment_id": "p-1"}),
+        ("/v1/{name=agencies/*}/policies", "/v1/agencies/a-1/policies", {"name": "agencies/a-1"}),
+        ("/v1/{path=files/**}", "/v1/files/a/b/c", {"path": "files/a/b/c"}),
+        ("/v1/agencies/{a.b}/x/{c}", "/v1/agencies//x/y", {"a.b": "", "c": "y"}),  # empty: 400 later, not 404
+    ],
+)
+def test_path_templates_follow_the_http_rule_grammar(template, path, expected):
+    from lienthong_gateway.rest.rules import compile_template
+
+    pattern, variables = compile_template(template)
+    found = pattern.match(path)
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert {name: found.group(f"v{i}") for i, name in enumerate(variables)} == expected

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import shutil
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,16 @@ from lienthong_runtime.server import Server, serve_all
 
 from .services import BUILDING_BLOCKS, SERVICES
 
+#: Everything listens on loopback in the embedded mode, so an address proves nothing: the gateway proves with this
+#: secret (fresh per run, never written down) that its ``x-forwarded-for`` may be believed.
+_PROXY_SECRET = secrets.token_urlsafe(32)
+
 
 def dev_overrides(name: str, data_dir: Path, host: str, offset: int) -> dict[str, Any]:
     """Settings of one service in the embedded mode."""
     entry = SERVICES[name]
     overrides: dict[str, Any] = {
+        "proxy_secret": _PROXY_SECRET,
         "host": host,
         "port": entry.port + offset,
         "http_port": entry.http_port + offset,

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain.notifications import Notification
-from .notification_store import from_row
+from .notification_store import PersonalFields, from_row
 from .tables import deliveries, notifications
 
 
@@ -30,7 +30,9 @@ class Claimed:
     recipient_unavailable: bool
 
 
-async def claim(session: AsyncConnection, limit: int, lease_s: float, now: datetime) -> list[Claimed]:
+async def claim(
+    session: AsyncConnection, limit: int, lease_s: float, now: datetime, personal: PersonalFields
+) -> list[Claimed]:
     """Lease up to ``limit`` due entries (one-off first) and return them with their notifications."""
     lease_end = now + timedelta(seconds=lease_s)
     due = (
@@ -62,7 +64,10 @@ async def claim(session: AsyncConnection, limit: int, lease_s: float, now: datet
         entry = entries[row.id]
         claimed.append(
             Claimed(
-                from_row(row._mapping), entry.attempts, _aware(entry.give_up_at), entry.recipient_unavailable
+                from_row(row._mapping, personal),
+                entry.attempts,
+                _aware(entry.give_up_at),
+                entry.recipient_unavailable,
             )
         )
     claimed.sort(key=lambda c: c.notification.id)

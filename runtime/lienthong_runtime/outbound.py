@@ -2,8 +2,8 @@
 
 A caller-chosen URL is checked three times: its host when the URL is stored (:func:`host_problem`: no IP literal
 or name of a loopback, private, link-local, shared or metadata address), its resolved addresses when stored
-(:func:`resolve_public`), and the addresses actually connected to (:class:`PublicResolver`, an aiohttp resolver
-that refuses a name re-bound to a private address after it was stored). Receivers on a private network (tests,
+(:func:`resolve_public`), and the addresses actually connected to (:func:`public_connector`, which refuses a name
+re-bound to a private address after it was stored). Receivers on a private network (tests,
 on-premise agencies) are reached only when listed in an explicit allow-list: host names, IP addresses or CIDR
 networks.
 """
@@ -40,41 +40,21 @@ async def resolve_public(host: str, port: int, allow: AllowList | None = None) -
 
 
 def public_connector(allow: Collection[str] = (), **options: Any) -> Any:
-    """An ``aiohttp.TCPConnector`` whose every connection goes to a public (or allowed) address."""
+    """An ``aiohttp.TCPConnector`` whose every connection goes to a public (or allowed) address: the addresses
+    a host resolves to (or its IP literal) are checked just before connecting, after any DNS change."""
     import aiohttp
 
-    return aiohttp.TCPConnector(resolver=PublicResolver(AllowList(allow)), **options)
+    allowed = AllowList(allow)
 
+    class PublicConnector(aiohttp.TCPConnector):
+        async def _resolve_host(self, host: str, port: int, traces: Any = None) -> Any:
+            found = await super()._resolve_host(host, port, traces=traces)
+            if allowed.allows_host(host):
+                return found
+            for entry in found:
+                address = str(entry["host"])
+                if not is_public_address(address) and not allowed.allows_address(address):
+                    raise OSError(f"refused to connect to a non-public address for {host}")
+            return found
 
-def _resolver_base() -> Any:
-    from aiohttp.abc import AbstractResolver
-
-    return AbstractResolver
-
-
-class PublicResolver(_resolver_base()):  # type: ignore[misc]
-    """aiohttp resolver refusing (``OSError``) any name that resolves to a non-public, non-allowed address, and
-    IP-literal hosts that are not public: checked at connection time, after any DNS change."""
-
-    def __init__(self, allow: AllowList) -> None:
-        from aiohttp.resolver import ThreadedResolver
-
-        self.allow = allow
-        self._inner = ThreadedResolver()
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[Any]:
-        if not self.allow.allows_host(host) and host_problem(host):
-            raise OSError(f"refused to connect to a non-public host: {host}")
-        found = await self._inner.resolve(host, port, family)
-        if self.allow.allows_host(host):
-            return list(found)
-        for entry in found:
-            address = str(entry["host"])
-            if not is_public_address(address) and not self.allow.allows_address(address):
-                raise OSError("refused to connect to a non-public address")
-        return list(found)
-
-    async def close(self) -> None:
-        await self._inner.close()
+    return PublicConnector(**options)

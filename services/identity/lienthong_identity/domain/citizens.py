@@ -127,7 +127,7 @@ def contact_email(value: str) -> str:
     """A valid e-mail address (the runtime's rule, normalised), '' when absent, else INVALID_ARGUMENT."""
     if not value.strip():
         return ""
-    return validation.check("email", validation.email, value.strip())
+    return validation.check("email", validation.email, value.strip(" "))
 
 
 def phone_e164(value: str) -> str:
@@ -135,4 +135,4 @@ def phone_e164(value: str) -> str:
     Vietnamese mobile numbers only)."""
     if not value.strip():
         return ""
-    return validation.check("phone_number", validation.vn_mobile, value.strip())
+    return validation.check("phone_number", validation.vn_mobile, value.strip(" "))

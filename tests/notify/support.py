@@ -18,7 +18,7 @@ from lienthong.notify.v1 import notify_pb2 as pb
 from lienthong.notify.v1 import notify_pb2_grpc
 from lienthong_notify import bootstrap
 from lienthong_notify.adapters.mail_sink import MailSink
-from lienthong_notify.adapters.notification_store import PersonalFields
+from lienthong_notify.adapters.personal_fields import PersonalFields
 from lienthong_runtime import migrations
 from lienthong_runtime.crypto import Keyring, b64encode
 from lienthong_runtime.server import Server, ServiceApp

@@ -21,7 +21,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .adapters import notification_store, published, queue
-from .adapters.notification_store import PersonalFields
+from .adapters.personal_fields import PersonalFields
 from .adapters.queue import Claimed
 from .adapters.tables import notifications
 from .domain.channels import Channel, Status

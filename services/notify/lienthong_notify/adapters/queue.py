@@ -16,7 +16,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain.notifications import Notification
-from .notification_store import PersonalFields, from_row
+from .notification_store import from_row
+from .personal_fields import PersonalFields
 from .tables import deliveries, notifications
 
 

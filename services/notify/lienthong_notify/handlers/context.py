@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..adapters.notification_store import PersonalFields
+from ..adapters.personal_fields import PersonalFields
 from ..config import Settings
 from ..domain.limits import RateLimiter
 from ..domain.notifications import RetryPolicy

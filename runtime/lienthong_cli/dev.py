@@ -62,7 +62,7 @@ def run_dev(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir or os.environ.get("LIENTHONG_DATA_DIR", ".lienthong"))
     if args.reset and data_dir.exists():
         shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # databases, keys, mail: the owner's only
     configure_logging(os.environ.get("LIENTHONG_LOG_LEVEL", "WARNING"))
 
     async def main() -> int:

@@ -12,6 +12,8 @@ import sys
 import time
 from typing import IO
 
+from lienthong_runtime.files import open_private_append
+
 FLUSH_INTERVAL = 0.2
 MAX_BUFFERED = 512
 
@@ -27,7 +29,7 @@ class AuditSink:
         if path == "-":
             self._stream = sys.stdout
         elif path:
-            self._stream = open(path, "a", encoding="utf-8", buffering=1 << 16)
+            self._stream = open_private_append(path, buffering=1 << 16)  # who called what: owner-only (0600)
         self._buffer: list[str] = []
 
     @property

@@ -19,6 +19,7 @@ import grpc
 
 from lienthong_runtime.auth import KeySource, RevocationState, TokenVerifier
 from lienthong_runtime.config import load_settings as _load
+from lienthong_runtime.config import trusted_proxies
 from lienthong_runtime.contract import contract_services
 from lienthong_runtime.events import connect_bus
 from lienthong_runtime.identity_events import IdentityEvents
@@ -104,6 +105,7 @@ async def build_gateway(
         audit,
         retry_reads=settings.retry_reads,
         default_timeout=settings.default_timeout,
+        proxies=trusted_proxies(settings),
     )
     certificate = server_certificate(settings)
     runtime_settings = settings

@@ -21,6 +21,7 @@ import grpc
 from lienthong_runtime import metrics
 from lienthong_runtime.auth import Principal
 from lienthong_runtime.errors import DomainError, Unavailable
+from lienthong_runtime.forwarded import FORWARDED_FOR, FORWARDING_HEADERS, PROXY_SECRET, TrustedProxies
 from lienthong_runtime.status import STATUS_DETAILS_KEY, domain_error_status, internal_status
 
 from .audit import AuditSink
@@ -33,6 +34,8 @@ log = logging.getLogger("lienthong.gateway")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _UNAVAILABLE = grpc.StatusCode.UNAVAILABLE
+_METADATA_KEY = re.compile(r"^[0-9a-z_.-]{1,128}$")
+_METADATA_VALUE = re.compile(r"^[\x20-\x7e]{0,8192}$")
 
 
 class Admission:
@@ -59,6 +62,7 @@ class Forwarder(grpc.GenericRpcHandler):
         *,
         retry_reads: bool = True,
         default_timeout: float = 30.0,
+        proxies: TrustedProxies | None = None,
     ) -> None:
         self.routes = routes
         self.upstreams = upstreams
@@ -67,6 +71,9 @@ class Forwarder(grpc.GenericRpcHandler):
         self.audit = audit
         self.retry_reads = retry_reads
         self.default_timeout = default_timeout
+        #: Who may tell the gateway a caller's address (the front door), and the secret the gateway itself
+        #: proves it is the platform's proxy with to the services.
+        self.proxies = proxies or TrustedProxies()
         self._handlers: dict[str, grpc.RpcMethodHandler | None] = {}
         self._series: dict[tuple[str, str], tuple[Any, Any]] = {}
 
@@ -109,19 +116,26 @@ class Forwarder(grpc.GenericRpcHandler):
         REST face admits its HTTP requests here, so both faces apply one set of checks."""
         authorization = request_id = None
         outgoing: list[tuple[str, Any]] = []
-        for key, value in metadata:
+        incoming = tuple(metadata)
+        for key, value in incoming:
             if key == "x-request-id":
                 request_id = value if isinstance(value, str) and _REQUEST_ID.match(value) else None
                 continue
             if key == "authorization":
                 authorization = value if isinstance(value, str) else None
-            elif key == "user-agent" or key.startswith(("grpc-", ":")):
-                continue
+            elif key == "user-agent" or key.startswith(("grpc-", ":")) or key in FORWARDING_HEADERS:
+                continue  # forwarded headers are the gateway's to write, never the caller's
+            elif not forwardable(key, value):
+                continue  # metadata the platform cannot pass on is dropped, not turned into INTERNAL
             outgoing.append((key, value))
         request_id = admission.request_id = request_id or os.urandom(12).hex()
+        client = self.proxies.client_address(peer or "", incoming)
+        outgoing.append((FORWARDED_FOR, client))
+        if self.proxies.secret:
+            outgoing.append((PROXY_SECRET, self.proxies.secret.decode()))
         principal = admission.principal = await self.authorizer.principal(route, authorization)
         if principal is None:
-            await self.limiter.admit("", _address(peer), "anonymous")
+            await self.limiter.admit("", client, "anonymous")
         else:
             await self.limiter.admit(
                 principal.agency_id, principal.client_id or principal.subject, route.method_class
@@ -240,9 +254,14 @@ def transport_failure(error: grpc.aio.AioRpcError) -> bool:
     return not any(key == STATUS_DETAILS_KEY for key, _ in trailers)
 
 
-def _address(peer: str) -> str:
-    """``ipv4:10.0.0.1:5123`` -> ``ipv4:10.0.0.1`` (the caller's address without its port)."""
-    return peer.rsplit(":", 1)[0] if peer.startswith(("ipv4:", "ipv6:")) else peer
+def forwardable(key: str, value: Any) -> bool:
+    """Whether a metadata entry can be passed upstream as it is: a lower-case token key, and for text keys a
+    value of visible ASCII and spaces (RFC 9113 forbids NUL, CR and LF; gRPC allows only printable ASCII)."""
+    if not _METADATA_KEY.match(key):
+        return False
+    if key.endswith("-bin"):
+        return isinstance(value, bytes)
+    return isinstance(value, str) and _METADATA_VALUE.match(value) is not None
 
 
 def code_of(exc: BaseException) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import shutil
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,16 @@ from .services import BUILDING_BLOCKS, SERVICES
 #: The gateway's REST/JSON face (HTTP/1.1 and HTTP/2) in the embedded mode.
 REST_PORT = 8080
 
+#: Everything listens on loopback in the embedded mode, so an address proves nothing: the gateway proves with this
+#: secret (fresh per run, never written down) that its ``x-forwarded-for`` may be believed.
+_PROXY_SECRET = secrets.token_urlsafe(32)
+
 
 def dev_overrides(name: str, data_dir: Path, host: str, offset: int) -> dict[str, Any]:
     """Settings of one service in the embedded mode."""
     entry = SERVICES[name]
     overrides: dict[str, Any] = {
+        "proxy_secret": _PROXY_SECRET,
         "host": host,
         "port": entry.port + offset,
         "http_port": entry.http_port + offset,
@@ -64,7 +70,7 @@ def run_dev(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir or os.environ.get("LIENTHONG_DATA_DIR", ".lienthong"))
     if args.reset and data_dir.exists():
         shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # databases, keys, mail: the owner's only
     configure_logging(os.environ.get("LIENTHONG_LOG_LEVEL", "WARNING"))
 
     async def main() -> int:

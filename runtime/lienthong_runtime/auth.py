@@ -152,6 +152,7 @@ class RevocationState:
     def __init__(self) -> None:
         self._revoked: dict[str, float] = {}
         self._suspended: set[str] = set()
+        self._suspended_at: dict[str, float] = {}
         self.disabled_clients: set[str] = set()
         self.agency_not_before: dict[str, float] = {}
         self.sessions_not_before: dict[str, float] = {}
@@ -167,14 +168,20 @@ class RevocationState:
         now = time.time() if now is None else now
         self._revoked = {k: v for k, v in self._revoked.items() if v > now}
 
-    def suspend_agency(self, agency_id: str) -> None:
+    def suspend_agency(self, agency_id: str, at: float = 0.0) -> None:
+        """Refuse the agency's tokens; ``at`` (the suspension instant, sub-second) becomes the cut-off on resume."""
         self._suspended.add(agency_id)
+        if at:
+            self._suspended_at[agency_id] = at
 
     def resume_agency(self, agency_id: str, not_before: float = 0.0) -> None:
-        """Accept the agency's tokens again, except those issued before ``not_before`` (its suspension)."""
+        """Accept the agency's tokens again, except those issued before the cut-off: the suspension instant if it
+        is known, else ``not_before``. Cut-offs are exact instants (sub-second), compared with
+        :func:`issued_at`, so a token from the very second of the suspension stays refused."""
         self._suspended.discard(agency_id)
-        if not_before:
-            self.agency_not_before[agency_id] = max(self.agency_not_before.get(agency_id, 0.0), not_before)
+        cutoff = self._suspended_at.pop(agency_id, 0.0) or not_before
+        if cutoff:
+            self.agency_not_before[agency_id] = max(self.agency_not_before.get(agency_id, 0.0), cutoff)
 
     def disable_client(self, client_id: str) -> None:
         self.disabled_clients.add(client_id)
@@ -191,11 +198,28 @@ class RevocationState:
         if principal.client_id and principal.client_id in self.disabled_clients:
             raise Unauthenticated("the token's client is disabled", reason="CLIENT_DISABLED")
         if self.agency_not_before or self.sessions_not_before:
-            issued = float(principal.claims.get("iat", 0) or 0)
+            issued = issued_at(principal.claims)
             if issued < self.agency_not_before.get(principal.agency_id, 0.0):
                 raise Unauthenticated("the token predates its agency's suspension", reason="AGENCY_SUSPENDED")
             if issued < self.sessions_not_before.get(principal.subject, 0.0):
                 raise Unauthenticated("the token's session has been revoked", reason="TOKEN_REVOKED")
+
+
+def issued_at(claims: Mapping[str, Any]) -> float:
+    """When a token was issued, as exactly as it says: ``iat`` is whole seconds (RFC 7519 NumericDate as PyJWT
+    and most verifiers expect it), identity's tokens also carry ``iat_ms``, the millisecond it was signed.
+
+    A cut-off (suspension, revoked sessions) is an exact instant; comparing it with a whole-second ``iat`` would
+    let a token signed in the same second just before the cut-off through. Tokens without ``iat_ms`` are taken
+    to be issued at the start of their ``iat`` second, which refuses them in that case (the safe side)."""
+    try:
+        precise = float(claims.get("iat_ms", 0) or 0) / 1000.0
+        whole = float(claims.get("iat", 0) or 0)
+    except (TypeError, ValueError):
+        return 0.0
+    # ``iat_ms`` must agree with ``iat`` (same second): a forged precise time cannot move the token past a cut-off
+    # because both are signed, but a mismatch means an issuer bug; fall back to the whole second then.
+    return precise if whole <= precise < whole + 1 else whole
 
 
 class TokenVerifier:

@@ -55,7 +55,19 @@ class ServiceSettings(BaseSettings):
     tls_client_ca_file: str | None = None
     #: Max concurrent RPCs this server handles before queueing (None = unbounded).
     max_concurrent_rpcs: int | None = None
+    #: Proxies whose ``x-forwarded-for`` is believed (see ``lienthong_runtime.forwarded``): CIDR networks of the
+    #: front door / gateway, and/or a secret the platform's proxies send (``x-lienthong-proxy-secret``). Anyone
+    #: else's forwarded headers are ignored: the caller's address is then the connection's peer.
+    trusted_proxies: list[str] = Field(default_factory=list)
+    proxy_secret: SecretStr | None = None
     extra: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+
+def trusted_proxies(settings: ServiceSettings) -> Any:
+    """The :class:`~lienthong_runtime.forwarded.TrustedProxies` these settings configure."""
+    from .forwarded import TrustedProxies
+
+    return TrustedProxies(settings.trusted_proxies, secret_value(settings.proxy_secret))
 
 
 def data_folder(settings: ServiceSettings) -> Path:

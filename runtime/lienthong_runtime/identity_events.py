@@ -40,6 +40,11 @@ def _unpack(event: EventEnvelope, cls: type[Message]) -> Any:
     return message
 
 
+def _instant(ts: Any) -> float:
+    """A protobuf Timestamp as float seconds, sub-second part included (cut-offs are exact instants)."""
+    return float(ts.seconds) + ts.nanos / 1e9
+
+
 class IdentityEvents:
     """Applies identity's events to one process's revocation state and key source."""
 
@@ -61,15 +66,16 @@ class IdentityEvents:
             revoked = _unpack(event, identity_events.TokenRevoked)
             state.revoke(revoked.token_id, revoked.expire_time.seconds or time.time() + 86_400)
         elif kind == "AgencySuspended":
-            state.suspend_agency(_unpack(event, identity_events.AgencySuspended).agency_id)
+            suspended = _unpack(event, identity_events.AgencySuspended)
+            state.suspend_agency(suspended.agency_id, at=_instant(suspended.suspend_time))
         elif kind == "AgencyResumed":
             resumed = _unpack(event, identity_events.AgencyResumed)
-            state.resume_agency(resumed.agency_id, not_before=float(resumed.resume_time.seconds))
+            state.resume_agency(resumed.agency_id, not_before=_instant(resumed.resume_time))
         elif kind == "ClientDisabled":
             state.disable_client(_unpack(event, identity_events.ClientDisabled).client_id)
         elif kind == "SessionsRevoked":
             sessions = _unpack(event, identity_events.SessionsRevoked)
-            state.revoke_sessions(sessions.subject, float(sessions.revoke_before.seconds))
+            state.revoke_sessions(sessions.subject, _instant(sessions.revoke_before))
         elif kind == "SigningKeyRotated" and self.keys is not None:
             await self.keys.refresh(force=True)
         log.info("identity event applied", extra={"event_type": event.type, "event_id": event.id})

@@ -1,14 +1,36 @@
-"""Structured JSON logs on stderr: one object a line, never a secret, token or request body."""
+"""Structured JSON logs on stderr: one object a line, never a secret, token or request body.
+
+Personal data has one rule in logs as in tables and outboxes: it is not written in clear. Code logs ids, not
+people; as a last line of defence every line (including third-party loggers' messages, such as an SMTP
+library naming envelope addresses) has e-mail addresses, 12-digit personal IDs and Vietnamese phone numbers
+replaced by a placeholder before it is written."""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from typing import Any
 
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+
+
+_PERSONAL = re.compile(
+    r"(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+    r"|(?<![0-9A-Za-z])(?:(?P<pid>\d{12})|(?P<phone>(?:\+84|0)\d{9}))(?![0-9A-Za-z])"
+)
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    return f"[{match.lastgroup}]"
+
+
+def redact(line: str) -> str:
+    """``line`` with e-mail addresses, personal IDs and phone numbers replaced by ``[email]``, ``[pid]``,
+    ``[phone]``."""
+    return _PERSONAL.sub(_placeholder, line)
 
 
 #: One encoder for every line (``json.dumps`` with arguments builds a new one per call).
@@ -40,7 +62,7 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = value
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return _ENCODE(entry)
+        return redact(_ENCODE(entry))
 
 
 def configure_logging(level: str = "INFO", stream: Any = None) -> None:
@@ -50,5 +72,6 @@ def configure_logging(level: str = "INFO", stream: Any = None) -> None:
     handler.setFormatter(JsonFormatter())
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("aiosqlite", "asyncio", "sqlalchemy.engine"):
+    # mail.log: aiosmtpd (the embedded mail sink) names every envelope sender and recipient at INFO.
+    for noisy in ("aiosqlite", "asyncio", "sqlalchemy.engine", "mail.log"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

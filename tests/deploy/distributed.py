@@ -241,16 +241,16 @@ class DistributedPlatform:
 
     @cached_property
     def journey_credentials(self) -> dict[str, str]:
-        """A province agency whose client holds every grantable scope but ``platform.admin``, created through
+        """A province agency whose client holds every scope an agency may hold (no operator scope), created through
         the first gateway with the operator's token, plus the operator's client (``admin_*``): the shape
         ``tests/journey/journey.py`` takes."""
         from lienthong.client import ClientCredentials, SyncTokenSource, connect_sync
         from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
-        from lienthong_identity.domain.scopes import grantable
+        from lienthong_identity.domain.scopes import agency_grantable
         from lienthong_runtime.contract import scope_catalogue
 
         admin = self.operator
-        scopes = sorted(grantable(scope_catalogue()) - {"platform.admin"})
+        scopes = sorted(agency_grantable(scope_catalogue()))
         public = connect_sync(self.gateways[0])
         tokens = SyncTokenSource.from_client_credentials(
             public,

@@ -223,6 +223,11 @@ OPTIONAL_SECRETS = {
     ): "VNPay is offered only with a merchant contract (optional Secret in k8s)",
     ("notify", "smtp_username"): "relays that need no authentication (mailpit)",
     ("notify", "smtp_password"): "relays that need no authentication (mailpit)",
+    # Every server has the runtime's proxy settings; only identity (the login throttle, the audit's source) and the
+    # gateway use the caller's address, so the others never read forwarded headers.
+    ("registry", "proxy_secret"): "does not use the caller's address",
+    ("payment", "proxy_secret"): "does not use the caller's address",
+    ("notify", "proxy_secret"): "does not use the caller's address",
 }
 
 

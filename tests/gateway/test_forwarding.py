@@ -146,3 +146,28 @@ async def test_cancelling_a_stream_cancels_the_upstream_stream(mint, socket_dir,
         assert received == [b"hang0", b"hang1", b"hang2"]
         call.cancel()
         await asyncio.wait_for(upstream.cancelled.wait(), timeout=5)
+
+
+async def test_a_callers_forwarded_headers_never_reach_a_service(mint, socket_dir, upstream):
+    """Issue #12, finding 2: the gateway passed the caller's x-forwarded-for on, and identity believed it."""
+    async with run_gateway(mint, socket_dir, {"registry": [upstream.target]}) as gw:
+        forged = (
+            ("x-forwarded-for", "203.0.113.9"),
+            ("x-real-ip", "203.0.113.9"),
+            ("forwarded", "for=1.2.3.4"),
+        )
+        await gw.unary(GET_CITIZEN)(b"x", metadata=(*mint.metadata([READ]), *forged), timeout=4.0)
+        seen = upstream.metadata[0]
+        assert "203.0.113.9" not in seen.get("x-forwarded-for", "")  # the gateway writes its own
+        assert "x-real-ip" not in seen and "forwarded" not in seen
+
+
+def test_metadata_the_platform_cannot_carry_is_not_forwarded():
+    """Issue #12, finding 5: a header value with a newline and a NUL failed the upstream call as INTERNAL."""
+    from lienthong_gateway.forwarding import forwardable
+
+    assert forwardable("x-custom", "plain value")
+    assert forwardable("x-trace-bin", b"\x00\xff")
+    for value in ("a\nb\x00c", "a\rb", "caf\u00e9", "a\tb", "\x7f", b"bytes-for-text-key"):
+        assert not forwardable("x-custom", value)
+    assert not forwardable("X-Upper", "v") and not forwardable("x-bin-text-bin", "text")

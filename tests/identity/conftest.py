@@ -21,6 +21,7 @@ from lienthong.identity.v1 import identity_pb2_grpc
 from lienthong_identity.bootstrap import build_app, create_context, create_platform_agency, load_settings
 from lienthong_identity.handlers.context import Context
 from lienthong_runtime import migrations
+from lienthong_runtime.forwarded import PROXY_SECRET
 from lienthong_runtime.server import Server
 
 #: One key-encryption key for the session's shared database (as production configures one).
@@ -76,6 +77,10 @@ class Identity:
         )
 
 
+#: The tests act as the gateway: identity believes their ``x-forwarded-for`` because they send this secret.
+TEST_PROXY_SECRET = "identity-tests-proxy-secret"
+
+
 def identity_settings(url: str, data_dir: Path, **overrides: Any) -> Any:
     values: dict[str, Any] = {
         "database_url": url,
@@ -90,6 +95,7 @@ def identity_settings(url: str, data_dir: Path, **overrides: Any) -> Any:
         "key_encryption_key": SESSION_KEK,
         "argon2_memory_kib": 8192,  # cheaper hashing keeps the suite fast; production keeps 64 MiB
         "argon2_time_cost": 1,
+        "proxy_secret": TEST_PROXY_SECRET,
     }
     values.update(overrides)
     return load_settings(**values)
@@ -110,6 +116,8 @@ class _ForwardedFor(grpc.aio.UnaryUnaryClientInterceptor):
         metadata = list(details.metadata or ())
         if not any(key == "x-forwarded-for" for key, _ in metadata):
             metadata.append(("x-forwarded-for", self.address))
+        if not any(key == PROXY_SECRET for key, _ in metadata):
+            metadata.append((PROXY_SECRET, TEST_PROXY_SECRET))
         return await continuation(details._replace(metadata=metadata), request)
 
 

@@ -95,3 +95,29 @@ async def test_province_code_must_be_one_of_the_34(identity, code):
         )
     assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert reason_of(error.value) == "PROVINCE_CODE_INVALID"
+
+
+OPERATOR_SCOPES = ("platform.admin", "identity.agencies.admin", "registry.policies.admin")
+
+
+async def test_operator_scopes_never_leave_the_operators_agency(identity):
+    """Issue #12, finding 8: an agency holding agency-administration scopes minted a platform operator."""
+    for scope in OPERATOR_SCOPES:
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await identity.new_agency([scope, "identity.clients.admin"])
+        assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert reason_of(refused.value) == "SCOPE_NOT_ALLOWED"
+    agency = await identity.new_agency(["identity.clients.admin", "payment.payments.read"])
+    as_agency = await identity.auth(agency.initial_client.client_id, agency.initial_client_secret)
+    for scope in OPERATOR_SCOPES:
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await identity.stub.CreateClient(
+                pb.CreateClientRequest(display_name="x", scopes=[scope]), metadata=as_agency
+            )
+        assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await identity.stub.SetAgencyAllowedScopes(
+            pb.SetAgencyAllowedScopesRequest(agency_id=agency.agency.id, allowed_scopes=["platform.admin"]),
+            metadata=await identity.admin(),
+        )
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT

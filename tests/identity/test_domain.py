@@ -105,3 +105,17 @@ def test_contact_details_are_normalised():
     for bad in (lambda: phone_e164("12"), lambda: contact_email("not-an-email")):
         with pytest.raises(InvalidArgument):
             bad()
+
+
+def test_an_agency_never_grants_a_scope_it_does_not_hold():
+    from lienthong_identity.domain.scopes import OPERATOR_ONLY, check_grant, client_ceiling
+
+    with pytest.raises(PermissionDenied) as refused:
+        check_grant(
+            ["payment.payments.read"], frozenset({"payment.payments.read"}), frozenset(), "allowed_scopes"
+        )
+    assert refused.value.reason == "SCOPE_NOT_HELD"
+    stored_before_the_rule = frozenset({"identity.agencies.admin", "payment.payments.read"})
+    assert client_ceiling(stored_before_the_rule) == {"payment.payments.read"}
+    operator = frozenset({*OPERATOR_ONLY, "payment.payments.read"})
+    assert client_ceiling(operator) == operator

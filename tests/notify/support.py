@@ -18,8 +18,9 @@ from lienthong.notify.v1 import notify_pb2 as pb
 from lienthong.notify.v1 import notify_pb2_grpc
 from lienthong_notify import bootstrap
 from lienthong_notify.adapters.mail_sink import MailSink
+from lienthong_notify.adapters.personal_fields import PersonalFields
 from lienthong_runtime import migrations
-from lienthong_runtime.crypto import b64encode
+from lienthong_runtime.crypto import Keyring, b64encode
 from lienthong_runtime.server import Server, ServiceApp
 from lienthong_runtime.testing import TokenMint
 
@@ -66,6 +67,14 @@ def at_rest_keys() -> dict[str, str]:
         "encryption_keys": f"t1:{b64encode(os.urandom(32))}",
         "blind_index_key": b64encode(os.urandom(32)),
     }
+
+
+_TEST_RING = Keyring({"t1": os.urandom(32)})
+
+
+def personal() -> PersonalFields:
+    """The sealer of notifications' personal fields, under a key of this test run."""
+    return PersonalFields(_TEST_RING)
 
 
 async def migrate(url: str) -> None:

@@ -17,7 +17,7 @@ from lienthong_notify.handlers import batches
 from lienthong_notify.handlers.context import Notify
 from lienthong_runtime.db import create_engine
 
-from .support import eventually, mail_sink, migrate, received_ids
+from .support import at_rest_keys, eventually, mail_sink, migrate, received_ids
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 COUNT = 200
@@ -31,9 +31,15 @@ class SlowHandler(FolderHandler):
         return await super().handle_DATA(server, session, envelope)
 
 
+#: At-rest keys shared by the test and the worker processes it starts (notifications are stored sealed).
+KEYS = at_rest_keys()
+
+
 async def start_worker(pg_url: str, smtp_port: int) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
+        "LIENTHONG_NOTIFY_ENCRYPTION_KEYS": KEYS["encryption_keys"],
+        "LIENTHONG_NOTIFY_BLIND_INDEX_KEY": KEYS["blind_index_key"],
         "LIENTHONG_NOTIFY_DATABASE_URL": pg_url,
         "LIENTHONG_NOTIFY_SMTP_PORT": str(smtp_port),
         "LIENTHONG_NOTIFY_SMTP_CONNECTIONS": "2",
@@ -56,7 +62,9 @@ async def test_sigkill_mid_batch_then_restart_delivers_every_accepted_message(pg
     await migrate(pg_url)
     engine = create_engine(pg_url)
     sessions = engine.connect
-    notify = Notify.from_settings(sessions, load_settings(database_url=pg_url, rate_limit_burst=10_000))
+    notify = Notify.from_settings(
+        sessions, load_settings(database_url=pg_url, rate_limit_burst=10_000, **KEYS)
+    )
     from lienthong_notify.domain.channels import Channel
     from lienthong_notify.handlers import templates
 

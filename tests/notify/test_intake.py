@@ -13,7 +13,7 @@ from lienthong_notify.handlers.sending import SendCommand
 from lienthong_runtime.db import create_engine
 from lienthong_runtime.errors import DomainError
 
-from .support import migrate
+from .support import at_rest_keys, migrate
 
 pytestmark = pytest.mark.postgres
 
@@ -21,7 +21,9 @@ pytestmark = pytest.mark.postgres
 async def test_concurrent_sends_share_a_transaction_but_not_their_answers(pg_url):
     await migrate(pg_url)
     engine = create_engine(pg_url)
-    notify = Notify.from_settings(engine.connect, load_settings(database_url=pg_url, daily_cap_email=12))
+    notify = Notify.from_settings(
+        engine.connect, load_settings(database_url=pg_url, daily_cap_email=12, **at_rest_keys())
+    )
     intake = SendIntake(notify)
     template = await templates.create(notify, "agency-a", Channel.EMAIL, "t", "S ((name))", "B ((name))")
     other = await templates.create(notify, "agency-b", Channel.EMAIL, "t", "S ((name))", "B ((name))")

@@ -9,7 +9,7 @@ from lienthong_notify.adapters.notification_store import NewNotification, add
 from lienthong_notify.domain.notifications import BULK, ONE_OFF
 from lienthong_runtime.db import create_engine
 
-from .support import details, email_template, eventually, mail_sink, migrate, running_notify
+from .support import details, email_template, eventually, mail_sink, migrate, personal, running_notify
 from .test_queue import notification
 
 pytestmark = pytest.mark.postgres
@@ -140,12 +140,16 @@ async def test_one_off_messages_are_claimed_before_earlier_bulk(pg_url):
     bulk = [notification(now - timedelta(seconds=10)) for _ in range(5)]
     one_off = notification(now)
     async with sessions() as session, session.begin():
-        await add(session, [NewNotification(n, None, "", BULK, now + timedelta(hours=1)) for n in bulk])
-        await add(session, [NewNotification(one_off, None, "", ONE_OFF, now + timedelta(hours=1))])
+        await add(
+            session, [NewNotification(n, None, "", BULK, now + timedelta(hours=1)) for n in bulk], personal()
+        )
+        await add(
+            session, [NewNotification(one_off, None, "", ONE_OFF, now + timedelta(hours=1))], personal()
+        )
     async with sessions() as session, session.begin():
-        first = await queue.claim(session, 2, 60, now + timedelta(seconds=1))
+        first = await queue.claim(session, 2, 60, now + timedelta(seconds=1), personal())
     assert first[0].notification.id == one_off.id or first[1].notification.id == one_off.id
     async with sessions() as session, session.begin():
-        rest = await queue.claim(session, 10, 60, now + timedelta(seconds=1))
+        rest = await queue.claim(session, 10, 60, now + timedelta(seconds=1), personal())
     assert len(rest) == 4  # leased entries are not claimed twice
     await engine.dispose()

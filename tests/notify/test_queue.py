@@ -8,7 +8,7 @@ from lienthong_notify.domain.channels import Channel, Status
 from lienthong_notify.domain.notifications import ONE_OFF, Notification, new_id
 from lienthong_runtime.db import create_engine
 
-from .support import migrate
+from .support import migrate, personal
 
 
 def notification(created: datetime, agency: str = "agency-a") -> Notification:
@@ -42,14 +42,18 @@ async def test_a_lease_hides_entries_until_it_expires(db_url):
     now = datetime.now(UTC)
     items = [notification(now) for _ in range(3)]
     async with sessions() as session, session.begin():
-        await add(session, [NewNotification(n, None, "", ONE_OFF, now + timedelta(hours=1)) for n in items])
+        await add(
+            session,
+            [NewNotification(n, None, "", ONE_OFF, now + timedelta(hours=1)) for n in items],
+            personal(),
+        )
     async with sessions() as session, session.begin():
-        claimed = await queue.claim(session, 10, 30, now)
+        claimed = await queue.claim(session, 10, 30, now, personal())
     assert sorted(c.notification.id for c in claimed) == sorted(n.id for n in items)
     async with sessions() as session, session.begin():
-        assert await queue.claim(session, 10, 30, now + timedelta(seconds=29)) == []
+        assert await queue.claim(session, 10, 30, now + timedelta(seconds=29), personal()) == []
     async with sessions() as session, session.begin():  # the claimer died: its lease ran out
-        again = await queue.claim(session, 10, 30, now + timedelta(seconds=31))
+        again = await queue.claim(session, 10, 30, now + timedelta(seconds=31), personal())
         await queue.done(session, [again[0].notification.id])
     assert len(again) == 3
     async with sessions() as session:

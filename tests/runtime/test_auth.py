@@ -131,3 +131,53 @@ def test_bearer_token_parsing():
     assert bearer_token(()) is None
     with pytest.raises(Unauthenticated):
         bearer_token((("authorization", "Basic abc"),))
+
+
+async def test_a_token_from_the_second_of_a_suspension_stays_refused_after_the_resume() -> None:
+    """Issue #12, finding 7: the services took the cut-off from AgencyResumed at whole seconds, so a token signed
+    in the same second as SuspendAgency passed again after a quick ResumeAgency."""
+    from google.protobuf.timestamp_pb2 import Timestamp
+
+    from lienthong.identity.v1 import events_pb2
+    from lienthong_runtime.auth import RevocationState
+    from lienthong_runtime.events import envelope
+    from lienthong_runtime.identity_events import IdentityEvents
+
+    def at(seconds: float) -> Timestamp:
+        stamp = Timestamp()
+        stamp.FromNanoseconds(int(seconds * 1e9))
+        return stamp
+
+    state = RevocationState()
+    events = IdentityEvents(state, None)
+    second = 1_800_000_000
+    await events.handle(
+        envelope("identity", events_pb2.AgencySuspended(agency_id="ag-1", suspend_time=at(second + 0.5)))
+    )
+    await events.handle(
+        envelope("identity", events_pb2.AgencyResumed(agency_id="ag-1", resume_time=at(second + 0.7)))
+    )
+
+    def token(iat: int, iat_ms: int | None = None) -> Principal:
+        claims = {"sub": "c", "agency_id": "ag-1", "jti": f"j{iat}{iat_ms}", "iat": iat, "exp": iat + 600}
+        if iat_ms is not None:
+            claims["iat_ms"] = iat_ms
+        return Principal.from_claims(claims)
+
+    for before in (token(second), token(second, second * 1000 + 200)):  # signed before the suspension
+        with pytest.raises(Unauthenticated):
+            state.check(before)
+    state.check(token(second + 1))  # identity signs post-resume tokens from the next second on
+    state.check(token(second, second * 1000 + 800))  # or says precisely that it signed after the suspension
+
+
+async def test_only_the_resume_known_the_cut_off_is_the_resume_instant() -> None:
+    from lienthong_runtime.auth import RevocationState
+
+    state = RevocationState()
+    state.suspend_agency("ag-2")
+    state.resume_agency("ag-2", not_before=1_800_000_000.7)
+    with pytest.raises(Unauthenticated):
+        state.check(
+            Principal.from_claims({"sub": "c", "agency_id": "ag-2", "jti": "x", "iat": 1_800_000_000})
+        )

@@ -14,7 +14,7 @@ from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
 from lienthong_runtime.auth import RevocationState, TokenVerifier
 from lienthong_runtime.config import load_settings as _load
 from lienthong_runtime.contract import scope_catalogue
-from lienthong_runtime.crypto import BlindIndex
+from lienthong_runtime.crypto import BlindIndex, UnsealingBus
 from lienthong_runtime.db import create_engine, session_factory
 from lienthong_runtime.events import OutboxRelay, connect_bus
 from lienthong_runtime.server import ServiceApp
@@ -23,11 +23,13 @@ from .adapters import crypto, http
 from .adapters.keystore import KeyStore
 from .adapters.revocations import RevocationLoader
 from .adapters.tables import outbox
+from .adapters.uow import SEALED_PREFIX
 from .config import Settings
 from .domain.agencies import AgencyKind
+from .domain.audit import Caller
 from .domain.citizens import Passwords
 from .domain.clients import SecretHasher
-from .domain.scopes import grantable
+from .domain.scopes import agency_grantable, grantable
 from .grpc_api import IdentityService
 from .handlers import agencies
 from .handlers.context import Context
@@ -89,8 +91,11 @@ def build_app(ctx: Context) -> ServiceApp:
     """The server for a context: pipeline verifying with identity's own keys, relay and housekeeping."""
     settings = ctx.settings
     bus = connect_bus(settings.bus_url)
-    # CitizenContactChanged carries personal data: published rows are deleted, not kept.
-    ctx.relay = OutboxRelay(ctx.sessions, outbox, bus, delete_published=True)
+    # CitizenContactChanged carries personal data: rows are stored sealed, unsealed only on their way to the bus,
+    # and deleted once published.
+    ctx.relay = OutboxRelay(
+        ctx.sessions, outbox, UnsealingBus(bus, ctx.keyring, SEALED_PREFIX), delete_published=True
+    )
     lifetime = timedelta(seconds=settings.access_token_ttl + settings.clock_skew)
     loader = RevocationLoader(ctx.sessions, ctx.revocations, lifetime)
     servicer = IdentityService(ctx)
@@ -127,24 +132,37 @@ async def create_platform_agency(ctx: Context) -> dict[str, str]:
     """The platform operator's agency and admin client (every grantable scope); credentials returned once."""
     scopes = sorted(grantable(ctx.catalogue))
     agency, client, secret = await agencies.create_agency(
-        ctx, SYSTEM, "Platform operator", AgencyKind.OTHER, "", scopes, scopes
+        ctx, SYSTEM, "Platform operator", AgencyKind.OTHER, "", scopes, scopes, operator=True
     )
     assert client is not None
     return {"agency_id": agency.id, "client_id": client.id, "client_secret": secret}
 
 
+def operator_caller(platform: dict[str, str]) -> Caller:
+    """The operator's client as the caller of a seeding step (recorded as such in the audit trail)."""
+    return Caller(actor=platform["client_id"], agency_id=platform["agency_id"])
+
+
 async def seed_demo(settings: Settings, data_dir: Path) -> dict[str, str]:
-    """Demo credentials for ``lienthong dev``: a Hà Nội agency whose client holds every grantable scope but
-    ``platform.admin``, and a platform-admin client. Idempotent: later runs re-read the 0600 file."""
+    """Demo credentials for ``lienthong dev``: a Hà Nội agency whose client holds every scope an agency may hold
+    (no operator scope: those stay with the operator, in every mode), and the demo's own operator client
+    (``admin_*``) for the steps that need one, such as setting disclosure policies. Idempotent: later runs
+    re-read the 0600 file."""
     path = Path(data_dir) / DEMO_FILE
     if path.exists():
         return dict(json.loads(path.read_text(encoding="utf-8")))
     ctx = create_context(settings)
     try:
         platform = await create_platform_agency(ctx)
-        scopes = sorted(grantable(ctx.catalogue) - {"platform.admin"})
+        scopes = sorted(agency_grantable(ctx.catalogue))
         agency, client, secret = await agencies.create_agency(
-            ctx, SYSTEM, "UBND Thành phố Hà Nội (demo)", AgencyKind.PROVINCE, "01", scopes, scopes
+            ctx,
+            operator_caller(platform),
+            "UBND Thành phố Hà Nội (demo)",
+            AgencyKind.PROVINCE,
+            "01",
+            scopes,
+            scopes,
         )
     finally:
         await dispose(ctx)

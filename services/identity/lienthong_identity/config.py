@@ -38,8 +38,6 @@ class Settings(ServiceSettings):
     jwks_max_age: int = 300
     #: Use the verified-claims cache of the token verifier (switched off only to measure its worth).
     verifier_cache: bool = True
-    #: Take the caller's address from ``x-forwarded-for`` (set by the gateway); only when behind the gateway.
-    trust_forwarded_for: bool = True
     #: Login throttling: failures allowed before delays start, and the delay caps (seconds).
     login_free_failures: int = 3
     login_account_delay_cap: float = 30.0

@@ -7,6 +7,7 @@ from typing import Any
 from lienthong.identity.v1 import identity_pb2 as pb
 from lienthong.identity.v1 import identity_pb2_grpc
 from lienthong_runtime.auth import require_principal
+from lienthong_runtime.config import trusted_proxies
 
 from . import grpc_convert as conv
 from .adapters.paging import page_size
@@ -19,9 +20,10 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.proxies = trusted_proxies(ctx.settings)
 
     def _caller(self, context: Any) -> Any:
-        return conv.caller(context, self.ctx.settings.trust_forwarded_for)
+        return conv.caller(context, self.proxies)
 
     # ---- agencies ----
 

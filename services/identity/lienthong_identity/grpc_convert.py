@@ -9,6 +9,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from lienthong.identity.v1 import identity_pb2 as pb
 from lienthong_runtime.auth import current_principal
+from lienthong_runtime.forwarded import TrustedProxies
 from lienthong_runtime.interceptors import current_request_id
 
 from .domain.agencies import Agency, AgencyKind, AgencyState
@@ -33,25 +34,17 @@ def from_ts(message: Any, field: str) -> datetime | None:
     return getattr(message, field).ToDatetime(tzinfo=UTC) if message.HasField(field) else None
 
 
-def source_ip(context: Any, trust_forwarded: bool) -> str:
-    """The caller's address: the gateway's ``x-forwarded-for`` (its rightmost entry) or the peer."""
-    if trust_forwarded:
-        for key, value in context.invocation_metadata() or ():
-            if key == "x-forwarded-for" and isinstance(value, str) and value.strip():
-                return value.split(",")[-1].strip()[:64]
-    peer = context.peer() or ""
-    if peer.startswith(("ipv4:", "ipv6:")):
-        host = peer.split(":", 1)[1].rsplit(":", 1)[0]
-        return host.strip("[]").replace("%5B", "").replace("%5D", "")[:64]
-    return peer.split(":", 1)[0][:64]
+def source_ip(context: Any, proxies: TrustedProxies) -> str:
+    """The caller's address: the peer, or what a trusted proxy (the gateway) forwarded for it."""
+    return proxies.client_address(context.peer() or "", context.invocation_metadata())[:64]
 
 
-def caller(context: Any, trust_forwarded: bool) -> Caller:
+def caller(context: Any, proxies: TrustedProxies) -> Caller:
     principal = current_principal()
     return Caller(
         actor=principal.subject if principal else "anonymous",
         agency_id=principal.agency_id if principal else "",
-        source_ip=source_ip(context, trust_forwarded),
+        source_ip=source_ip(context, proxies),
         request_id=current_request_id(),
         token_id=principal.token_id if principal else "",
         token_expires_at=principal.expires_at if principal else 0.0,

@@ -34,6 +34,12 @@ def load_settings(**overrides: Any) -> Settings:
     return _load(Settings, **overrides)
 
 
+def callback_receivers(settings: Settings) -> list[str]:
+    """Private receivers the callback sender may connect to: the allow-list, and loopback in development."""
+    loopback = ["localhost", "127.0.0.0/8", "::1/128"] if settings.callback_allow_http_localhost else []
+    return [*settings.callback_allowed_hosts, *loopback]
+
+
 def build_providers(
     settings: Settings, connect: Connect
 ) -> tuple[dict[Channel, Any], list[Callable[[], Awaitable[None]]]]:
@@ -92,6 +98,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         loops=settings.worker_loops,
         idle_s=settings.worker_idle_s,
         lease_s=settings.worker_lease_s,
+        personal=notify.personal,
     )
     relay = OutboxRelay(resources.sessions, outbox, resources.bus)
     callbacks = CallbackSender(
@@ -100,6 +107,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         max_attempts=settings.callback_max_attempts,
         retry=RetryPolicy(base_s=settings.callback_retry_base_s, max_s=600.0),
         idle_s=min(0.5, settings.worker_idle_s * 2),
+        allowed_hosts=callback_receivers(settings),
     )
     background = [relay.run, callbacks.run]
     if settings.worker_enabled:

@@ -88,3 +88,7 @@ class Settings(ServiceSettings):
     callback_retry_base_s: float = 2.0
     #: Development only: allow http://localhost callback URLs.
     callback_allow_http_localhost: bool = False
+    #: Receivers on a private network that callbacks may reach (test and on-premise receivers): host names, IP
+    #: addresses or CIDR networks. Every other loopback, private, link-local or metadata address is refused, when
+    #: the URL is set and again when connecting (JSON list in LIENTHONG_NOTIFY_CALLBACK_ALLOWED_HOSTS).
+    callback_allowed_hosts: list[str] = []

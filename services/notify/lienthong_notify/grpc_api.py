@@ -159,9 +159,12 @@ class NotifyService(notify_pb2_grpc.NotifyServiceServicer):
                 test=test,
                 recipients=[
                     batches.BatchRecipient(
-                        r.recipient, dict(r.personalisation), r.reference, conv.simulated(r.simulated_outcome)
+                        r.recipient,
+                        dict(r.personalisation),
+                        r.reference,
+                        conv.simulated(r.simulated_outcome, f"recipients[{i}].simulated_outcome"),
                     )
-                    for r in request.recipients
+                    for i, r in enumerate(request.recipients)
                 ],
             ),
         )

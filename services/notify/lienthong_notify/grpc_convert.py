@@ -10,6 +10,7 @@ from typing import Any
 from google.protobuf import timestamp_pb2
 
 from lienthong.notify.v1 import notify_pb2 as pb
+from lienthong_runtime import validation
 from lienthong_runtime.errors import invalid
 
 from .domain.callbacks import CallbackConfig
@@ -51,9 +52,12 @@ def statuses(values: Any, field: str = "statuses") -> frozenset[Status]:
         raise invalid(field, "contains an unknown status") from None
 
 
-def simulated(value: int) -> str:
-    name = pb.SimulatedOutcome.Name(value) if value in pb.SimulatedOutcome.values() else ""
-    return "" if value == 0 or not name else name.removeprefix("SIMULATED_OUTCOME_")
+def simulated(value: int, field: str = "simulated_outcome") -> str:
+    """The outcome's name ('' when unspecified); INVALID_ARGUMENT for a number the enum does not define."""
+    validation.check(
+        field, validation.enum_value, value, defined=pb.SimulatedOutcome.values(), allow_unspecified=True
+    )
+    return "" if value == 0 else pb.SimulatedOutcome.Name(value).removeprefix("SIMULATED_OUTCOME_")
 
 
 def sms(value: SmsSegments | None) -> pb.SmsSegments | None:

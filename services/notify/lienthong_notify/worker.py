@@ -21,6 +21,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .adapters import notification_store, published, queue
+from .adapters.personal_fields import PersonalFields
 from .adapters.queue import Claimed
 from .adapters.tables import notifications
 from .domain.channels import Channel, Status
@@ -47,6 +48,7 @@ class DeliveryWorker:
         loops: int = 2,
         idle_s: float = 0.2,
         lease_s: float = 60.0,
+        personal: PersonalFields,
     ) -> None:
         self.connect = connect
         self.providers = providers
@@ -55,6 +57,7 @@ class DeliveryWorker:
         self.loops = max(1, loops)
         self.idle_s = idle_s
         self.lease_s = lease_s
+        self.personal = personal
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -82,10 +85,12 @@ class DeliveryWorker:
         """Claim one batch, attempt each message, record the outcomes. Returns how many were claimed."""
         now = utcnow()
         async with self.connect() as session, session.begin():
-            claimed = await queue.claim(session, self.batch_size, self.lease_s, now)
+            claimed = await queue.claim(session, self.batch_size, self.lease_s, now, self.personal)
             if claimed:
                 fresh = [c.notification.id for c in claimed if c.notification.status is Status.CREATED]
-                moved = await notification_store.move(session, fresh, Status.SENDING, now)
+                moved = await notification_store.move(
+                    session, fresh, Status.SENDING, now, personal=self.personal
+                )
                 await published.after_moves(session, moved, now)
         if not claimed:
             return 0
@@ -123,7 +128,14 @@ class DeliveryWorker:
             moved: list[Notification] = []
             for (status, reason, provider), ids in finals.items():
                 moved += await notification_store.move(
-                    session, ids, status, now, reason=reason, provider=provider, attempted=True
+                    session,
+                    ids,
+                    status,
+                    now,
+                    reason=reason,
+                    provider=provider,
+                    attempted=True,
+                    personal=self.personal,
                 )
                 await queue.done(session, ids)
             for c, outcome in handed:
@@ -164,6 +176,7 @@ async def main() -> int:
     from lienthong_runtime.db import create_engine
     from lienthong_runtime.logs import configure_logging
 
+    from .adapters.contact_store import load_contact_book
     from .bootstrap import build_providers, load_settings
 
     settings = load_settings()
@@ -178,6 +191,7 @@ async def main() -> int:
         loops=settings.worker_loops,
         idle_s=settings.worker_idle_s,
         lease_s=settings.worker_lease_s,
+        personal=PersonalFields(load_contact_book(settings).keyring),
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

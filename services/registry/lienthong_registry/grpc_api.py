@@ -28,22 +28,22 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
     async def CreateCitizen(self, request: pb.CreateCitizenRequest, context: Any) -> pb.CreateCitizenResponse:
         if not request.HasField("citizen"):
             raise invalid("citizen", "is required")
-        created = await citizens.create_citizen(
-            self.reg, _caller(), cv.citizen_in(request.citizen), request.legal_reason
-        )
-        return pb.CreateCitizenResponse(citizen=cv.citizen_out(created))
+        submitted = cv.citizen_in(request.citizen)
+        created = await citizens.create_citizen(self.reg, _caller(), submitted, request.legal_reason)
+        return pb.CreateCitizenResponse(citizen=cv.written_out(created, submitted.set_fields()))
 
     async def UpdateCitizen(self, request: pb.UpdateCitizenRequest, context: Any) -> pb.UpdateCitizenResponse:
+        mask = list(request.update_mask.paths)
         updated = await citizens.update_citizen(
             self.reg,
             _caller(),
             request.personal_id,
             request.expected_version,
             cv.citizen_in(request.citizen),
-            list(request.update_mask.paths),
+            mask,
             request.legal_reason,
         )
-        return pb.UpdateCitizenResponse(citizen=cv.citizen_out(updated))
+        return pb.UpdateCitizenResponse(citizen=cv.written_out(updated, mask))
 
     async def GetCitizen(self, request: pb.GetCitizenRequest, context: Any) -> pb.GetCitizenResponse:
         view = await reads.get_citizen(self.reg, _caller(), request.personal_id, request.purpose)

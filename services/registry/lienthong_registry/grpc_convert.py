@@ -16,7 +16,7 @@ from .adapters.citizen_store import VersionMeta, from_us
 from .domain.access_log import AccessLogEntry
 from .domain.citizen import Address, Citizen
 from .domain.dates import make_date
-from .domain.disclosure import CitizenView, DisclosurePolicy
+from .domain.disclosure import CitizenView, DisclosurePolicy, written
 from .domain.sex import HouseholdRelation, LifeStatus, Sex
 from .handlers.lookup import Claims
 
@@ -90,14 +90,17 @@ def _set_values(message: pb.Citizen | pb.CitizenView, values: dict[str, object])
             setattr(message, name, int(value) if isinstance(value, IntEnum) else value)
 
 
-def citizen_out(c: Citizen) -> pb.Citizen:
+def written_out(c: Citizen, fields: list[str] | tuple[str, ...]) -> pb.Citizen:
+    """A create's or update's answer: the version and times, and only the fields the caller wrote (see
+    ``domain.disclosure.written``)."""
+    view = written(c, fields)
     message = pb.Citizen(
-        personal_id=c.personal_id,
-        version=c.version,
+        personal_id=view.personal_id,
+        version=view.version,
         create_time=timestamp(c.create_time),
         update_time=timestamp(c.update_time),
     )
-    _set_values(message, {name: c.value(name) for name in c.set_fields()})
+    _set_values(message, view.values)
     return message
 
 

@@ -40,6 +40,7 @@ def routes(settings: Settings, keys: KeyStore, catalogue: frozenset[str]) -> lis
                 "sub",
                 "jti",
                 "iat",
+                "iat_ms",
                 "exp",
                 "scope",
                 "agency_id",

@@ -7,6 +7,7 @@ from types import TracebackType
 from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from lienthong_runtime import crypto
 from lienthong_runtime.crypto import BlindIndex, Keyring
 from lienthong_runtime.events import add_event, envelope
 
@@ -18,6 +19,9 @@ from .client_repo import ClientRepository
 from .tables import outbox
 from .throttle_repo import ThrottleRepository
 from .token_repo import TokenRepository
+
+#: Type-URL prefix of identity's sealed outbox payloads (see ``lienthong_runtime.crypto.seal_event``).
+SEALED_PREFIX = "type.lienthong.vn/lienthong.identity.sealed/"
 
 
 class UnitOfWork:
@@ -55,10 +59,12 @@ class UnitOfWork:
             await self.session.close()
 
     async def publish(self, message: Message, *, subject: str, agency_id: str = "") -> None:
-        """Stage an identity event in the outbox, committed with the change."""
-        await add_event(
-            self.session, outbox, envelope("identity", message, subject=subject, agency_id=agency_id)
-        )
+        """Stage an identity event in the outbox, committed with the change. The row is sealed (its payload is
+        AES-GCM ciphertext under identity's keyring, unsealed by the relay's bus just before publishing), as the
+        registry's and payment's are: a contact change carries a personal ID, e-mail and phone, and a deleted
+        row's bytes can outlive it in a WAL or a dump."""
+        event = envelope("identity", message, subject=subject, agency_id=agency_id)
+        await add_event(self.session, outbox, crypto.seal_event(self._keyring, event, SEALED_PREFIX))
         self.events += 1
 
     async def audit(self, event: AuditEvent) -> None:

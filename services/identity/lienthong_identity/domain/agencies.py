@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from vietnam_provinces import ProvinceCode
 
+from lienthong_runtime import validation
 from lienthong_runtime.errors import invalid
 
 #: The official two-digit codes of the 34 provinces and centrally-run cities since 1 July 2025.
@@ -85,14 +86,14 @@ def display_name(value: str, field: str = "display_name") -> str:
     value = value.strip()
     if not 1 <= len(value) <= 200:
         raise invalid(field, "must be 1 to 200 characters")
-    return value
+    return validation.check(field, validation.plain_text, value, max_length=200)
 
 
 def reason_text(value: str, field: str = "reason") -> str:
     value = value.strip()
     if not 1 <= len(value) <= 500:
         raise invalid(field, "must be 1 to 500 characters")
-    return value
+    return validation.check(field, validation.plain_text, value, max_length=500, multiline=True)
 
 
 def new_agency(name: str, kind: AgencyKind, code: str, allowed: frozenset[str], now: datetime) -> Agency:

@@ -11,6 +11,7 @@ import pyotp
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from lienthong_runtime import validation
 from lienthong_runtime.errors import invalid
 
 MIN_PASSWORD, MAX_PASSWORD = 12, 128
@@ -123,27 +124,15 @@ def totp_step(secret: str, code: str, now: float, window: int = 1) -> int | None
 
 
 def contact_email(value: str) -> str:
-    """A syntactically valid e-mail address (normalised), '' when absent, else INVALID_ARGUMENT."""
-    from email_validator import EmailNotValidError, validate_email
-
+    """A valid e-mail address (the runtime's rule, normalised), '' when absent, else INVALID_ARGUMENT."""
     if not value.strip():
         return ""
-    try:
-        return str(validate_email(value.strip(), check_deliverability=False).normalized)
-    except EmailNotValidError:
-        raise invalid("email", "is not a valid e-mail address") from None
+    return validation.check("email", validation.email, value.strip(" "))
 
 
 def phone_e164(value: str) -> str:
-    """A Vietnamese mobile number in E.164 (+84...), '' when absent, else INVALID_ARGUMENT."""
-    import phonenumbers
-
+    """A Vietnamese mobile number in E.164 (+84...), '' when absent, else INVALID_ARGUMENT (the contract accepts
+    Vietnamese mobile numbers only)."""
     if not value.strip():
         return ""
-    try:
-        number = phonenumbers.parse(value.strip(), "VN")
-    except phonenumbers.NumberParseException:
-        raise invalid("phone_number", "is not a phone number") from None
-    if not phonenumbers.is_valid_number(number):
-        raise invalid("phone_number", "is not a valid phone number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return validation.check("phone_number", validation.vn_mobile, value.strip(" "))

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from lienthong.identity.v1 import events_pb2
-from lienthong_runtime.errors import NotFound, invalid
+from lienthong_runtime.errors import NotFound, PermissionDenied, invalid
 
 from ..adapters.uow import UnitOfWork
 from ..domain.agencies import Agency, AgencyKind, AgencyState, new_agency, reason_text
 from ..domain.audit import Caller
 from ..domain.clients import Client
-from ..domain.scopes import check_scopes, grantable
+from ..domain.scopes import agency_grantable, check_grant, check_scopes, grantable, is_operator
 from .clients import add_client
 from .context import Context, timestamp
 
@@ -26,13 +26,21 @@ async def create_agency(
     province_code: str,
     allowed: list[str],
     initial_scopes: list[str],
+    *,
+    operator: bool = False,
 ) -> tuple[Agency, Client | None, str]:
-    """A new agency and, when ``initial_scopes`` is given, its first client and that client's secret."""
+    """A new agency and, when ``initial_scopes`` is given, its first client and that client's secret.
+
+    Only ``operator`` (the bootstrap of the platform operator's own agency, never an RPC) may allow operator
+    scopes; through the API an agency is allowed only scopes the calling agency holds itself."""
     if kind is None:
         raise invalid("kind", "is required")
     async with ctx.audited(caller, "agency.create"):
         now = ctx.now()
-        allowed_set = check_scopes(allowed, grantable(ctx.catalogue), "allowed_scopes")
+        async with ctx.uow() as uow:
+            holder = grantable(ctx.catalogue) if operator else await _held(uow, caller)
+        ceiling = grantable(ctx.catalogue) if operator else agency_grantable(ctx.catalogue)
+        allowed_set = check_grant(allowed, ceiling, holder, "allowed_scopes")
         agency = new_agency(name, kind, province_code, allowed_set, now)
         initial = check_scopes(initial_scopes, allowed_set, "initial_client_scopes")
         async with ctx.uow() as uow:
@@ -124,15 +132,29 @@ async def resume_agency(ctx: Context, caller: Caller, agency_id: str) -> Agency:
 async def set_allowed_scopes(ctx: Context, caller: Caller, agency_id: str, scopes: list[str]) -> Agency:
     """Replace the agency's ceiling; scopes its clients hold beyond it are removed from them."""
     async with ctx.audited(caller, "agency.scopes.set", agency_id):
-        allowed = check_scopes(scopes, grantable(ctx.catalogue), "allowed_scopes")
         now = ctx.now()
         async with ctx.uow() as uow:
             agency = await _locked(uow, agency_id)
+            # The operator's own agency keeps what it holds; any other is capped below the operator scopes.
+            ceiling = (
+                grantable(ctx.catalogue)
+                if is_operator(agency.allowed_scopes)
+                else agency_grantable(ctx.catalogue)
+            )
+            allowed = check_grant(scopes, ceiling, await _held(uow, caller), "allowed_scopes")
             agency = replace(agency, allowed_scopes=allowed, updated_at=now)
             await uow.agencies.save(agency)
             await uow.clients.strip_scopes(agency.id, allowed)
             await uow.audit(caller.event("agency.scopes.set", now, target=agency.id))
         return agency
+
+
+async def _held(uow: UnitOfWork, caller: Caller) -> frozenset[str]:
+    """The scopes the calling agency holds (its ceiling): the most it may hand on."""
+    own = await uow.agencies.get(caller.agency_id) if caller.agency_id else None
+    if own is None or not own.active:
+        raise PermissionDenied("the caller's agency is not active", reason="AGENCY_SUSPENDED")
+    return own.allowed_scopes
 
 
 async def _locked(uow: UnitOfWork, agency_id: str) -> Agency:

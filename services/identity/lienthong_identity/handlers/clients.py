@@ -18,7 +18,7 @@ from ..domain.agencies import Agency, display_name, reason_text
 from ..domain.assertions import parse_public_jwk
 from ..domain.audit import Caller
 from ..domain.clients import Client, ClientKey, ClientState, new_client_id, new_secret, overlap_window
-from ..domain.scopes import check_scopes
+from ..domain.scopes import check_scopes, client_ceiling
 from .context import Context, timestamp
 
 
@@ -60,7 +60,7 @@ async def create_client(ctx: Context, caller: Caller, name: str, scopes: list[st
             agency = await uow.agencies.get(caller.agency_id)
             if agency is None or not agency.active:
                 raise PermissionDenied("the caller's agency is not active", reason="AGENCY_SUSPENDED")
-            granted = check_scopes(scopes, agency.allowed_scopes, "scopes")
+            granted = check_scopes(scopes, client_ceiling(agency.allowed_scopes), "scopes")
             client, plain = await add_client(ctx, uow, caller, agency, name, granted, now)
         ctx.committed(uow)
         return client, plain
@@ -137,7 +137,7 @@ async def set_scopes(ctx: Context, caller: Caller, client_id: str, scopes: list[
         async with ctx.uow() as uow:
             client = await _own(uow, caller, client_id, now, lock=True)
             agency = await uow.agencies.get(caller.agency_id)
-            allowed = agency.allowed_scopes if agency else frozenset()
+            allowed = client_ceiling(agency.allowed_scopes) if agency else frozenset()
             client = replace(client, scopes=check_scopes(scopes, allowed, "scopes"))
             await uow.clients.save(client)
             await uow.audit(caller.event("client.scopes.set", now, target=client.id))

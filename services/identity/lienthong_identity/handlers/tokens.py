@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from lienthong.identity.v1 import events_pb2
-from lienthong_runtime.auth import Principal
+from lienthong_runtime.auth import Principal, issued_at
 from lienthong_runtime.errors import PermissionDenied, Unauthenticated, invalid
 
 from ..adapters.client_repo import client_with_agency
 from ..domain.assertions import verify_assertion
 from ..domain.audit import Caller
-from ..domain.scopes import CITIZEN_SCOPE, requested_scopes
+from ..domain.scopes import CITIZEN_SCOPE, client_ceiling, requested_scopes
 from ..domain.tokens import access_claims, looks_like_refresh_token, refresh_token_hash
 from .context import Context, timestamp
 
@@ -51,13 +51,16 @@ def mint(
     not_before: float = 0.0,
     **extra: str,
 ) -> IssuedToken:
-    """Sign an access token. ``iat`` is whole seconds; if a revocation cut-off (agency suspension, sessions
-    revoked) lies in the current second, ``iat`` moves up to the next second so the new token is not taken for
-    one issued before the cut-off (verifiers allow far more clock skew than that second)."""
+    """Sign an access token. ``iat`` is whole seconds and ``iat_ms`` the exact millisecond (what verifiers
+    compare with a cut-off, see ``lienthong_runtime.auth.issued_at``); if a revocation cut-off (agency
+    suspension, sessions revoked) lies in the current second, both move up to the next second so a verifier
+    reading only ``iat`` does not take the new token for one issued before the cut-off (verifiers allow far
+    more clock skew than that second)."""
     ttl = ctx.settings.access_token_ttl
-    now = int(time.time())
-    if now < not_before:
-        now = math.ceil(not_before)
+    issued = time.time()
+    if int(issued) < not_before:
+        issued = float(math.ceil(not_before))
+    now = int(issued)
     claims = access_claims(
         issuer=ctx.settings.token_issuer,
         audience=ctx.settings.token_audience,
@@ -68,6 +71,7 @@ def mint(
         kind=kind,
         now=now,
         ttl=ttl,
+        iat_ms=int(issued * 1000),
         **extra,
     )
     return IssuedToken(ctx.keys.sign(claims), ttl, float(claims["exp"]), scopes)
@@ -103,7 +107,7 @@ async def issue_token(
                 raise PermissionDenied("the client is disabled", reason="CLIENT_DISABLED")
             if agency is None or not agency.active:
                 raise PermissionDenied("the client's agency is suspended", reason="AGENCY_SUSPENDED")
-            granted = requested_scopes(scopes, client.scopes)
+            granted = requested_scopes(scopes, client.scopes & client_ceiling(agency.allowed_scopes))
             cutoff = agency.suspended_at.timestamp() if agency.suspended_at else 0.0
             token = mint(
                 ctx,
@@ -142,7 +146,7 @@ async def _introspect_access(ctx: Context, token: str) -> Introspection:
     principal = await _verified(ctx, token)
     if principal is None:
         return Introspection(False)
-    issued = float(principal.claims.get("iat", 0))
+    issued = issued_at(principal.claims)
     async with ctx.uow() as uow:
         if await uow.tokens.is_revoked(principal.token_id):
             return Introspection(False)

@@ -6,10 +6,13 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 import aiohttp
+
+from lienthong_runtime import outbound
 
 from ..domain.callbacks import signature
 from ..domain.notifications import RetryPolicy
@@ -31,16 +34,22 @@ class CallbackSender:
         max_attempts: int = 10,
         retry: RetryPolicy | None = None,
         idle_s: float = 0.5,
+        allowed_hosts: Iterable[str] = (),
     ) -> None:
         self.connect = connect
         self.timeout_s = timeout_s
         self.max_attempts = max_attempts
         self.retry = retry or RetryPolicy(base_s=2.0, max_s=600.0)
         self.idle_s = idle_s
+        #: Private receivers this deployment allows; every other connection must reach a public address.
+        self.allowed_hosts = tuple(allowed_hosts)
         self._http: aiohttp.ClientSession | None = None
 
     async def run(self) -> None:
-        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout_s))
+        self._http = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=self.timeout_s),
+            connector=outbound.public_connector(self.allowed_hosts),
+        )
         try:
             while True:
                 try:
@@ -87,7 +96,7 @@ class CallbackSender:
             "Content-Type": "application/json",
             SIGNATURE_HEADER: signature(secret, int(time.time()), body),
         }
-        with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+        with contextlib.suppress(aiohttp.ClientError, TimeoutError, OSError):
             async with self._http.post(url, data=body, headers=headers, allow_redirects=False) as response:
                 return 200 <= response.status < 300
         return False

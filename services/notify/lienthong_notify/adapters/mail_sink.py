@@ -19,6 +19,8 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope
 
+from lienthong_runtime.files import write_private
+
 _SAFE = re.compile(r"[^A-Za-z0-9._@-]")
 
 
@@ -38,7 +40,7 @@ class FolderHandler:
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.received = 0
 
     async def handle_EHLO(
@@ -52,7 +54,7 @@ class FolderHandler:
         data = envelope.original_content or b""
         target = self.folder / file_name(data)
         temporary = target.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
-        temporary.write_bytes(data)
+        write_private(temporary, data)  # a message names its recipient: owner-only (0600)
         os.replace(temporary, target)
         self.received += 1
         return "250 Message accepted for delivery"

@@ -1,4 +1,8 @@
-"""Notifications in the database, always scoped to one agency, and their forward-only status changes."""
+"""Notifications in the database, always scoped to one agency, and their forward-only status changes.
+
+A notification's recipient, subject and body are personal data (an address, a name, a payment's details): they
+are stored only sealed (:class:`PersonalFields`, AES-256-GCM under notify's keyring, bound to the notification
+id), never in clear; the clear columns of rows written before sealing are read while they remain."""
 
 from __future__ import annotations
 
@@ -14,10 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ..domain.channels import Channel, Status, earlier_than
 from ..domain.notifications import Notification
 from ..domain.sms import SmsEncoding, SmsSegments
+from .personal_fields import PersonalFields
 from .tables import deliveries, notifications
 
 
-def from_row(m: Any) -> Notification:
+def from_row(m: Any, personal: PersonalFields) -> Notification:
+    clear = personal.open(m)
     sms = None
     if m["sms_encoding"]:
         sms = SmsSegments(SmsEncoding(m["sms_encoding"]), m["sms_characters"], m["sms_segments"])
@@ -27,11 +33,11 @@ def from_row(m: Any) -> Notification:
         channel=Channel(m["channel"]),
         template_id=m["template_id"],
         template_version=m["template_version"],
-        recipient=m["recipient"],
+        recipient=clear["recipient"],
         reference=m["reference"],
         status=Status(m["status"]),
-        subject=m["subject"],
-        body=m["body"],
+        subject=clear["subject"],
+        body=clear["body"],
         sms=sms,
         batch_id=m["batch_id"],
         test=m["test"],
@@ -55,19 +61,17 @@ class NewNotification:
     give_up_at: datetime
 
 
-def _row(new: NewNotification) -> dict[str, Any]:
+def _row(new: NewNotification, personal: PersonalFields) -> dict[str, Any]:
     n = new.notification
     return {
+        **personal.seal(n),
         "id": n.id,
         "agency_id": n.agency_id,
         "channel": n.channel.value,
         "template_id": n.template_id,
         "template_version": n.template_version,
-        "recipient": n.recipient,
         "reference": n.reference,
         "status": n.status.value,
-        "subject": n.subject,
-        "body": n.body,
         "sms_encoding": n.sms.encoding.value if n.sms else None,
         "sms_characters": n.sms.character_count if n.sms else None,
         "sms_segments": n.sms.segment_count if n.sms else None,
@@ -99,15 +103,17 @@ def _queue_row(i: NewNotification) -> dict[str, Any]:
     }
 
 
-async def add(session: AsyncConnection, items: Sequence[NewNotification]) -> None:
+async def add(session: AsyncConnection, items: Sequence[NewNotification], personal: PersonalFields) -> None:
     """Store notifications and put them on the delivery queue (one statement each, however many)."""
     if not items:
         return
-    await session.execute(insert(notifications), [_row(i) for i in items])
+    await session.execute(insert(notifications), [_row(i, personal) for i in items])
     await session.execute(insert(deliveries), [_queue_row(i) for i in items])
 
 
-async def insert_unless_key_used(session: AsyncConnection, items: Sequence[NewNotification]) -> set[str]:
+async def insert_unless_key_used(
+    session: AsyncConnection, items: Sequence[NewNotification], personal: PersonalFields
+) -> set[str]:
     """Store notifications whose idempotency key is unused (ON CONFLICT DO NOTHING, one statement for all);
     returns the ids stored. Queue them with :func:`enqueue` once they are sure to be kept."""
     if not items:
@@ -118,7 +124,7 @@ async def insert_unless_key_used(session: AsyncConnection, items: Sequence[NewNo
         .on_conflict_do_nothing(index_elements=["agency_id", "idempotency_key"])
         .returning(notifications.c.id)
     )
-    result = await session.execute(statement, [_row(i) for i in items])
+    result = await session.execute(statement, [_row(i, personal) for i in items])
     return {row.id for row in result}
 
 
@@ -133,7 +139,9 @@ async def discard(session: AsyncConnection, ids: Sequence[str]) -> None:
         await session.execute(delete(notifications).where(notifications.c.id.in_(list(ids))))
 
 
-async def get(session: AsyncConnection, agency_id: str, notification_id: str) -> Notification | None:
+async def get(
+    session: AsyncConnection, agency_id: str, notification_id: str, personal: PersonalFields
+) -> Notification | None:
     row = (
         await session.execute(
             select(notifications).where(
@@ -141,11 +149,11 @@ async def get(session: AsyncConnection, agency_id: str, notification_id: str) ->
             )
         )
     ).first()
-    return from_row(row._mapping) if row else None
+    return from_row(row._mapping, personal) if row else None
 
 
 async def by_idempotency_key(
-    session: AsyncConnection, agency_id: str, key: str
+    session: AsyncConnection, agency_id: str, key: str, personal: PersonalFields
 ) -> tuple[Notification, str] | None:
     """The notification sent with ``key`` and the fingerprint of its request."""
     row = (
@@ -155,11 +163,11 @@ async def by_idempotency_key(
             )
         )
     ).first()
-    return (from_row(row._mapping), row._mapping["fingerprint"]) if row else None
+    return (from_row(row._mapping, personal), row._mapping["fingerprint"]) if row else None
 
 
 async def by_idempotency_keys(
-    session: AsyncConnection, keys: Sequence[tuple[str, str]]
+    session: AsyncConnection, keys: Sequence[tuple[str, str]], personal: PersonalFields
 ) -> dict[tuple[str, str], tuple[Notification, str]]:
     """Notifications already sent with any of the (agency, key) pairs, with their request fingerprints."""
     if not keys:
@@ -172,7 +180,7 @@ async def by_idempotency_keys(
             )
         )
     ).all()
-    found = {(r.agency_id, r.idempotency_key): (from_row(r._mapping), r.fingerprint) for r in rows}
+    found = {(r.agency_id, r.idempotency_key): (from_row(r._mapping, personal), r.fingerprint) for r in rows}
     return {pair: found[pair] for pair in keys if pair in found}
 
 
@@ -185,7 +193,12 @@ class NotificationFilter:
 
 
 async def list_page(
-    session: AsyncConnection, agency_id: str, flt: NotificationFilter, before_id: str | None, limit: int
+    session: AsyncConnection,
+    agency_id: str,
+    flt: NotificationFilter,
+    before_id: str | None,
+    limit: int,
+    personal: PersonalFields,
 ) -> list[Notification]:
     """Newest first (ids sort by creation time), strictly before ``before_id``."""
     query = select(notifications).where(notifications.c.agency_id == agency_id)
@@ -200,7 +213,7 @@ async def list_page(
     if before_id:
         query = query.where(notifications.c.id < before_id)
     rows = (await session.execute(query.order_by(notifications.c.id.desc()).limit(limit))).all()
-    return [from_row(r._mapping) for r in rows]
+    return [from_row(r._mapping, personal) for r in rows]
 
 
 async def status_counts(session: AsyncConnection, agency_id: str, batch_id: str) -> dict[Status, int]:
@@ -224,6 +237,7 @@ async def move(
     provider: str | None = None,
     provider_reference: str | None = None,
     attempted: bool = False,
+    personal: PersonalFields,
 ) -> list[Notification]:
     """Move notifications to ``target`` where that is forward; returns those that moved (others are left)."""
     if not ids:
@@ -249,7 +263,7 @@ async def move(
         .values(**values)
         .returning(*notifications.c)
     )
-    return [from_row(r._mapping) for r in (await session.execute(statement)).all()]
+    return [from_row(r._mapping, personal) for r in (await session.execute(statement)).all()]
 
 
 async def count_attempt(session: AsyncConnection, ids: Sequence[str]) -> None:
@@ -262,7 +276,7 @@ async def count_attempt(session: AsyncConnection, ids: Sequence[str]) -> None:
 
 
 async def expire_unconfirmed_sms(
-    session: AsyncConnection, sent_before: datetime, now: datetime, limit: int = 500
+    session: AsyncConnection, sent_before: datetime, now: datetime, personal: PersonalFields, limit: int = 500
 ) -> list[Notification]:
     """SMS handed to a provider before ``sent_before`` whose receipt never came: TEMPORARY_FAILURE."""
     stale = (
@@ -282,4 +296,4 @@ async def expire_unconfirmed_sms(
         .values(status=Status.TEMPORARY_FAILURE.value, complete_time=now, failure_reason="NO_RECEIPT")
         .returning(*notifications.c)
     )
-    return [from_row(r._mapping) for r in (await session.execute(statement)).all()]
+    return [from_row(r._mapping, personal) for r in (await session.execute(statement)).all()]

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain.notifications import Notification
 from .notification_store import from_row
+from .personal_fields import PersonalFields
 from .tables import deliveries, notifications
 
 
@@ -30,7 +31,9 @@ class Claimed:
     recipient_unavailable: bool
 
 
-async def claim(session: AsyncConnection, limit: int, lease_s: float, now: datetime) -> list[Claimed]:
+async def claim(
+    session: AsyncConnection, limit: int, lease_s: float, now: datetime, personal: PersonalFields
+) -> list[Claimed]:
     """Lease up to ``limit`` due entries (one-off first) and return them with their notifications."""
     lease_end = now + timedelta(seconds=lease_s)
     due = (
@@ -62,7 +65,10 @@ async def claim(session: AsyncConnection, limit: int, lease_s: float, now: datet
         entry = entries[row.id]
         claimed.append(
             Claimed(
-                from_row(row._mapping), entry.attempts, _aware(entry.give_up_at), entry.recipient_unavailable
+                from_row(row._mapping, personal),
+                entry.attempts,
+                _aware(entry.give_up_at),
+                entry.recipient_unavailable,
             )
         )
     claimed.sort(key=lambda c: c.notification.id)

@@ -74,6 +74,10 @@ notifications = Table(
     Column("create_time", TS, nullable=False),
     Column("send_time", TS, nullable=True),
     Column("complete_time", TS, nullable=True),
+    #: The recipient, subject and body, sealed (``notification_store.PersonalFields``); the clear columns above
+    #: are empty in every row written since migration 0006.
+    Column("key_id", String(64), nullable=True),
+    Column("sealed", LargeBinary, nullable=True),
     UniqueConstraint("agency_id", "idempotency_key", name="uq_notifications_agency_idempotency"),
     Index("ix_notifications_agency_id", "agency_id", "id"),
     Index("ix_notifications_agency_batch", "agency_id", "batch_id"),

@@ -8,7 +8,8 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
+
+from lienthong_runtime import validation
 
 from .channels import FINAL, Status
 
@@ -33,21 +34,30 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def url_problem(url: str, allow_http_localhost: bool) -> str | None:
-    """Why ``url`` cannot be a callback URL, or None."""
+def url_problem(url: str, allow_http_localhost: bool, allowed_hosts: Iterable[str] = ()) -> str | None:
+    """Why ``url`` cannot be a callback URL, or None: the runtime's URL rules, and no host that is loopback,
+    private, link-local or a metadata service unless the deployment allows it (its resolved addresses are
+    checked by the handler, and again at connection time by the sender)."""
     try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "is not a URL"
-    if parts.scheme == "https" and parts.hostname:
-        return None
-    if (
-        allow_http_localhost
-        and parts.scheme == "http"
-        and parts.hostname in ("localhost", "127.0.0.1", "::1")
-    ):
-        return None
-    return "must be an https URL"
+        validation.url(
+            url,
+            allow_http_localhost=allow_http_localhost,
+            refuse_private_hosts=True,
+            allowed_hosts=AllowedHosts(allowed_hosts),
+        )
+    except validation.Invalid as exc:
+        return str(exc)
+    return None
+
+
+class AllowedHosts:
+    """An allow-list as the runtime's URL check reads it (host names, addresses and CIDR networks)."""
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        self.allow = validation.AllowList(entries)
+
+    def __contains__(self, host: object) -> bool:
+        return isinstance(host, str) and self.allow.allows_host(host)
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

@@ -1,9 +1,9 @@
-"""Recipient validation: e-mail syntax (no DNS lookups) and Vietnamese mobile numbers normalised to E.164."""
+"""Recipient validation: the runtime's e-mail and Vietnamese mobile validators (the same rules every service
+applies to a field of that kind), raising :class:`InvalidRecipient` for notify's handlers."""
 
 from __future__ import annotations
 
-import email_validator
-import phonenumbers
+from lienthong_runtime import validation
 
 from .channels import Channel
 
@@ -14,29 +14,18 @@ class InvalidRecipient(ValueError):
 
 def normalise_email(address: str) -> str:
     """The lower-cased address, or :class:`InvalidRecipient`."""
-    if not address or len(address) > 254:
-        raise InvalidRecipient("must be an e-mail address of at most 254 characters")
     try:
-        result = email_validator.validate_email(address, check_deliverability=False)
-    except email_validator.EmailNotValidError as exc:
-        raise InvalidRecipient("is not a valid e-mail address") from exc
-    return result.normalized.lower()
+        return validation.email(address).lower()
+    except validation.Invalid as exc:
+        raise InvalidRecipient(str(exc)) from None
 
 
 def normalise_vn_mobile(number: str) -> str:
     """``+84...`` for a Vietnamese mobile number in national (09x...) or international form."""
     try:
-        parsed = phonenumbers.parse(number, "VN")
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidRecipient("is not a phone number") from exc
-    if parsed.country_code != 84 or not phonenumbers.is_valid_number(parsed):
-        raise InvalidRecipient("is not a valid Vietnamese phone number")
-    if phonenumbers.number_type(parsed) not in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    ):
-        raise InvalidRecipient("is not a Vietnamese mobile number")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        return validation.vn_mobile(number)
+    except validation.Invalid as exc:
+        raise InvalidRecipient(str(exc)) from None
 
 
 def normalise(channel: Channel, recipient: str) -> str:

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from lienthong_runtime import validation
+
 from .channels import Channel
 
 NAME = re.compile(r"^[\w .-]{1,100}$")
@@ -83,18 +85,20 @@ def placeholders(subject: str, body: str) -> tuple[str, ...]:
 def template_problems(channel: Channel, name: str, subject: str, body: str) -> list[tuple[str, str]]:
     """(field, description) for every rule the template content breaks; empty when it is valid."""
     problems: list[tuple[str, str]] = []
-    if not name.strip() or len(name) > 100:
-        problems.append(("name", "must be 1 to 100 characters"))
+    for which, value, rule in (
+        ("name", name, {"max_length": 100, "required": True}),
+        ("subject", subject, {"max_length": MAX_SUBJECT}),
+        ("body", body, {"max_length": MAX_BODY[channel], "multiline": True}),
+    ):
+        bad = validation.problem(which, validation.plain_text, value, **rule)
+        if bad is not None:
+            problems.append((bad.field, bad.description))
     if channel is Channel.EMAIL and not subject.strip():
         problems.append(("subject", "is required for an e-mail template"))
     if channel is Channel.SMS and subject:
         problems.append(("subject", "must be empty for an SMS template"))
-    if len(subject) > MAX_SUBJECT or "\n" in subject:
-        problems.append(("subject", f"must be one line of at most {MAX_SUBJECT} characters"))
     if not body.strip():
         problems.append(("body", "is required"))
-    elif len(body) > MAX_BODY[channel]:
-        problems.append(("body", f"must be at most {MAX_BODY[channel]} characters"))
     for used in placeholders(subject, body):
         if not NAME.match(used):
             problems.append(("body", f"placeholder name {used!r} is not valid"))

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from lienthong_runtime import validation
 from lienthong_runtime.errors import FieldViolation, InvalidArgument, NotFound
 
 from ..adapters import batch_store, notification_store
@@ -69,8 +70,9 @@ def _check_recipient(
     problems += [
         (f"personalisation.{n}", d) for n, d in check_personalisation(placeholders, r.personalisation)
     ]
-    if len(r.reference) > 100:
-        problems.append(("reference", "must be at most 100 characters"))
+    bad = validation.problem("reference", validation.plain_text, r.reference, max_length=100)
+    if bad is not None:
+        problems.append((bad.field, bad.description))
     if r.simulated_outcome and not test:
         problems.append(("simulated_outcome", "needs a test credential (notify.test_mode)"))
     return recipient, problems
@@ -151,7 +153,7 @@ async def _accept(notify: Notify, session: AsyncConnection, cmd: SendBatchComman
         )
     if accepted:
         take_rate(notify, cmd.agency_id, len(accepted))
-    await notification_store.add(session, accepted)
+    await notification_store.add(session, accepted, notify.personal)
     await batch_store.add(
         session,
         {

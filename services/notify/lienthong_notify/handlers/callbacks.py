@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
+from lienthong_runtime import outbound, validation
 from lienthong_runtime.errors import NotFound, invalid
 
 from ..adapters import callback_store
@@ -16,9 +18,11 @@ async def set_callback(
     notify: Notify, agency_id: str, url: str, statuses: Iterable[Status], rotate_secret: bool
 ) -> tuple[CallbackConfig, str]:
     """Store the callback; returns it and the signing secret when one was just generated (else "")."""
-    problem = url_problem(url, notify.settings.callback_allow_http_localhost)
+    settings = notify.settings
+    problem = url_problem(url, settings.callback_allow_http_localhost, settings.callback_allowed_hosts)
     if problem:
         raise invalid("url", problem)
+    await _resolves_publicly(url, settings.callback_allow_http_localhost, settings.callback_allowed_hosts)
     now = utcnow()
     async with notify.connect() as session, session.begin():
         current = await callback_store.get(session, agency_id)
@@ -35,6 +39,18 @@ async def set_callback(
         )
         await callback_store.save(session, config, exists=current is not None)
     return config, secret if fresh else ""
+
+
+async def _resolves_publicly(url: str, allow_http_localhost: bool, allowed: list[str]) -> None:
+    """INVALID_ARGUMENT unless every address the URL's host resolves to is public (or allowed)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if allow_http_localhost and host in validation.LOCAL_HOSTS:
+        return
+    try:
+        await outbound.resolve_public(host, parts.port or 443, validation.AllowList(allowed))
+    except validation.Invalid as exc:
+        raise invalid("url", str(exc)) from None
 
 
 async def get_callback(notify: Notify, agency_id: str) -> CallbackConfig:

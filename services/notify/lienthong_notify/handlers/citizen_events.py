@@ -89,7 +89,9 @@ async def on_citizen_changed(notify: Notify, book: ContactBook, event: EventEnve
             now=now,
         )
         await notification_store.add(
-            session, [NewNotification(n, f"event:{event.id}", "", ONE_OFF, notify.retry.give_up_time(now))]
+            session,
+            [NewNotification(n, f"event:{event.id}", "", ONE_OFF, notify.retry.give_up_time(now))],
+            notify.personal,
         )
     RECORD_CHANGED.labels("queued").inc()
     notify.wake()

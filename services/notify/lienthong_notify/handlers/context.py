@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ..adapters.personal_fields import PersonalFields
 from ..config import Settings
 from ..domain.limits import RateLimiter
 from ..domain.notifications import RetryPolicy
@@ -24,13 +25,18 @@ class Notify:
     settings: Settings
     limiter: RateLimiter
     retry: RetryPolicy
+    #: Seals each notification's recipient, subject and body at rest (notify's keyring).
+    personal: PersonalFields
     wakers: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
     def from_settings(cls, connect: Connect, settings: Settings) -> Notify:
+        from ..adapters.contact_store import load_contact_book
+
         return cls(
             connect=connect,
             settings=settings,
+            personal=PersonalFields(load_contact_book(settings).keyring),
             limiter=RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst),
             retry=RetryPolicy(settings.retry_base_s, settings.retry_max_s, settings.give_up_s),
         )

@@ -111,7 +111,9 @@ async def on_payment_succeeded(notify: Notify, event: EventEnvelope) -> None:
             now=now,
         )
         await notification_store.add(
-            session, [NewNotification(n, f"event:{event.id}", "", ONE_OFF, notify.retry.give_up_time(now))]
+            session,
+            [NewNotification(n, f"event:{event.id}", "", ONE_OFF, notify.retry.give_up_time(now))],
+            notify.personal,
         )
     notify.wake()
 

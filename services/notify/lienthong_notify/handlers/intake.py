@@ -87,7 +87,7 @@ class SendIntake:
     async def _store(self, conn: AsyncConnection, group: list[_Pending]) -> list[_Pending]:
         now = utcnow()
         known = await notification_store.by_idempotency_keys(
-            conn, [(p.cmd.agency_id, p.cmd.idempotency_key) for p in group]
+            conn, [(p.cmd.agency_id, p.cmd.idempotency_key) for p in group], self.notify.personal
         )
         for p in group:  # retries answered from the stored notification, without re-validation
             if (p.cmd.agency_id, p.cmd.idempotency_key) in known:
@@ -104,7 +104,9 @@ class SendIntake:
                 valid.append(p)
             except DomainError as exc:
                 _settle(p, error=exc)
-        stored = await notification_store.insert_unless_key_used(conn, [p.new for p in valid])  # type: ignore[misc]
+        stored = await notification_store.insert_unless_key_used(
+            conn, [p.new for p in valid], self.notify.personal
+        )  # type: ignore[misc]
         accepted, refused = [], []
         for p in (p for p in valid if p.new.notification.id in stored):  # type: ignore[union-attr]
             try:
@@ -148,7 +150,7 @@ class SendIntake:
         async with self.notify.connect() as conn:
             for p in retries:
                 existing = await notification_store.by_idempotency_key(
-                    conn, p.cmd.agency_id, p.cmd.idempotency_key
+                    conn, p.cmd.agency_id, p.cmd.idempotency_key, self.notify.personal
                 )
                 if existing is None:
                     _settle(p, error=Unavailable("concurrent send with the same key; retry", reason="RETRY"))

@@ -20,7 +20,11 @@ log = logging.getLogger("lienthong.notify")
 async def get(notify: Notify, agency_id: str, notification_id: str) -> Notification:
     """One of the agency's notifications; NOT_FOUND for unknown ids and other agencies' notifications."""
     async with notify.connect() as session:
-        found = await notification_store.get(session, agency_id, notification_id) if notification_id else None
+        found = (
+            await notification_store.get(session, agency_id, notification_id, notify.personal)
+            if notification_id
+            else None
+        )
     if found is None:
         raise NotFound("no such notification", reason="NOTIFICATION_NOT_FOUND")
     return found
@@ -30,7 +34,7 @@ async def list_page(
     notify: Notify, agency_id: str, flt: NotificationFilter, before_id: str | None, limit: int
 ) -> list[Notification]:
     async with notify.connect() as session:
-        return await notification_store.list_page(session, agency_id, flt, before_id, limit)
+        return await notification_store.list_page(session, agency_id, flt, before_id, limit, notify.personal)
 
 
 async def apply_receipt(notify: Notify, notification_id: str, status: Status, reason: str = "") -> bool:
@@ -39,7 +43,12 @@ async def apply_receipt(notify: Notify, notification_id: str, status: Status, re
     now = utcnow()
     async with notify.connect() as session, session.begin():
         moved = await notification_store.move(
-            session, [notification_id], status, now, reason=reason or _reason(status)
+            session,
+            [notification_id],
+            status,
+            now,
+            reason=reason or _reason(status),
+            personal=notify.personal,
         )
         await published.after_moves(session, moved, now)
     if not moved:
@@ -59,7 +68,7 @@ async def expire_unconfirmed(notify: Notify) -> int:
     now = utcnow()
     cutoff = now - timedelta(seconds=notify.settings.sms_receipt_timeout_s)
     async with notify.connect() as session, session.begin():
-        moved = await notification_store.expire_unconfirmed_sms(session, cutoff, now)
+        moved = await notification_store.expire_unconfirmed_sms(session, cutoff, now, notify.personal)
         await published.after_moves(session, moved, now)
     return len(moved)
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from lienthong_runtime import validation
 from lienthong_runtime.errors import (
     FailedPrecondition,
     FieldViolation,
@@ -49,8 +50,8 @@ def check_common(reference: str, key: str, test: bool, simulated: str) -> None:
     """Rules every send shares: reference length, idempotency key, simulation only with test credentials."""
     if not key or len(key) > 200:
         raise invalid("idempotency_key", "is required (at most 200 characters)")
-    if len(reference) > 100:
-        raise invalid("reference", "must be at most 100 characters")
+    validation.check("reference", validation.plain_text, reference, max_length=100)
+    validation.check("idempotency_key", validation.plain_text, key, max_length=200)
     if simulated and not test:
         raise InvalidArgument(
             "simulated_outcome needs a test credential",

@@ -6,12 +6,11 @@ import enum
 import hashlib
 import hmac
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
-from lienthong_runtime.errors import FailedPrecondition, FieldViolation, InvalidArgument
+from lienthong_runtime import validation
+from lienthong_runtime.errors import FailedPrecondition, FieldViolation
 
 
 class PaymentState(enum.IntEnum):
@@ -42,9 +41,6 @@ ALLOWED: dict[PaymentState, frozenset[PaymentState]] = {
     PaymentState.SUBMITTED: frozenset({PaymentState.SUCCESS, PaymentState.FAILED, PaymentState.EXPIRED}),
 }
 
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
-
 
 @dataclass(frozen=True)
 class Transition:
@@ -71,8 +67,8 @@ class PaymentRequest:
     payer_email: str = ""
 
     def validate(self, *, max_amount_vnd: int, allow_http_localhost: bool) -> None:
-        """Raise ``InvalidArgument`` listing every bad field."""
-        bad: list[FieldViolation] = []
+        """Raise ``InvalidArgument`` listing every bad field (the runtime's validators for text, URL, e-mail)."""
+        bad: list[FieldViolation | None] = []
         if not 0 < self.amount_vnd <= max_amount_vnd:
             bad.append(FieldViolation("amount_vnd", f"must be a whole number of đồng in 1..{max_amount_vnd}"))
         for name, value, longest in (
@@ -80,17 +76,17 @@ class PaymentRequest:
             ("reference", self.reference, 100),
             ("idempotency_key", self.idempotency_key, 255),
         ):
-            if not 0 < len(value.strip()) <= longest or len(value) > longest:
-                bad.append(FieldViolation(name, f"required, 1 to {longest} characters"))
-        if not return_url_ok(self.return_url, allow_http_localhost):
-            allowed = "https (or http://localhost in development)" if allow_http_localhost else "https"
-            bad.append(FieldViolation("return_url", f"must be an absolute {allowed} URL"))
-        if self.payer_email and (len(self.payer_email) > 254 or not EMAIL.match(self.payer_email)):
-            bad.append(FieldViolation("payer_email", "must be an e-mail address"))
-        if bad:
-            raise InvalidArgument(
-                "the payment request is invalid", reason="PAYMENT_REQUEST_INVALID", field_violations=bad
+            bad.append(
+                validation.problem(name, validation.plain_text, value, max_length=longest, required=True)
             )
+        bad.append(
+            validation.problem(
+                "return_url", validation.url, self.return_url, allow_http_localhost=allow_http_localhost
+            )
+        )
+        if self.payer_email:
+            bad.append(validation.problem("payer_email", validation.email, self.payer_email))
+        validation.refuse("the payment request is invalid", bad, reason="PAYMENT_REQUEST_INVALID")
 
     def fingerprint(self) -> str:
         """A hash of every parameter except the key and the payer's e-mail (stored only sealed: an unkeyed hash
@@ -107,20 +103,6 @@ class PaymentRequest:
             separators=(",", ":"),
         )
         return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def return_url_ok(url: str, allow_http_localhost: bool) -> bool:
-    if len(url) > 2000:
-        return False
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    if not parts.hostname or parts.username or parts.password:
-        return False
-    if parts.scheme == "https":
-        return True
-    return allow_http_localhost and parts.scheme == "http" and parts.netloc.split(":")[0] in LOCAL_HOSTS
 
 
 @dataclass

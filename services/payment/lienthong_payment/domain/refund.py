@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from lienthong_runtime import validation
 from lienthong_runtime.errors import FailedPrecondition, FieldViolation, InvalidArgument
 
 from .payment import Payment, PaymentState
@@ -35,17 +36,21 @@ class RefundRequest:
     idempotency_key: str
 
     def validate(self) -> None:
-        bad = []
+        bad: list[FieldViolation] = []
         if not self.payment_id:
             bad.append(FieldViolation("payment_id", "required"))
         if self.amount_vnd <= 0:
             bad.append(FieldViolation("amount_vnd", "must be a positive number of đồng"))
         if self.refund_amount_available_vnd < 0:
             bad.append(FieldViolation("refund_amount_available_vnd", "must not be negative"))
-        if not 0 < len(self.idempotency_key) <= 255:
-            bad.append(FieldViolation("idempotency_key", "required, 1 to 255 characters"))
-        if len(self.reason) > 500:
-            bad.append(FieldViolation("reason", "at most 500 characters"))
+        for problem in (
+            validation.problem(
+                "idempotency_key", validation.plain_text, self.idempotency_key, max_length=255, required=True
+            ),
+            validation.problem("reason", validation.plain_text, self.reason, max_length=500, multiline=True),
+        ):
+            if problem is not None:
+                bad.append(problem)
         if bad:
             raise InvalidArgument(
                 "the refund request is invalid", reason="REFUND_REQUEST_INVALID", field_violations=bad

@@ -119,3 +119,13 @@ def disclose(c: Citizen, policy: DisclosurePolicy) -> CitizenView:
     allowed = set(policy.fields)
     values = {name: c.value(name) for name in DISCLOSABLE_FIELDS if name in allowed}
     return CitizenView(c.personal_id, c.version, {k: v for k, v in values.items() if v is not None})
+
+
+def written(c: Citizen, fields: list[str] | tuple[str, ...]) -> CitizenView:
+    """What a writer gets back from a create or an update: the record's version and the values of the fields it
+    wrote in that call (it sent them, so it learns nothing), never another field. Writing is not a way to read:
+    a writer that needs more reads for a declared purpose, through its disclosure policy, and that read is logged.
+    """
+    chosen = set(fields)
+    values = {name: c.value(name) for name in DISCLOSABLE_FIELDS if name in chosen}
+    return CitizenView(c.personal_id, c.version, {k: v for k, v in values.items() if v is not None})

@@ -1,0 +1,35 @@
+"""A notification's personal fields at rest: its recipient, subject and body are stored only sealed
+(AES-256-GCM under notify's keyring, bound to the notification id), never in clear; the clear columns of rows
+written before sealing (migration 0006) are read while they remain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lienthong_runtime.crypto import Keyring
+
+from ..domain.notifications import Notification
+
+
+class PersonalFields:
+    """Seals and opens the personal fields of a notification row (``key_id`` + ``sealed``)."""
+
+    def __init__(self, keyring: Keyring) -> None:
+        self.keyring = keyring
+
+    def seal(self, n: Notification) -> dict[str, Any]:
+        key_id, blob = self.keyring.seal_json(
+            {"recipient": n.recipient, "subject": n.subject, "body": n.body}, _aad(n.id)
+        )
+        return {"recipient": "", "subject": "", "body": "", "key_id": key_id, "sealed": blob}
+
+    def open(self, m: Any) -> dict[str, str]:
+        if not m["sealed"]:  # a row stored before sealing
+            return {"recipient": m["recipient"], "subject": m["subject"], "body": m["body"]}
+        data = self.keyring.open_json(m["key_id"], bytes(m["sealed"]), _aad(m["id"]))
+        assert isinstance(data, dict)
+        return {k: str(data.get(k, "")) for k in ("recipient", "subject", "body")}
+
+
+def _aad(notification_id: str) -> bytes:
+    return f"notify.notifications:{notification_id}".encode()

@@ -21,6 +21,12 @@ from lienthong_runtime.server import Server, serve_all
 from .services import BUILDING_BLOCKS, SERVICES
 
 
+def dev_issuer(host: str, offset: int) -> str:
+    """The embedded mode's token issuer: the URL of identity's HTTP side, where the OAuth metadata, token
+    endpoint and JWKS are served, so a client that knows only this URL finds everything (RFC 8414)."""
+    return f"http://{host}:{SERVICES['identity'].http_port + offset}"
+
+
 def dev_overrides(name: str, data_dir: Path, host: str, offset: int) -> dict[str, Any]:
     """Settings of one service in the embedded mode."""
     entry = SERVICES[name]
@@ -33,10 +39,13 @@ def dev_overrides(name: str, data_dir: Path, host: str, offset: int) -> dict[str
         "dev_mode": True,
         "data_dir": str(data_dir.resolve()),
         "jwks_url": f"grpc://{host}:{SERVICES['identity'].port + offset}",
+        "token_issuer": dev_issuer(host, offset),
     }
     if entry.migrates:
         overrides["database_url"] = f"sqlite+aiosqlite:///{(data_dir / f'{name}.db').resolve()}"
         overrides["migrate_on_start"] = True
+    if name == "identity":  # the front door forwards from this host; its X-Forwarded-For is believed
+        overrides["http_trusted_proxies"] = [host]
     if name == "gateway":
         overrides.update(audit_path=str((data_dir / "gateway-audit.jsonl").resolve()), redis_url="")
     if name == "payment":  # a developer's own machine may send payers back to http://localhost

@@ -5,7 +5,7 @@
 //   node dist/quickstart.js [--target 127.0.0.1:50051] [--credentials ../../.lienthong/demo-credentials.json]
 //                           [--issuer http://127.0.0.1:8061] [--proto ../../proto]
 // With --issuer the tokens come from the OAuth token endpoint named in the issuer's metadata.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
@@ -20,6 +20,10 @@ const { values: args } = parseArgs({
     credentials: { type: "string", default: "../../.lienthong/demo-credentials.json" },
     issuer: { type: "string" },
     proto: { type: "string", default: new URL("../../../proto", import.meta.url).pathname },
+    "service-config": {
+      type: "string",
+      default: new URL("../../../client/src/lienthong/service_config.json", import.meta.url).pathname,
+    },
   },
 });
 
@@ -32,10 +36,18 @@ const definition = protoLoader.loadSync(
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const api = grpc.loadPackageDefinition(definition) as any;
 
+// The platform's retry and deadline policy, as a standard gRPC service config (client/README.md), when the
+// checkout has it: retries of UNAVAILABLE with backoff and a 30 s default deadline, the same as the Python client.
+const configPath = args["service-config"]!;
+const options: grpc.ChannelOptions = existsSync(configPath)
+  ? { "grpc.service_config": readFileSync(configPath, "utf8") }
+  : {};
+
 // Plaintext is for the local suite only: a bearer token on a plaintext channel can be read by anyone on the
 // path. In production use grpc.credentials.createSsl() against the TLS port.
-const identity = new api.lienthong.identity.v1.IdentityService(args.target, grpc.credentials.createInsecure());
-const registry = new api.lienthong.registry.v1.RegistryService(args.target, grpc.credentials.createInsecure());
+const insecure = grpc.credentials.createInsecure();
+const identity = new api.lienthong.identity.v1.IdentityService(args.target, insecure, options);
+const registry = new api.lienthong.registry.v1.RegistryService(args.target, insecure, options);
 
 // A unary call as a promise, with a deadline (the platform's service config uses 30 s).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

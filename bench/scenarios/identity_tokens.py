@@ -3,6 +3,8 @@ cache, each as a ratio of the echo baseline of the same run.
 
 Rows:
 * ``IssueToken`` (client_secret): authenticate (HMAC), read client + agency, sign EdDSA, write the audit row.
+* ``POST /oauth2/token`` (client_secret_basic over HTTP/1.1) on the same server: the same handler, as req/s and
+  as a ratio of the ``IssueToken`` row (``x_IssueToken``).
 * ``GetJwks`` without a token, then with a bearer token on a server whose verifier caches verified claims and on
   one that verifies every call: the difference is what verification costs inside a real gRPC call.
 * In-process ``TokenVerifier.verify`` rate (no RPC), cached and uncached, in ``metrics``.
@@ -73,7 +75,13 @@ async def run(ctx: BenchContext) -> list[Result]:
     cached = await ctx.start_server(
         ["-m", "bench.scenarios.identity_tokens", "serve"],
         name="identity",
-        env={**env, "LIENTHONG_IDENTITY_VERIFIER_CACHE": "true"},
+        # The HTTP side on a known port, without the per-address budget (all load comes from one address).
+        env={
+            **env,
+            "LIENTHONG_IDENTITY_VERIFIER_CACHE": "true",
+            "LIENTHONG_IDENTITY_HTTP_PORT": str(http_port := _free_port()),
+            "LIENTHONG_IDENTITY_OAUTH_HTTP_RATE": "0",
+        },
     )
     uncached = await ctx.start_server(
         ["-m", "bench.scenarios.identity_tokens", "serve"],
@@ -90,6 +98,7 @@ async def run(ctx: BenchContext) -> list[Result]:
             servers=[cached],
         )
     ]
+    results.append(await _http_token_row(ctx, cached, http_port, client_id, secret, results[0]))
     token = await _token(cached.target, client_id, secret)
     auth = [("authorization", f"Bearer {token}")]
     jwks = pb.GetJwksRequest().SerializeToString()
@@ -137,6 +146,36 @@ async def run(ctx: BenchContext) -> list[Result]:
     return results
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _http_token_row(
+    ctx: BenchContext, server: Any, port: int, client_id: str, secret: str, grpc_row: Result
+) -> Result:
+    """``POST /oauth2/token`` (client_secret_basic, HTTP/1.1 keep-alive) on the same server as the IssueToken
+    row: the same handler behind a form parser instead of protobuf; ``x_IssueToken`` is the ratio of the two."""
+    from bench.load_http import run_http_load
+
+    url = f"http://127.0.0.1:{port}/oauth2/token"
+    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    headers = {"authorization": f"Basic {basic}", "content-type": "application/x-www-form-urlencoded"}
+    body = b"grant_type=client_credentials"
+    await run_http_load(url, body, headers, concurrency=ctx.concurrency, duration_s=1.0)  # warm-up
+    before = server.cpu_seconds()
+    load = await run_http_load(url, body, headers, concurrency=ctx.concurrency, duration_s=ctx.duration_s)
+    row = Result.from_load(
+        "identity POST /oauth2/token (basic)", load, {"identity": server.cpu_seconds() - before}
+    )
+    if grpc_row.rps:
+        row.metrics["x_IssueToken"] = round(load.rps / grpc_row.rps, 2)
+    return row
+
+
 async def _token(target: str, client_id: str, secret: str) -> str:
     import grpc
 
@@ -152,7 +191,8 @@ def _serve() -> int:
     from lienthong_identity.bootstrap import build, load_settings
     from lienthong_runtime.logs import configure_logging
 
-    settings = load_settings(host="127.0.0.1", port=0, http_port=0)
+    http = {} if "LIENTHONG_IDENTITY_HTTP_PORT" in os.environ else {"http_port": 0}
+    settings = load_settings(host="127.0.0.1", port=0, **http)
     configure_logging(settings.log_level)
 
     async def main() -> int:

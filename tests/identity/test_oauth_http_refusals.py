@@ -65,6 +65,14 @@ async def test_token_refusals_carry_rfc6749_codes_and_the_grpc_reasons(oauth):
         headers={**basic(client_id, secret), "Content-Type": "application/x-www-form-urlencoded"},
     )
     assert repeated.status_code == 400 and "repeated" in repeated.json()["error_description"]
+    huge = await post(token_url, {**grant, "scope": "x" * 2_000_000}, basic(client_id, secret))
+    assert huge.status_code == 413 and huge.json()["error"] == "invalid_request"
+    garbage = await post(
+        token_url,
+        content=b"grant_type=\xff\xfe%zz",
+        headers={**basic(client_id, secret), "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert garbage.status_code in {400, 401} and "error" in garbage.json()  # a clean refusal, never a 500
     async with httpx.AsyncClient() as http:
         assert (await http.get(token_url)).status_code == 405
 

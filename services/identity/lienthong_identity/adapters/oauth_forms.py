@@ -92,6 +92,8 @@ async def read_form(request: web.Request) -> MultiDictProxy[str]:
         raise OAuthError("invalid_request", f"the body must be {FORM}")
     try:
         form = await request.post()
+    except web.HTTPRequestEntityTooLarge:
+        raise OAuthError("invalid_request", "the body is too large", 413) from None
     except (ValueError, UnicodeDecodeError):
         raise OAuthError("invalid_request", "the body is not a valid form") from None
     for name in set(form.keys()):

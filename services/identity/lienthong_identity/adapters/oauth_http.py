@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from lienthong_runtime.contract import access_rule
-from lienthong_runtime.errors import DomainError, Unauthenticated
+from lienthong_runtime.errors import DomainError, PermissionDenied, Unauthenticated
 
 from ..domain.audit import Caller
 from ..domain.tokens import TOKEN_ENDPOINT_PATH
@@ -116,7 +116,7 @@ class OAuthRoutes:
             raise OAuthError("invalid_client", "a bearer token is required", 401, headers=challenge)
         try:
             principal = await self.ctx.verifier.verify(header[7:].strip())
-        except Unauthenticated as exc:
+        except (Unauthenticated, PermissionDenied) as exc:  # invalid, expired, revoked, agency suspended
             challenge = {"WWW-Authenticate": 'Bearer realm="lienthong", error="invalid_token"'}
             raise OAuthError(
                 "invalid_token", exc.message, 401, reason=exc.reason, headers=challenge

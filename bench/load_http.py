@@ -7,7 +7,6 @@ run that only measured refusals is visible.
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 import urllib.parse
 from collections.abc import Mapping
@@ -15,8 +14,8 @@ from pathlib import Path
 
 import aiohttp
 
-from bench.load import LOOPBACK_HOSTS, MAX_DURATION_S, LoadError, LoadResult, _children_cpu_s, percentile
-from bench.load_h2load import ensure_h2load, parse_h2load_log, parse_h2load_output
+from bench.load import LOOPBACK_HOSTS, MAX_DURATION_S, LoadError, LoadResult, percentile
+from bench.load_h2load import ensure_h2load, parse_h2load_log, parse_h2load_output, run_h2load_command
 
 
 async def run_http_load(
@@ -51,20 +50,7 @@ async def run_http_load(
         for key, value in headers.items():
             cmd += ["-H", f"{key}: {value}"]
         cmd.append(url)
-        cpu_before = _children_cpu_s()
-        proc = await asyncio.create_subprocess_exec(
-            *cmd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
-        )
-        budget = duration_s + warmup_s + 30
-        try:
-            out, _ = await asyncio.wait_for(proc.communicate(), timeout=budget)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
-            raise LoadError(f"h2load did not finish within {budget:.0f}s") from None
-        text = out.decode(errors="replace")
-        if proc.returncode != 0:
-            raise LoadError(f"h2load exited {proc.returncode}:\n{text[-2000:]}")
+        text, loadgen_cpu = await run_h2load_command(cmd, duration_s + warmup_s + 30)
         figures = parse_h2load_output(text)
         latencies = parse_h2load_log(log_file)
     calls = int(figures["done"])
@@ -77,6 +63,6 @@ async def run_http_load(
         calls=calls,
         backend=f"h2load --h1 x{concurrency}",
         elapsed_s=calls / figures["rps"] if figures["rps"] else figures["elapsed_s"],
-        loadgen_cpu_s=_children_cpu_s() - cpu_before,
+        loadgen_cpu_s=loadgen_cpu,
         error_sample=None if sample.startswith("2") else sample,
     )

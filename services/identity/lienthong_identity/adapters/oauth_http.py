@@ -16,6 +16,7 @@ from aiohttp import web
 
 from lienthong_runtime.contract import access_rule
 from lienthong_runtime.errors import DomainError, PermissionDenied, Unauthenticated
+from lienthong_runtime.interceptors import _database_unreachable as database_unreachable
 
 from ..domain.audit import Caller
 from ..domain.tokens import TOKEN_ENDPOINT_PATH
@@ -75,9 +76,13 @@ class OAuthRoutes:
                 response = exc.response()
             except DomainError as exc:
                 response = from_domain(exc).response()
-            except Exception:
-                log.exception("oauth endpoint failed", extra={"path": request.path, "request_id": rid})
-                response = OAuthError("server_error", "internal error", 500).response()
+            except Exception as exc:
+                if database_unreachable(exc):  # as the gRPC pipeline answers UNAVAILABLE
+                    log.warning("database unreachable", extra={"path": request.path, "request_id": rid})
+                    response = OAuthError("temporarily_unavailable", "retry shortly", 503).response()
+                else:
+                    log.exception("oauth endpoint failed", extra={"path": request.path, "request_id": rid})
+                    response = OAuthError("server_error", "internal error", 500).response()
             response.headers["X-Request-Id"] = rid
             return response
 

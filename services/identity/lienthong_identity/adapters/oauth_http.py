@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -26,6 +27,7 @@ from .http_source import SourceBudget, client_address, request_id, trusted_netwo
 from .oauth_forms import NO_STORE, OAuthError, client_auth, from_domain, read_form, text
 
 log = logging.getLogger("lienthong.identity.oauth")
+access_log = logging.getLogger("lienthong.access")
 
 Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 TOKEN_PATH = TOKEN_ENDPOINT_PATH
@@ -67,7 +69,7 @@ class OAuthRoutes:
         """Budget per address, request id, then the handler; every refusal as an RFC 6749 error body."""
 
         async def route(request: web.Request) -> web.Response:
-            rid = request_id(request)
+            started, rid = time.perf_counter(), request_id(request)
             caller = Caller(source_ip=client_address(request, self.trusted), request_id=rid)
             try:
                 self.budget.spend(caller.source_ip)
@@ -84,6 +86,17 @@ class OAuthRoutes:
                     log.exception("oauth endpoint failed", extra={"path": request.path, "request_id": rid})
                     response = OAuthError("server_error", "internal error", 500).response()
             response.headers["X-Request-Id"] = rid
+            # One access-log line per call, as the gRPC pipeline writes (never a form value or a token).
+            access_log.info(
+                "http",
+                extra={
+                    "service": "identity",
+                    "path": request.path,
+                    "status": response.status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                    "request_id": rid,
+                },
+            )
             return response
 
         return route

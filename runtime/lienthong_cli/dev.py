@@ -105,7 +105,11 @@ def print_banner(servers: list[Server], demo: dict[str, str] | None, data_dir: P
         settings = server.app.settings
         http = f"  http://{settings.http_host}:{server.http_port}" if server.http_port else ""
         lines.append(f"  {server.app.name:<9} grpc {settings.host}:{server.bound_port}{http}")
-    lines.append(f"\n  data folder: {data_dir.resolve()}")
+    issuer = servers[0].app.settings.token_issuer
+    lines.append(
+        f"\n  OAuth 2.0 issuer: {issuer} (metadata: {issuer}/.well-known/oauth-authorization-server)"
+    )
+    lines.append(f"  data folder: {data_dir.resolve()}")
     if demo:
         lines.append("\n  Demo agency credentials (shown once; also saved to the data folder, mode 0600):")
         lines.extend(f"    {key}: {value}" for key, value in demo.items())

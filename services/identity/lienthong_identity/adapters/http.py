@@ -42,14 +42,14 @@ CLAIMS = [
 
 def metadata(settings: Settings, catalogue: frozenset[str]) -> dict[str, Any]:
     """The authorization-server metadata; also the OpenID discovery document (a superset of RFC 8414's)."""
-    issuer = settings.token_issuer.rstrip("/")
+    base = settings.token_issuer.rstrip("/")
     algorithms = sorted(set(ACCEPTED.values()))
     return {
-        "issuer": issuer,
-        "token_endpoint": issuer + TOKEN_PATH,
-        "introspection_endpoint": issuer + INTROSPECT_PATH,
-        "revocation_endpoint": issuer + REVOKE_PATH,
-        "jwks_uri": issuer + JWKS_PATH,
+        "issuer": settings.token_issuer,  # exactly the tokens' `iss`, which verifiers compare as a string
+        "token_endpoint": base + TOKEN_PATH,
+        "introspection_endpoint": base + INTROSPECT_PATH,
+        "revocation_endpoint": base + REVOKE_PATH,
+        "jwks_uri": base + JWKS_PATH,
         "grant_types_supported": ["client_credentials"],
         "token_endpoint_auth_methods_supported": [
             "client_secret_basic",

@@ -88,9 +88,10 @@ async def issue_token(
             if assertion and client is not None:
                 client = await uow.clients.get(client_id, now=now)
             if assertion:
-                issuer = ctx.settings.token_issuer.rstrip("/")
+                issuer = ctx.settings.token_issuer
+                base = issuer.rstrip("/")
                 # RFC 7523 3: the issuer or the token endpoint's URL (the HTTP one, and the older "/token").
-                audiences = [issuer, f"{issuer}{TOKEN_ENDPOINT_PATH}", f"{issuer}/token"]
+                audiences = [issuer, f"{base}{TOKEN_ENDPOINT_PATH}", f"{base}/token"]
                 proof = verify_assertion(
                     assertion,
                     client_id,

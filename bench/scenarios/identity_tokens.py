@@ -4,7 +4,7 @@ cache, each as a ratio of the echo baseline of the same run.
 Rows:
 * ``IssueToken`` (client_secret): authenticate (HMAC), read client + agency, sign EdDSA, write the audit row.
 * ``POST /oauth2/token`` (client_secret_basic over HTTP/1.1) on the same server: the same handler, as req/s and
-  as a ratio of the ``IssueToken`` row (``x_IssueToken``).
+  as a ratio of the ``IssueToken`` row (``x_IssueToken``); the two are measured in ABBA order (``_token_issue``).
 * ``GetJwks`` without a token, then with a bearer token on a server whose verifier caches verified claims and on
   one that verifies every call: the difference is what verification costs inside a real gRPC call.
 * In-process ``TokenVerifier.verify`` rate (no RPC), cached and uncached, in ``metrics``.
@@ -23,6 +23,7 @@ import time
 from typing import Any
 
 from bench.harness import BenchContext, Result
+from bench.scenarios._token_issue import token_issue_rows
 from lienthong.identity.v1 import identity_pb2 as pb
 
 SERVICE = "/lienthong.identity.v1.IdentityService"
@@ -88,17 +89,7 @@ async def run(ctx: BenchContext) -> list[Result]:
         name="identity-nocache",
         env={**env, "LIENTHONG_IDENTITY_VERIFIER_CACHE": "false"},
     )
-    issue = pb.IssueTokenRequest(client_id=client_id, client_secret=secret).SerializeToString()
-    results = [
-        await ctx.measure(
-            "identity IssueToken (secret, PG)",
-            cached.target,
-            f"{SERVICE}/IssueToken",
-            issue,
-            servers=[cached],
-        )
-    ]
-    results.append(await _http_token_row(ctx, cached, http_port, client_id, secret, results[0]))
+    results = await token_issue_rows(ctx, cached, http_port, client_id, secret)
     token = await _token(cached.target, client_id, secret)
     auth = [("authorization", f"Bearer {token}")]
     jwks = pb.GetJwksRequest().SerializeToString()
@@ -152,28 +143,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-async def _http_token_row(
-    ctx: BenchContext, server: Any, port: int, client_id: str, secret: str, grpc_row: Result
-) -> Result:
-    """``POST /oauth2/token`` (client_secret_basic, HTTP/1.1 keep-alive) on the same server as the IssueToken
-    row: the same handler behind a form parser instead of protobuf; ``x_IssueToken`` is the ratio of the two."""
-    from bench.load_http import run_http_load
-
-    url = f"http://127.0.0.1:{port}/oauth2/token"
-    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    headers = {"authorization": f"Basic {basic}", "content-type": "application/x-www-form-urlencoded"}
-    body = b"grant_type=client_credentials"
-    await run_http_load(url, body, headers, concurrency=ctx.concurrency, duration_s=1.0)  # warm-up
-    before = server.cpu_seconds()
-    load = await run_http_load(url, body, headers, concurrency=ctx.concurrency, duration_s=ctx.duration_s)
-    row = Result.from_load(
-        "identity POST /oauth2/token (basic)", load, {"identity": server.cpu_seconds() - before}
-    )
-    if grpc_row.rps:
-        row.metrics["x_IssueToken"] = round(load.rps / grpc_row.rps, 2)
-    return row
 
 
 async def _token(target: str, client_id: str, secret: str) -> str:

@@ -103,6 +103,24 @@ def parse_h2load_log(path: Path) -> list[float]:
     return latencies
 
 
+async def run_h2load_command(cmd: list[str], budget: float) -> tuple[str, float]:
+    """Run an h2load command line within ``budget`` seconds: (its output, the CPU seconds it used)."""
+    cpu_before = _children_cpu_s()
+    proc = await asyncio.create_subprocess_exec(
+        *cmd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    )
+    try:
+        out, _ = await asyncio.wait_for(proc.communicate(), timeout=budget)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        raise LoadError(f"h2load did not finish within {budget:.0f}s") from None
+    text = out.decode(errors="replace")
+    if proc.returncode != 0:
+        raise LoadError(f"h2load exited {proc.returncode}:\n{text[-2000:]}")
+    return text, _children_cpu_s() - cpu_before
+
+
 async def run_h2load(
     h2load: str,
     target: str,
@@ -136,20 +154,7 @@ async def run_h2load(
             cmd += ["-n", str(count)]
             budget = MAX_DURATION_S
         cmd.append(f"http://{target}{method}")
-        cpu_before = _children_cpu_s()
-        proc = await asyncio.create_subprocess_exec(
-            *cmd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
-        )
-        try:
-            out, _ = await asyncio.wait_for(proc.communicate(), timeout=budget)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
-            raise LoadError(f"h2load did not finish within {budget:.0f}s") from None
-        loadgen_cpu = _children_cpu_s() - cpu_before
-        text = out.decode(errors="replace")
-        if proc.returncode != 0:
-            raise LoadError(f"h2load exited {proc.returncode}:\n{text[-2000:]}")
+        text, loadgen_cpu = await run_h2load_command(cmd, budget)
         figures = parse_h2load_output(text)
         latencies = parse_h2load_log(log_file)
     transport_errors = int(figures["failed"] + figures["errored"] + figures["timeout"] + figures["non2xx"])

@@ -18,6 +18,17 @@ ensure_deb() { # ensure_deb PACKAGE [COMMAND]: install PACKAGE unless COMMAND (d
 # One line per package, e.g. `ensure_deb haproxy` or `ensure_deb nghttp2-client h2load`.
 ensure_deb curl     # examples/rest/walkthrough.sh (tests/journey/test_rest_journey.py)
 ensure_deb jq       # the same walk-through reads JSON with jq
+ensure_deb nodejs node
+ensure_deb npm
+
+# npm modules of a folder, from its lock file, when missing (the registry is npmjs.org).
+ensure_npm() { # ensure_npm FOLDER MODULE: `npm ci` in FOLDER unless node_modules/MODULE is there
+  [ -d "$1/node_modules/$2" ] && return 0
+  command -v npm >/dev/null 2>&1 || { missing+=("npm modules of $1"); return 0; }
+  echo "installing the npm modules of $1"
+  (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
+}
+ensure_npm examples/node @grpc/grpc-js   # tests/journey/test_node_client.py
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "not root: cannot install ${missing[*]}; the tests that need them will skip and say so" >&2

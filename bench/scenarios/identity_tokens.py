@@ -3,6 +3,8 @@ cache, each as a ratio of the echo baseline of the same run.
 
 Rows:
 * ``IssueToken`` (client_secret): authenticate (HMAC), read client + agency, sign EdDSA, write the audit row.
+* ``POST /oauth2/token`` (client_secret_basic over HTTP/1.1) on the same server: the same handler, as req/s and
+  as a ratio of the ``IssueToken`` row (``x_IssueToken``); the two are measured in ABBA order (``_token_issue``).
 * ``GetJwks`` without a token, then with a bearer token on a server whose verifier caches verified claims and on
   one that verifies every call: the difference is what verification costs inside a real gRPC call.
 * In-process ``TokenVerifier.verify`` rate (no RPC), cached and uncached, in ``metrics``.
@@ -21,6 +23,7 @@ import time
 from typing import Any
 
 from bench.harness import BenchContext, Result
+from bench.scenarios._token_issue import token_issue_rows
 from lienthong.identity.v1 import identity_pb2 as pb
 
 SERVICE = "/lienthong.identity.v1.IdentityService"
@@ -73,23 +76,20 @@ async def run(ctx: BenchContext) -> list[Result]:
     cached = await ctx.start_server(
         ["-m", "bench.scenarios.identity_tokens", "serve"],
         name="identity",
-        env={**env, "LIENTHONG_IDENTITY_VERIFIER_CACHE": "true"},
+        # The HTTP side on a known port, without the per-address budget (all load comes from one address).
+        env={
+            **env,
+            "LIENTHONG_IDENTITY_VERIFIER_CACHE": "true",
+            "LIENTHONG_IDENTITY_HTTP_PORT": str(http_port := _free_port()),
+            "LIENTHONG_IDENTITY_OAUTH_HTTP_RATE": "0",
+        },
     )
     uncached = await ctx.start_server(
         ["-m", "bench.scenarios.identity_tokens", "serve"],
         name="identity-nocache",
         env={**env, "LIENTHONG_IDENTITY_VERIFIER_CACHE": "false"},
     )
-    issue = pb.IssueTokenRequest(client_id=client_id, client_secret=secret).SerializeToString()
-    results = [
-        await ctx.measure(
-            "identity IssueToken (secret, PG)",
-            cached.target,
-            f"{SERVICE}/IssueToken",
-            issue,
-            servers=[cached],
-        )
-    ]
+    results = await token_issue_rows(ctx, cached, http_port, client_id, secret)
     token = await _token(cached.target, client_id, secret)
     auth = [("authorization", f"Bearer {token}")]
     jwks = pb.GetJwksRequest().SerializeToString()
@@ -137,6 +137,14 @@ async def run(ctx: BenchContext) -> list[Result]:
     return results
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 async def _token(target: str, client_id: str, secret: str) -> str:
     import grpc
 
@@ -152,7 +160,8 @@ def _serve() -> int:
     from lienthong_identity.bootstrap import build, load_settings
     from lienthong_runtime.logs import configure_logging
 
-    settings = load_settings(host="127.0.0.1", port=0, http_port=0)
+    http = {} if "LIENTHONG_IDENTITY_HTTP_PORT" in os.environ else {"http_port": 0}
+    settings = load_settings(host="127.0.0.1", port=0, **http)
     configure_logging(settings.log_level)
 
     async def main() -> int:

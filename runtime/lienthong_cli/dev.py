@@ -29,6 +29,12 @@ REST_PORT = 8080
 _PROXY_SECRET = secrets.token_urlsafe(32)
 
 
+def dev_issuer(host: str, offset: int) -> str:
+    """The embedded mode's token issuer: the URL of identity's HTTP side, where the OAuth metadata, token
+    endpoint and JWKS are served, so a client that knows only this URL finds everything (RFC 8414)."""
+    return f"http://{host}:{SERVICES['identity'].http_port + offset}"
+
+
 def dev_overrides(name: str, data_dir: Path, host: str, offset: int) -> dict[str, Any]:
     """Settings of one service in the embedded mode."""
     entry = SERVICES[name]
@@ -42,6 +48,7 @@ def dev_overrides(name: str, data_dir: Path, host: str, offset: int) -> dict[str
         "dev_mode": True,
         "data_dir": str(data_dir.resolve()),
         "jwks_url": f"grpc://{host}:{SERVICES['identity'].port + offset}",
+        "token_issuer": dev_issuer(host, offset),
     }
     if entry.migrates:
         overrides["database_url"] = f"sqlite+aiosqlite:///{(data_dir / f'{name}.db').resolve()}"
@@ -116,7 +123,11 @@ def print_banner(servers: list[Server], demo: dict[str, str] | None, data_dir: P
                 f"  {'':<9} rest http://{settings.rest_host}:{rest_port}/v1/  "
                 f"(OpenAPI: http://{settings.rest_host}:{rest_port}/openapi.json)"
             )
-    lines.append(f"\n  data folder: {data_dir.resolve()}")
+    issuer = servers[0].app.settings.token_issuer
+    lines.append(
+        f"\n  OAuth 2.0 issuer: {issuer} (metadata: {issuer}/.well-known/oauth-authorization-server)"
+    )
+    lines.append(f"  data folder: {data_dir.resolve()}")
     if demo:
         lines.append("\n  Demo agency credentials (shown once; also saved to the data folder, mode 0600):")
         lines.extend(f"    {key}: {value}" for key, value in demo.items())

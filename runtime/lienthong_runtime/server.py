@@ -1,7 +1,8 @@
 """grpc.aio server bootstrap shared by every service and the gateway.
 
 A service's ``bootstrap.build(settings)`` returns a :class:`ServiceApp`; :class:`Server` runs it with health
-(``grpc.health.v1``), optional reflection, the call pipeline, an HTTP side server (``/metrics``, ``/healthz`` and
+(``grpc.health.v1``), optional reflection (v1 and v1alpha), the call pipeline, an HTTP side server (``/metrics``,
+``/healthz`` and
 the service's own routes) and a graceful stop: health NOT_SERVING first, then drain in-flight calls for the grace
 period, then background tasks and the database are closed.
 """
@@ -21,13 +22,13 @@ import grpc
 from aiohttp import web
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
-from grpc_reflection.v1alpha import reflection
 
 from . import metrics
 from .auth import TokenVerifier
 from .config import ServiceSettings
 from .identity_events import IdentityEvents
 from .interceptors import CallPipeline
+from .reflection import enable_reflection
 
 log = logging.getLogger("lienthong.server")
 
@@ -108,7 +109,7 @@ class Server:
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
         names = [*app.service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name]
         if settings.reflection:
-            reflection.enable_server_reflection([*names, reflection.SERVICE_NAME], server)
+            enable_reflection(server, names)
         credentials = server_credentials(settings)
         if settings.port >= 0 and settings.host:
             address = f"{settings.host}:{settings.port}"

@@ -188,3 +188,22 @@ async def test_reflection_lists_every_contract_service_and_health_answers(mint, 
     ]
     assert "lienthong/registry/v1/registry.proto" in {f.name for f in files}
     assert reply.status == health_pb2.HealthCheckResponse.SERVING
+
+
+async def test_reflection_v1_through_the_gateway_finds_a_method(mint, socket_dir, upstream):
+    """grpc.reflection.v1 (the same messages as v1alpha under another package) and lookup by method symbol."""
+    async with run_gateway(mint, socket_dir, {"registry": [upstream.target]}) as gw:
+        call = gw.channel.stream_stream(
+            "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+            request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
+            response_deserializer=reflection_pb2.ServerReflectionResponse.FromString,
+        )
+        request = reflection_pb2.ServerReflectionRequest(
+            file_containing_symbol="lienthong.registry.v1.RegistryService.GetCitizen"
+        )
+        replies = [reply async for reply in call(iter([request]), timeout=5)]
+    files = [
+        descriptor_pb2.FileDescriptorProto.FromString(raw)
+        for raw in replies[0].file_descriptor_response.file_descriptor_proto
+    ]
+    assert "lienthong/registry/v1/registry.proto" in {f.name for f in files}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import os
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -178,6 +179,32 @@ async def identity(migrated_pg: str, unix_socket: str, tmp_path: Path) -> AsyncI
         yield env
     finally:
         await env.channel.close()
+        await server.stop(0)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def serve(url: str, unix_socket: str, data_dir: Path, **overrides: Any) -> tuple[Server, Identity, str]:
+    """Identity whose issuer is the URL its HTTP side is served from (as the OAuth metadata requires)."""
+    issuer = f"http://127.0.0.1:{(port := free_port())}"
+    server, identity = await start_identity(
+        url, unix_socket, data_dir, http_port=port, token_issuer=issuer, **overrides
+    )
+    return server, identity, issuer
+
+
+@pytest.fixture
+async def oauth(migrated_pg: str, unix_socket: str, tmp_path: Path) -> AsyncIterator[tuple[Identity, str]]:
+    """Identity serving OAuth over HTTP at its issuer URL: (identity, issuer)."""
+    server, identity, issuer = await serve(migrated_pg, unix_socket, tmp_path)
+    try:
+        yield identity, issuer
+    finally:
+        await identity.channel.close()
         await server.stop(0)
 
 

@@ -21,11 +21,23 @@ async def fetch_json(url: str) -> dict:
 # joserfc warns that RFC 9864 deprecates the name "EdDSA" (in favour of "Ed25519"); still the registered JOSE
 # name our keys carry. Deployments whose verifiers object set signing_algorithm=ES256 (tested below).
 @pytest.mark.filterwarnings("ignore:EdDSA is deprecated")
-async def test_joserfc_verifies_a_token_from_discovery_and_jwks(identity):
+async def test_joserfc_verifies_a_token_from_discovery_and_jwks(migrated_pg, unix_socket, tmp_path):
+    from .conftest import serve
+
+    server, identity, issuer = await serve(migrated_pg, unix_socket, tmp_path)
+    try:
+        await _verify_from_discovery(identity, issuer)
+    finally:
+        await identity.channel.close()
+        await server.stop(0)
+
+
+async def _verify_from_discovery(identity, issuer: str) -> None:
     created = await identity.new_agency()
     token = await identity.token(created.initial_client.client_id, created.initial_client_secret)
 
-    discovery = await fetch_json(f"http://127.0.0.1:{identity.http_port}/.well-known/openid-configuration")
+    discovery = await fetch_json(f"{issuer}/.well-known/openid-configuration")
+    assert discovery["issuer"] == issuer
     keys = KeySet.import_key_set(await fetch_json(discovery["jwks_uri"]))
     decoded = jwt.decode(token, keys, algorithms=["EdDSA", "ES256"])
     registry = jwt.JWTClaimsRegistry(

@@ -14,6 +14,8 @@ from typing import Any
 import aiohttp
 import grpc
 
+from lienthong_runtime.forwarded import FORWARDED_FOR, PROXY_SECRET, TrustedProxies
+
 from .problems import Response, route_error
 
 log = logging.getLogger("lienthong.gateway.rest")
@@ -32,8 +34,11 @@ _RESPONSE_HEADERS = (
 class IdentityProxy:
     """Relays a request to ``base_url`` (identity's HTTP side server) and its answer back."""
 
-    def __init__(self, base_url: str, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self, base_url: str, *, timeout: float = 10.0, proxies: TrustedProxies | None = None
+    ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.proxies = proxies or TrustedProxies()
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
 
@@ -48,8 +53,13 @@ class IdentityProxy:
         host = next((v.decode("latin-1") for n, v in scope["headers"] if n in (b"host", b":authority")), "")
         headers["x-forwarded-proto"] = scope.get("scheme", "http")
         client = scope.get("client")
-        if client:  # the direct peer, replacing whatever the caller claimed (identity throttles per address)
-            headers["x-forwarded-for"] = str(client[0])
+        if client:  # the caller's address by the platform's one rule (identity throttles per address)
+            peer = str(client[0])
+            peer = f"ipv6:[{peer}]:0" if ":" in peer else f"ipv4:{peer}:0"
+            incoming = [(n.decode("latin-1").lower(), v.decode("latin-1")) for n, v in scope["headers"]]
+            headers[FORWARDED_FOR] = self.proxies.client_address(peer, incoming)
+            if self.proxies.secret:  # proves to identity that this x-forwarded-for may be believed
+                headers[PROXY_SECRET] = self.proxies.secret.decode()
         if host:
             headers["x-forwarded-host"] = host
         query = scope.get("query_string", b"").decode("latin-1")

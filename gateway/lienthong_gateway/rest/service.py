@@ -45,7 +45,7 @@ class RestFace:
 
 def build_rest_face(settings: Settings, forwarder: Forwarder) -> RestFace:
     table = RouteTable(rest_routes(forwarder.routes))
-    proxy = IdentityProxy(settings.identity_http_url)
+    proxy = IdentityProxy(settings.identity_http_url, proxies=forwarder.proxies)
     app = RestApp(forwarder, table, openapi=openapi_document(), proxy=proxy, max_body=settings.rest_max_body)
     govstack = GovStackRoutes(app, table)
     app.extra[govstack.PREFIX] = govstack

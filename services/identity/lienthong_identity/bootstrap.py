@@ -120,7 +120,7 @@ def build_app(ctx: Context) -> ServiceApp:
         on_start=[start],
         on_stop=[stop],
         background=[ctx.relay.run, keep_house],
-        http_routes=http.routes(settings, ctx.keys, ctx.catalogue),
+        http_routes=http.routes(ctx),
     )
 
 

@@ -45,5 +45,9 @@ class Settings(ServiceSettings):
     #: argon2id cost for citizen passwords (RFC 9106 low-memory profile by default: 64 MiB, 3 passes).
     argon2_memory_kib: int = 65536
     argon2_time_cost: int = 3
-    #: Public URL of this service's HTTP side, for the discovery document (derived from the request if unset).
-    public_base_url: str | None = None
+    #: RFC 7523 client assertions: how far ahead ``exp`` may be (seconds). The used ``jti`` is kept until then.
+    client_assertion_max_lifetime: int = 3600
+    #: The OAuth HTTP endpoints' budget per caller address (calls per second, burst); the gateway's budget for
+    #: anonymous gRPC calls such as IssueToken has the same defaults. 0 switches it off (benchmarks).
+    oauth_http_rate: float = 20.0
+    oauth_http_burst: float = 40.0

@@ -15,7 +15,9 @@ from .clients import ClientKey
 #: The JWK shapes accepted for client keys, with their JWS algorithm.
 ACCEPTED = {("OKP", "Ed25519"): "EdDSA", ("EC", "P-256"): "ES256"}
 PRIVATE_MEMBERS = {"d", "p", "q", "dp", "dq", "qi", "k"}
-MAX_ASSERTION_LIFETIME = 300
+#: Default ceiling of an assertion's ``exp`` (seconds ahead). One hour, as common OAuth servers allow and as
+#: common client libraries sign by default (authlib: 3600 s); ``jti`` is single use whatever the lifetime.
+MAX_ASSERTION_LIFETIME = 3600
 LEEWAY = 30
 
 
@@ -54,7 +56,12 @@ def _refuse(reason: str = "INVALID_CLIENT") -> Unauthenticated:
 
 
 def verify_assertion(
-    assertion: str, client_id: str, keys: tuple[ClientKey, ...], audiences: list[str], now: float
+    assertion: str,
+    client_id: str,
+    keys: tuple[ClientKey, ...],
+    audiences: list[str],
+    now: float,
+    max_lifetime: float = MAX_ASSERTION_LIFETIME,
 ) -> VerifiedAssertion:
     """Check signature (by the registered key named in ``kid``), iss = sub = client id, aud, exp, jti.
 
@@ -83,6 +90,6 @@ def verify_assertion(
     if claims.get("sub") != client_id or not isinstance(claims.get("jti"), str) or not claims["jti"]:
         raise _refuse()
     expires = float(claims["exp"])
-    if expires > now + MAX_ASSERTION_LIFETIME + LEEWAY:
+    if expires > now + max_lifetime + LEEWAY:
         raise _refuse("ASSERTION_LIFETIME_TOO_LONG")
     return VerifiedAssertion(jti=claims["jti"][:200], expires_at=expires)

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from typing import Any
 
 REFRESH_PREFIX = "ltr_"
+#: Path of the HTTP token endpoint under the issuer URL (an accepted ``aud`` of RFC 7523 client assertions).
+TOKEN_ENDPOINT_PATH = "/oauth2/token"
 
 
 def access_claims(

@@ -15,7 +15,7 @@ from ..adapters.client_repo import client_with_agency
 from ..domain.assertions import verify_assertion
 from ..domain.audit import Caller
 from ..domain.scopes import CITIZEN_SCOPE, client_ceiling, requested_scopes
-from ..domain.tokens import access_claims, looks_like_refresh_token, refresh_token_hash
+from ..domain.tokens import TOKEN_ENDPOINT_PATH, access_claims, looks_like_refresh_token, refresh_token_hash
 from .context import Context, timestamp
 
 
@@ -92,9 +92,17 @@ async def issue_token(
             if assertion and client is not None:
                 client = await uow.clients.get(client_id, now=now)
             if assertion:
-                audiences = [ctx.settings.token_issuer, f"{ctx.settings.token_issuer}/token"]
+                issuer = ctx.settings.token_issuer
+                base = issuer.rstrip("/")
+                # RFC 7523 3: the issuer or the token endpoint's URL (the HTTP one, and the older "/token").
+                audiences = [issuer, f"{base}{TOKEN_ENDPOINT_PATH}", f"{base}/token"]
                 proof = verify_assertion(
-                    assertion, client_id, client.keys if client else (), audiences, time.time()
+                    assertion,
+                    client_id,
+                    client.keys if client else (),
+                    audiences,
+                    time.time(),
+                    ctx.settings.client_assertion_max_lifetime,
                 )
                 if client is not None and not await uow.clients.use_assertion(
                     client_id, proof.jti, datetime.fromtimestamp(proof.expires_at, UTC), now

@@ -18,7 +18,7 @@ from . import metrics
 from .auth import TokenVerifier, bearer_token, current_principal, set_principal
 from .contract import access_rule
 from .db_errors import database_unavailable
-from .errors import DomainError, InvalidArgument, PermissionDenied, Unauthenticated
+from .errors import DomainError, InvalidArgument, PermissionDenied, Unauthenticated, Unavailable
 from .status import domain_error_status, error_status, internal_status
 
 log = logging.getLogger("lienthong.access")
@@ -108,9 +108,12 @@ class CallPipeline(grpc.aio.ServerInterceptor):
             raise Unauthenticated("this method needs an access token", reason="TOKEN_MISSING")
         try:
             principal = await self.verifier.verify(token)
-        except Unauthenticated:
+        except (
+            Unauthenticated,
+            Unavailable,
+        ):  # Unavailable: the signing keys cannot be fetched (KEYS_UNAVAILABLE)
             if rule.public:
-                return  # a public method ignores a bad token rather than failing the caller
+                return  # a public method ignores a bad or unverifiable token rather than failing the caller
             raise
         if not rule.public:
             principal.require_scopes(rule.scopes)

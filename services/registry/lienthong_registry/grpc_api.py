@@ -29,7 +29,7 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
         if not request.HasField("citizen"):
             raise invalid("citizen", "is required")
         created = await citizens.create_citizen(
-            self.reg, _caller(), cv.citizen_in(request.citizen), request.legal_reason
+            self.reg, _caller(), cv.citizen_in(request.citizen), request.legal_reason, request.idempotency_key
         )
         return pb.CreateCitizenResponse(citizen=cv.citizen_out(created))
 
@@ -166,4 +166,5 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
             entries_checked=check.checked,
             first_broken_sequence=check.first_broken,
             detail=check.detail,
+            versions_without_write_entry=check.missing_writes,
         )

@@ -16,6 +16,11 @@ ensure_deb() { # ensure_deb PACKAGE [COMMAND]: install PACKAGE unless COMMAND (d
 }
 
 # One line per package, e.g. `ensure_deb haproxy` or `ensure_deb nghttp2-client h2load`.
+# The fault drills (make test-faults) start and crash servers of their own: PostgreSQL (initdb, pg_ctl; not on
+# PATH, under /usr/lib/postgresql/*/bin), NATS JetStream and Redis.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || ensure_deb postgresql initdb
+ensure_deb nats-server
+ensure_deb redis-server
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "not root: cannot install ${missing[*]}; the tests that need them will skip and say so" >&2

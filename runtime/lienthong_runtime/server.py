@@ -40,6 +40,10 @@ SERVER_OPTIONS: tuple[tuple[str, Any], ...] = (
     ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
 )
 
+#: The ``grpc.health.v1`` service name that reports only whether the process is alive (for liveness and
+#: startup probes); the overall status ("") also requires the signing keys.
+LIVENESS = "liveness"
+
 Hook = Callable[[], Awaitable[None]]
 Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 
@@ -123,6 +127,9 @@ class Server:
             await hook()
         await server.start()
         self.grpc = server
+        # Liveness (the process runs and answers), apart from readiness (the overall status below): a service
+        # waiting for identity's keys must not be restarted by a liveness probe, only kept out of rotation.
+        await self.health.set(LIVENESS, health_pb2.HealthCheckResponse.SERVING)
         if await self._keys_loaded():
             await self._set_serving()
         else:

@@ -18,7 +18,7 @@ from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
 from lienthong_runtime.auth import KeySource, TokenVerifier
 from lienthong_runtime.config import ServiceSettings
 from lienthong_runtime.jwks import jwks_fetcher
-from lienthong_runtime.server import ServiceApp
+from lienthong_runtime.server import LIVENESS, ServiceApp
 from lienthong_runtime.testing import TokenMint, running
 
 from .test_pipeline import SERVICE, Servicer, _call_error, _info
@@ -30,9 +30,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def _health(channel: grpc.aio.Channel) -> int:
+async def _health(channel: grpc.aio.Channel, service: str = SERVICE) -> int:
     stub = health_pb2_grpc.HealthStub(channel)
-    return (await stub.Check(health_pb2.HealthCheckRequest(service=SERVICE))).status
+    return (await stub.Check(health_pb2.HealthCheckRequest(service=service))).status
 
 
 async def _serve_jwks(port: int, mint: TokenMint) -> web.AppRunner:
@@ -65,6 +65,7 @@ async def test_a_replica_started_during_an_identity_outage(unix_socket):
     )
     async with running(app, unix_socket) as channel:
         assert await _health(channel) == health_pb2.HealthCheckResponse.NOT_SERVING
+        assert await _health(channel, LIVENESS) == health_pb2.HealthCheckResponse.SERVING  # alive: no restart
         stub = identity_pb2_grpc.IdentityServiceStub(channel)
         metadata = mint.metadata(["identity.agencies.admin"])
         for _ in range(3):

@@ -33,6 +33,10 @@ system-deps: ## Install the Debian packages and npm modules some tests drive, wh
 test: $(STAMP) system-deps lint ## Lint, then run every test (PostgreSQL/NATS-backed tests use the local servers)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+.PHONY: test-faults
+test-faults: $(STAMP) system-deps ## Fault drills on the multi-process platform with its own PostgreSQL, NATS, Redis, SMTP
+	LIENTHONG_FAULT_DRILLS=1 $(BIN)/pytest tests/faults -p no:xdist $(PYTEST_ARGS)
+
 .PHONY: lint
 lint: $(STAMP) ## ruff, mypy, import contracts, buf lint/format/breaking, stub freshness
 	$(BIN)/ruff check .

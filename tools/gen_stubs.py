@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PROTO_DIR = ROOT / "proto"
 OUT_DIR = ROOT / "client" / "src"
 PACKAGE = "lienthong"
-# Hand-written code that lives next to the generated stubs.
-HAND_WRITTEN = {"client"}
+# Hand-written code (the helper package) and the client policy (a gRPC service config) next to the stubs.
+HAND_WRITTEN = {"client", "service_config.json"}
 # protoc's --pyi_out types module-level extension numbers as ClassVar, which mypy rejects outside a class.
 MODULE_CLASSVAR = re.compile(r"^([A-Z0-9_]+_FIELD_NUMBER): _ClassVar\[int\]$", re.MULTILINE)
 INIT_TEXT = '"""Generated from the Liên Thông v1 contract by tools/gen_stubs.py. Do not edit."""\n'

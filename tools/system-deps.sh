@@ -30,6 +30,12 @@ ensure_npm() { # ensure_npm FOLDER MODULE: `npm ci` in FOLDER unless node_module
 }
 ensure_npm examples/node @grpc/grpc-js   # tests/journey/test_node_client.py
 
+# The fault drills (make test-faults) start and crash servers of their own: PostgreSQL (initdb, pg_ctl; not on
+# PATH, under /usr/lib/postgresql/*/bin), NATS JetStream and Redis.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || ensure_deb postgresql initdb
+ensure_deb nats-server
+ensure_deb redis-server
+
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "not root: cannot install ${missing[*]}; the tests that need them will skip and say so" >&2
 fi

@@ -50,7 +50,7 @@ class Authorizer:
             if rule.public:
                 return None
             raise Unavailable(
-                "the token cannot be verified right now; retry", reason="KEYS_UNAVAILABLE"
+                "the token cannot be verified right now; retry", reason="KEYS_UNAVAILABLE", retry_after=1.0
             ) from None
         if not rule.public and not rule.scopes <= principal.scopes:
             raise PermissionDenied(

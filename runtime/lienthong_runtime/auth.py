@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import json
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
@@ -21,7 +22,9 @@ from typing import Any
 
 import jwt
 
-from .errors import PermissionDenied, Unauthenticated
+from .errors import PermissionDenied, Unauthenticated, Unavailable
+
+log = logging.getLogger("lienthong.auth")
 
 #: Asymmetric algorithms accepted for access tokens. Symmetric ones are never accepted: a verifier holding a
 #: public key must not be tricked into using it as an HMAC secret.
@@ -93,14 +96,24 @@ class KeySource:
     """Verification keys by ``kid``, loaded once as key objects and refreshed on an unknown ``kid``."""
 
     def __init__(
-        self, fetch: Callable[[], Awaitable[Mapping[str, Any]]], *, min_refresh_interval: float = 5.0
+        self,
+        fetch: Callable[[], Awaitable[Mapping[str, Any]]],
+        *,
+        min_refresh_interval: float = 5.0,
+        failure_backoff: float = 1.0,
     ):
         self._fetch = fetch
         self._keys: dict[str, Any] = {}
         self._algs: dict[str, str] = {}
         self._fetched_at = float("-inf")
+        self._failed_at = float("-inf")
         self._lock = asyncio.Lock()
         self.min_refresh_interval = min_refresh_interval
+        #: After a failed fetch, calls needing the keys fail at once (UNAVAILABLE) for this many seconds instead
+        #: of each waiting for another fetch that would most likely fail too; also the RetryInfo they carry.
+        self.failure_backoff = failure_backoff
+        #: Whether a JWKS has been fetched at least once (the server reports NOT_SERVING until then).
+        self.loaded = False
 
     @staticmethod
     def from_jwks(jwks: Mapping[str, Any] | str) -> KeySource:
@@ -126,11 +139,31 @@ class KeySource:
         self._keys, self._algs = keys, algs
 
     async def refresh(self, *, force: bool = False) -> None:
+        """Fetch the JWKS again (at most every ``min_refresh_interval`` unless ``force``). Raises
+        :class:`~lienthong_runtime.errors.Unavailable` (``KEYS_UNAVAILABLE``, with a retry delay) when it cannot
+        be fetched, at once while the last failure is under ``failure_backoff`` seconds old."""
         async with self._lock:
-            if not force and time.monotonic() - self._fetched_at < self.min_refresh_interval:
+            now = time.monotonic()
+            if not force and now - self._fetched_at < self.min_refresh_interval:
                 return
-            self.load(await self._fetch())
+            if now - self._failed_at < self.failure_backoff:
+                raise self._unavailable()
+            try:
+                jwks = await self._fetch()
+            except Exception:
+                self._failed_at = time.monotonic()
+                log.warning("cannot fetch the signing keys (JWKS)", exc_info=True)
+                raise self._unavailable() from None
+            self.load(jwks)
             self._fetched_at = time.monotonic()
+            self.loaded = True
+
+    def _unavailable(self) -> Unavailable:
+        return Unavailable(
+            "the token cannot be verified right now (signing keys unavailable); retry",
+            reason="KEYS_UNAVAILABLE",
+            retry_after=self.failure_backoff,
+        )
 
     async def get(self, kid: str) -> tuple[Any, str] | None:
         key = self._keys.get(kid)

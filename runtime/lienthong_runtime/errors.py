@@ -94,10 +94,15 @@ class ResourceExhausted(DomainError):
 
 
 class Unavailable(DomainError):
-    """A dependency (provider, bus, upstream) cannot be reached; retrying later may work."""
+    """A dependency (provider, bus, upstream) cannot be reached; retrying later may work. ``retry_after``
+    (seconds), when known, becomes a ``google.rpc.RetryInfo``."""
 
     code = "UNAVAILABLE"
     reason = "DEPENDENCY_UNAVAILABLE"
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.retry_after = retry_after
 
 
 def invalid(field: str, description: str, *, reason: str = "INVALID_ARGUMENT") -> InvalidArgument:

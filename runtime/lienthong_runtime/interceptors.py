@@ -12,14 +12,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import asyncpg.exceptions as asyncpg_exc
 import grpc
-from sqlalchemy import exc as sa_exc
 
 from . import metrics
 from .auth import TokenVerifier, bearer_token, current_principal, set_principal
 from .contract import access_rule
-from .errors import DomainError, InvalidArgument, PermissionDenied, Unauthenticated
+from .db_errors import database_unavailable
+from .errors import DomainError, InvalidArgument, PermissionDenied, Unauthenticated, Unavailable
 from .status import domain_error_status, error_status, internal_status
 
 log = logging.getLogger("lienthong.access")
@@ -109,9 +108,12 @@ class CallPipeline(grpc.aio.ServerInterceptor):
             raise Unauthenticated("this method needs an access token", reason="TOKEN_MISSING")
         try:
             principal = await self.verifier.verify(token)
-        except Unauthenticated:
+        except (
+            Unauthenticated,
+            Unavailable,
+        ):  # Unavailable: the signing keys cannot be fetched (KEYS_UNAVAILABLE)
             if rule.public:
-                return  # a public method ignores a bad token rather than failing the caller
+                return  # a public method ignores a bad or unverifiable token rather than failing the caller
             raise
         if not rule.public:
             principal.require_scopes(rule.scopes)
@@ -132,7 +134,7 @@ class CallPipeline(grpc.aio.ServerInterceptor):
     async def _fail(self, context: Any, exc: BaseException, rid: str, method: str) -> str:
         if isinstance(exc, DomainError):
             status = domain_error_status(exc, rid)
-        elif _database_unreachable(exc):
+        elif database_unavailable(exc):
             errors_log.warning("database unreachable", extra={"method": method, "request_id": rid})
             status = error_status(
                 grpc.StatusCode.UNAVAILABLE,
@@ -232,30 +234,10 @@ class CallPipeline(grpc.aio.ServerInterceptor):
         return call
 
 
-#: asyncpg's own errors for a database that is down, restarting, full or gone (services that use asyncpg
-#: directly on a hot path see these unwrapped), plus the socket errors beneath them.
-_ASYNCPG_UNREACHABLE: tuple[type[BaseException], ...] = (
-    asyncpg_exc.PostgresConnectionError,
-    asyncpg_exc.ConnectionDoesNotExistError,
-    asyncpg_exc.TooManyConnectionsError,
-    asyncpg_exc.CannotConnectNowError,
-    asyncpg_exc.AdminShutdownError,
-    ConnectionRefusedError,
-    ConnectionResetError,
-)
-
-
-def _database_unreachable(exc: BaseException) -> bool:
-    """A lost or refused database connection (or a locked SQLite file): retryable, so UNAVAILABLE."""
-    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, *_ASYNCPG_UNREACHABLE))
-
-
 def _error_code(exc: Exception) -> str:
     if isinstance(exc, DomainError):
         return exc.code
-    if _database_unreachable(exc):
+    if database_unavailable(exc):
         return "UNAVAILABLE"
     return "UNIMPLEMENTED" if isinstance(exc, NotImplementedError) else "INTERNAL"
 

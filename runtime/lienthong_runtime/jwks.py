@@ -21,8 +21,11 @@ _RECONNECT_QUICKLY: tuple[tuple[str, Any], ...] = (
 )
 
 
-def jwks_fetcher(url: str, *, timeout: float = 5.0) -> Callable[[], Awaitable[Mapping[str, Any]]]:
-    """A coroutine function returning the JWKS document from ``http(s)://...`` or ``grpc://host:port``."""
+def jwks_fetcher(url: str, *, timeout: float = 2.0) -> Callable[[], Awaitable[Mapping[str, Any]]]:
+    """A coroutine function returning the JWKS document from ``http(s)://...`` or ``grpc://host:port``.
+
+    A fetch is made while a call waits for its token to be verified, so it fails fast: a refused connection at
+    once, a hung identity after ``timeout`` seconds (the call then gets UNAVAILABLE ``KEYS_UNAVAILABLE``)."""
     if url.startswith(("http://", "https://")):
 
         async def fetch_http() -> Mapping[str, Any]:
@@ -45,8 +48,9 @@ def jwks_fetcher(url: str, *, timeout: float = 5.0) -> Callable[[], Awaitable[Ma
             if channel is None:
                 channel = grpc.aio.insecure_channel(target, options=_RECONNECT_QUICKLY)
             stub = identity_pb2_grpc.IdentityServiceStub(channel)
-            # wait_for_ready: while identity restarts, wait (up to timeout) instead of failing at once.
-            response = await stub.GetJwks(identity_pb2.GetJwksRequest(), timeout=timeout, wait_for_ready=True)
+            # No wait_for_ready: while identity is down the fetch fails at once (the channel is in
+            # TRANSIENT_FAILURE) instead of holding the caller's call for the whole timeout.
+            response = await stub.GetJwks(identity_pb2.GetJwksRequest(), timeout=timeout)
             return dict(json.loads(response.jwks_json or '{"keys": []}'))
 
         return fetch_grpc

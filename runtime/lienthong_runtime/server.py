@@ -41,6 +41,10 @@ SERVER_OPTIONS: tuple[tuple[str, Any], ...] = (
     ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
 )
 
+#: The ``grpc.health.v1`` service name that reports only whether the process is alive (for liveness and
+#: startup probes); the overall status ("") also requires the signing keys.
+LIVENESS = "liveness"
+
 Hook = Callable[[], Awaitable[None]]
 Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 
@@ -124,9 +128,18 @@ class Server:
             await hook()
         await server.start()
         self.grpc = server
-        for name in app.service_names:
-            await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
-        await self.health.set("", health_pb2.HealthCheckResponse.SERVING)
+        # Liveness (the process runs and answers), apart from readiness (the overall status below): a service
+        # waiting for identity's keys must not be restarted by a liveness probe, only kept out of rotation.
+        await self.health.set(LIVENESS, health_pb2.HealthCheckResponse.SERVING)
+        if await self._keys_loaded():
+            await self._set_serving()
+        else:
+            # Identity is unreachable: serve (calls needing a token get UNAVAILABLE KEYS_UNAVAILABLE at once) but
+            # report NOT_SERVING, so that orchestrators and load balancers route around this replica until the
+            # keys are loaded.
+            for name in ("", *app.service_names):
+                await self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+            self._tasks.append(asyncio.create_task(self._load_keys_then_serve()))
         for job in app.background:
             self._tasks.append(asyncio.create_task(_supervised(app.name, job)))
         if app.identity_events_bus is not None and app.verifier is not None:
@@ -145,6 +158,36 @@ class Server:
             },
         )
 
+    async def _keys_loaded(self) -> bool:
+        """Whether the verifier (if any) holds identity's signing keys, fetching them once if not."""
+        verifier = self.app.verifier
+        if verifier is None or verifier.keys.loaded:
+            return True
+        try:
+            await verifier.keys.refresh(force=True)
+        except Exception:
+            return False
+        return verifier.keys.loaded
+
+    async def _set_serving(self) -> None:
+        for name in self.app.service_names:
+            await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        await self.health.set("", health_pb2.HealthCheckResponse.SERVING)
+        self._ready = True
+
+    async def _load_keys_then_serve(self) -> None:
+        verifier = self.app.verifier
+        assert verifier is not None
+        while not self._stopping:
+            await asyncio.sleep(verifier.keys.failure_backoff)
+            if self._stopping:
+                return
+            if await self._keys_loaded():
+                if not self._stopping:
+                    await self._set_serving()
+                    log.info("signing keys loaded; serving", extra={"service": self.app.name})
+                return
+
     async def _start_http(self) -> None:
         http = web.Application()
 
@@ -152,7 +195,7 @@ class Server:
             return web.Response(body=metrics.exposition(), content_type="text/plain", charset="utf-8")
 
         async def healthz(_: web.Request) -> web.Response:
-            serving = self.grpc is not None and not self._stopping
+            serving = self.grpc is not None and self._ready and not self._stopping
             return web.json_response(
                 {"status": "SERVING" if serving else "NOT_SERVING"}, status=200 if serving else 503
             )
@@ -169,6 +212,8 @@ class Server:
         self.http_port = sockets[0].getsockname()[1] if sockets else self.app.settings.http_port
 
     _stopping = False
+    #: Health SERVING: set once started with the signing keys loaded, until stop.
+    _ready = False
 
     async def stop(self, grace: float | None = None) -> None:
         """Health NOT_SERVING, drain in-flight calls for ``grace`` seconds, then close everything."""

@@ -7,7 +7,7 @@ from google.protobuf import any_pb2, duration_pb2
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
-from .errors import ERROR_DOMAIN, DomainError, ResourceExhausted
+from .errors import ERROR_DOMAIN, DomainError, ResourceExhausted, Unavailable
 
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
@@ -59,7 +59,7 @@ def domain_error_status(error: DomainError, request_id: str = "") -> grpc.Status
         error.reason,
         metadata=metadata,
         violations=[(v.field, v.description) for v in error.field_violations],
-        retry_after=error.retry_after if isinstance(error, ResourceExhausted) else None,
+        retry_after=error.retry_after if isinstance(error, ResourceExhausted | Unavailable) else None,
     )
 
 

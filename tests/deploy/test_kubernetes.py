@@ -81,6 +81,25 @@ def test_platform_pods_have_tmp_and_probes_and_spread(overlay):
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
+def test_liveness_of_the_blocks_does_not_wait_for_identity(overlay):
+    """Startup and liveness ask the ``liveness`` health service; readiness the overall status, which is
+    NOT_SERVING while a block has no signing keys (identity outage): kept out of rotation, never restarted."""
+    for obj, pod in _pod_specs(overlay):
+        container = pod["containers"][0]
+        if (
+            obj["kind"] != "Deployment"
+            or obj["metadata"]["name"] == "gateway"
+            or IMAGE not in container["image"]
+        ):
+            continue
+        for probe in ("startupProbe", "livenessProbe"):
+            assert container[probe]["grpc"].get("service") == "liveness", (
+                f"{obj['metadata']['name']}: {probe}"
+            )
+        assert not container["readinessProbe"]["grpc"].get("service"), obj["metadata"]["name"]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
 def test_autoscaling_and_disruption_budgets_target_the_deployments(overlay):
     objects = render(overlay)
     deployments = {o["metadata"]["name"]: o for o in objects if o["kind"] == "Deployment"}

@@ -122,6 +122,7 @@ async def svc(pg_url: str, unix_socket: str) -> AsyncIterator[PaymentService]:
         sandbox_enabled=True,
         sandbox_notify_delay_seconds=0.0,
         expiry_interval_seconds=3600,
+        resolve_interval_seconds=3600,  # tests drive the resolver themselves (test_stuck.py)
         sandbox_secret="sandbox-test-secret",
         public_http_url="https://pay.lienthong.test",
         vnpay_tmn_code="LTTEST01",

@@ -36,6 +36,7 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
             request.province_code,
             list(request.allowed_scopes),
             list(request.initial_client_scopes),
+            request.idempotency_key,
         )
         return pb.CreateAgencyResponse(
             agency=conv.agency(agency),
@@ -75,7 +76,11 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
 
     async def CreateClient(self, request: pb.CreateClientRequest, context: Any) -> pb.CreateClientResponse:
         client, secret = await clients.create_client(
-            self.ctx, self._caller(context), request.display_name, list(request.scopes)
+            self.ctx,
+            self._caller(context),
+            request.display_name,
+            list(request.scopes),
+            request.idempotency_key,
         )
         return pb.CreateClientResponse(client=conv.client(client), client_secret=secret)
 

@@ -31,6 +31,7 @@ from .grpc_api import PaymentService
 from .handlers import Deps, Policy
 from .handlers.expiry import ExpiryJob
 from .handlers.notifications import NotificationIntake
+from .handlers.resolve import StuckPaymentJob
 
 SERVICE_NAME = payment_pb2.DESCRIPTOR.services_by_name["PaymentService"].full_name
 
@@ -55,6 +56,7 @@ def build_providers(settings: Settings) -> dict[str, PaymentProvider]:
             pay_url=settings.vnpay_pay_url,
             redirect_lifetime=timedelta(minutes=settings.vnpay_redirect_minutes),
             return_url=f"{settings.public_url()}/payment/v1/returns/vnpay",
+            api_url=settings.vnpay_api_url,
         )
     return providers
 
@@ -144,7 +146,17 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
         service_names=[SERVICE_NAME],
         verifier=resources.verifier,
         identity_events_bus=resources.bus,
-        background=[relay.run, ExpiryJob(deps, settings.expiry_interval_seconds).run],
+        background=[
+            relay.run,
+            ExpiryJob(deps, settings.expiry_interval_seconds).run,
+            StuckPaymentJob(
+                deps,
+                intake,
+                settings.resolve_interval_seconds,
+                older_than=timedelta(seconds=settings.resolve_after_seconds),
+                redeliver_after=timedelta(seconds=settings.sandbox_redeliver_after_seconds),
+            ).run,
+        ],
         http_routes=notification_routes(intake.receive, intake.returned),
         on_stop=[
             *([sandbox.close] if isinstance(sandbox, SandboxProvider) else []),

@@ -1,4 +1,4 @@
-"""Operator commands: ``lienthong payment check-ledger`` and ``lienthong payment reconcile``."""
+"""Operator commands: ``lienthong payment check-ledger``, ``reconcile`` and ``resolve-stuck``."""
 
 from __future__ import annotations
 
@@ -24,6 +24,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("date", type=date.fromisoformat, help="business day, YYYY-MM-DD (Asia/Ho_Chi_Minh)")
     report.add_argument("--database-url", default=None)
     report.set_defaults(func=_reconcile)
+    stuck = subparsers.add_parser(
+        "resolve-stuck",
+        help="ask the providers about payments left STARTED/SUBMITTED (lost notifications) and apply the outcomes",
+    )
+    stuck.add_argument(
+        "--older-than",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="only payments unfinished at their provider for longer than this (default 60)",
+    )
+    stuck.add_argument("--limit", type=int, default=1000, help="at most this many payments (default 1000)")
+    stuck.set_defaults(func=_resolve_stuck)
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -80,4 +93,32 @@ def _reconcile(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(asyncio.run(run()))
     except DBAPIError:
         return _not_migrated()
+    return 0
+
+
+async def resolve_stuck(older_than: float, limit: int) -> dict[str, int]:
+    """One resolver pass with the service's own settings (providers, keys, database); counts as a dict."""
+    from datetime import timedelta
+
+    from .bootstrap import assemble, load_settings
+    from .handlers.resolve import resolve_stuck as run_pass
+
+    assembly = await assemble(load_settings())
+    try:
+        done = await run_pass(assembly.deps, assembly.intake, timedelta(seconds=older_than), limit=limit)
+    finally:
+        for hook in assembly.app.on_stop:
+            await hook()
+    return dict(done.__dict__)
+
+
+def _resolve_stuck(args: argparse.Namespace) -> int:
+    if args.older_than < 0 or args.limit < 1:
+        print("--older-than must not be negative and --limit must be positive", file=sys.stderr)
+        return 2
+    try:
+        result = asyncio.run(resolve_stuck(args.older_than, args.limit))
+    except DBAPIError:
+        return _not_migrated()
+    print(json.dumps(result, indent=2))
     return 0

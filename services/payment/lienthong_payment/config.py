@@ -52,9 +52,19 @@ class Settings(ServiceSettings):
     #: Delay before the sandbox notifies itself after StartPayment.
     sandbox_notify_delay_seconds: float = 0.2
 
+    #: How often the resolver looks for payments whose provider notification never arrived.
+    resolve_interval_seconds: float = 5.0
+    #: Ask the provider (VNPay's querydr, the sandbox's scenario) about a payment STARTED or SUBMITTED longer
+    #: than this. VNPay's payment page lives 15 minutes; the payer may still be paying before that.
+    resolve_after_seconds: float = 900.0
+    #: The sandbox re-sends an unacknowledged notification of a payment unfinished this long after its start.
+    sandbox_redeliver_after_seconds: float = 2.0
+
     #: VNPay merchant (terminal) code and hash secret; VNPay is offered only when both are set.
     vnpay_tmn_code: str = ""
     vnpay_hash_secret: SecretStr | None = None
     vnpay_pay_url: str = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
+    #: VNPay's merchant web API, where the transaction query (querydr) is sent; empty disables the query.
+    vnpay_api_url: str = "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
     #: How long VNPay's payment page stays valid (vnp_ExpireDate), capped by the payment's own expiry.
     vnpay_redirect_minutes: float = 15.0

@@ -48,10 +48,16 @@ async def verify_log(settings: Settings, url: str | None = None, from_sequence: 
     if check.intact:
         print(f"access log intact: {check.checked} entries checked")
         return 0
-    print(
-        f"access log BROKEN: first broken link: sequence {check.first_broken} ({check.detail}); "
-        f"{check.checked} entries checked"
-    )
+    if check.first_broken:
+        print(
+            f"access log BROKEN: first broken link: sequence {check.first_broken} ({check.detail}); "
+            f"{check.checked} entries checked"
+        )
+    if check.missing_writes:
+        print(
+            f"access log INCOMPLETE: {check.missing_writes} record version(s) have no WRITE entry; "
+            f"{check.checked} entries checked"
+        )
     return 1
 
 

@@ -29,7 +29,9 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
         if not request.HasField("citizen"):
             raise invalid("citizen", "is required")
         submitted = cv.citizen_in(request.citizen)
-        created = await citizens.create_citizen(self.reg, _caller(), submitted, request.legal_reason)
+        created = await citizens.create_citizen(
+            self.reg, _caller(), submitted, request.legal_reason, request.idempotency_key
+        )
         return pb.CreateCitizenResponse(citizen=cv.written_out(created, submitted.set_fields()))
 
     async def UpdateCitizen(self, request: pb.UpdateCitizenRequest, context: Any) -> pb.UpdateCitizenResponse:
@@ -166,4 +168,5 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
             entries_checked=check.checked,
             first_broken_sequence=check.first_broken,
             detail=check.detail,
+            versions_without_write_entry=check.missing_writes,
         )

@@ -185,3 +185,19 @@ audit_events = Table(
     Index("ix_audit_agency_time", "agency_id", "time", "id"),
     Index("ix_audit_time", "time", "id"),
 )
+
+
+#: Idempotency keys of CreateAgency and CreateClient: what a key created, and the new client's secret sealed
+#: under the keyring for 24 hours, so that a retry gets the answer the first call had.
+create_requests = Table(
+    "create_requests",
+    metadata,
+    Column("caller_agency_id", String(64), primary_key=True),
+    Column("operation", String(16), primary_key=True),
+    Column("idempotency_key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("agency_id", String(64), nullable=False),
+    Column("client_id", String(64), nullable=False),
+    Column("secret_sealed", LargeBinary),
+    Column("created_at", UtcDateTime, nullable=False),
+)

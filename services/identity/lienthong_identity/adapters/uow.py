@@ -16,6 +16,7 @@ from .agency_repo import AgencyRepository
 from .audit_repo import AuditRepository
 from .citizen_repo import CitizenRepository
 from .client_repo import ClientRepository
+from .create_request_repo import CreateRequestRepository
 from .tables import outbox
 from .throttle_repo import ThrottleRepository
 from .token_repo import TokenRepository
@@ -45,6 +46,7 @@ class UnitOfWork:
         self.tokens = TokenRepository(s)
         self.throttle = ThrottleRepository(s)
         self.audit_trail = AuditRepository(s)
+        self.create_requests = CreateRequestRepository(s, self._keyring)
         return self
 
     async def __aexit__(

@@ -12,6 +12,7 @@ from ..domain.agencies import Agency, AgencyKind, AgencyState, new_agency, reaso
 from ..domain.audit import Caller
 from ..domain.clients import Client
 from ..domain.scopes import agency_grantable, check_grant, check_scopes, grantable, is_operator
+from . import idempotency
 from .clients import add_client
 from .context import Context, timestamp
 
@@ -26,15 +27,19 @@ async def create_agency(
     province_code: str,
     allowed: list[str],
     initial_scopes: list[str],
+    idempotency_key: str = "",
     *,
     operator: bool = False,
 ) -> tuple[Agency, Client | None, str]:
-    """A new agency and, when ``initial_scopes`` is given, its first client and that client's secret.
+    """A new agency and, when ``initial_scopes`` is given, its first client and that client's secret. With an
+    idempotency key, a retry of the same request returns what the first call created.
 
     Only ``operator`` (the bootstrap of the platform operator's own agency, never an RPC) may allow operator
     scopes; through the API an agency is allowed only scopes the calling agency holds itself."""
     if kind is None:
         raise invalid("kind", "is required")
+    key = idempotency.check_key(idempotency_key)
+    digest = idempotency.fingerprint(name, kind.value, province_code, sorted(allowed), sorted(initial_scopes))
     async with ctx.audited(caller, "agency.create"):
         now = ctx.now()
         async with ctx.uow() as uow:
@@ -44,6 +49,12 @@ async def create_agency(
         agency = new_agency(name, kind, province_code, allowed_set, now)
         initial = check_scopes(initial_scopes, allowed_set, "initial_client_scopes")
         async with ctx.uow() as uow:
+            found = await idempotency.replay(uow, caller, "agency", key, digest, now) if key else None
+            if found is not None:
+                first = await uow.agencies.get(found.agency_id)
+                client = await uow.clients.get(found.client_id) if found.client_id else None
+                if first is not None:
+                    return first, client, found.secret or ""
             await uow.agencies.add(agency)
             await uow.publish(
                 events_pb2.AgencyCreated(
@@ -60,6 +71,18 @@ async def create_agency(
             if initial_scopes:
                 client, secret = await add_client(
                     ctx, uow, caller, agency, f"{agency.display_name} admin", initial, now
+                )
+            if key:
+                await idempotency.remember(
+                    uow,
+                    caller,
+                    "agency",
+                    key,
+                    digest,
+                    agency_id=agency.id,
+                    client_id=client.id if client else "",
+                    secret=secret,
+                    now=now,
                 )
         ctx.committed(uow)
     return agency, client, secret

@@ -19,6 +19,7 @@ from ..domain.assertions import parse_public_jwk
 from ..domain.audit import Caller
 from ..domain.clients import Client, ClientKey, ClientState, new_client_id, new_secret, overlap_window
 from ..domain.scopes import check_scopes, client_ceiling
+from . import idempotency
 from .context import Context, timestamp
 
 
@@ -53,15 +54,37 @@ async def add_client(
     return client, plain
 
 
-async def create_client(ctx: Context, caller: Caller, name: str, scopes: list[str]) -> tuple[Client, str]:
+async def create_client(
+    ctx: Context, caller: Caller, name: str, scopes: list[str], idempotency_key: str = ""
+) -> tuple[Client, str]:
+    """A new client of the caller's agency and its secret. With an idempotency key, a retry of the same request
+    returns the client and secret the first call created."""
+    key = idempotency.check_key(idempotency_key)
+    digest = idempotency.fingerprint(name, sorted(scopes))
     async with ctx.audited(caller, "client.create"):
         now = ctx.now()
         async with ctx.uow() as uow:
+            found = await idempotency.replay(uow, caller, "client", key, digest, now) if key else None
+            first = await uow.clients.get(found.client_id) if found is not None else None
+            if found is not None and first is not None:
+                return first, found.secret or ""
             agency = await uow.agencies.get(caller.agency_id)
             if agency is None or not agency.active:
                 raise PermissionDenied("the caller's agency is not active", reason="AGENCY_SUSPENDED")
             granted = check_scopes(scopes, client_ceiling(agency.allowed_scopes), "scopes")
             client, plain = await add_client(ctx, uow, caller, agency, name, granted, now)
+            if key:
+                await idempotency.remember(
+                    uow,
+                    caller,
+                    "client",
+                    key,
+                    digest,
+                    agency_id=agency.id,
+                    client_id=client.id,
+                    secret=plain,
+                    now=now,
+                )
         ctx.committed(uow)
         return client, plain
 

@@ -44,7 +44,8 @@ def _name_taken() -> AlreadyExists:
 async def create(
     notify: Notify, agency_id: str, channel: Channel, name: str, subject: str, body: str
 ) -> TemplateVersion:
-    """Version 1 of a new template."""
+    """Version 1 of a new template. Idempotent by content for the same agency: a retry of a create that
+    committed (same channel, name, subject and body) gets that template's version 1, not TEMPLATE_NAME_TAKEN."""
     _check(channel, name, subject, body)
     now = utcnow()
     template = TemplateVersion(
@@ -63,6 +64,11 @@ async def create(
         async with notify.connect() as session, session.begin():
             await template_store.add(session, template)
     except IntegrityError:
+        async with notify.connect() as session:
+            existing = await template_store.find_by_name(session, agency_id, channel, name)
+            first = await template_store.get(session, agency_id, existing.id, version=1) if existing else None
+        if first is not None and (first.subject, first.body) == (subject, body):
+            return first  # the caller's own create, retried
         raise _name_taken() from None
     return template
 

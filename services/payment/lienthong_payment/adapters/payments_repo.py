@@ -166,6 +166,20 @@ async def due_for_expiry(conn: AsyncConnection, now: datetime, limit: int) -> li
     return list((await conn.execute(query)).scalars().all())
 
 
+async def started_before(conn: AsyncConnection, before: datetime, limit: int) -> list[str]:
+    """Payments handed to their provider (STARTED or SUBMITTED) whose last change is older than ``before``."""
+    query = (
+        select(payments.c.id)
+        .where(
+            payments.c.state.in_([int(PaymentState.STARTED), int(PaymentState.SUBMITTED)]),
+            payments.c.update_time <= before,
+        )
+        .order_by(payments.c.update_time)
+        .limit(limit)
+    )
+    return list((await conn.execute(query)).scalars().all())
+
+
 async def record_notification(
     conn: AsyncConnection, note: ProviderNotification, disposition: Disposition, now: datetime
 ) -> None:

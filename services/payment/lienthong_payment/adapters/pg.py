@@ -22,6 +22,7 @@ from typing import Any, TypeGuard
 
 import asyncpg
 
+from lienthong_runtime.db_errors import database_unavailable, database_unavailable_error
 from lienthong_runtime.errors import Unavailable
 
 # Column order of the payments table (``tables.payments``; a test checks they agree).
@@ -110,20 +111,8 @@ ADD_LEDGER_LINES = (
 ADD_EVENT = "INSERT INTO outbox (event_id, type, envelope, created_at, attempts) VALUES ($1, $2, $3, $4, 0)"
 
 
-# A lost, refused or refused-for-now connection: retryable, so UNAVAILABLE as on the SQLAlchemy path (the
-# runtime's interceptor only recognises SQLAlchemy's wrappers of these).
-UNREACHABLE = (
-    ConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.AdminShutdownError,
-)
-
-
 def unreachable() -> Unavailable:
-    return Unavailable("the database is unreachable; retry shortly", reason="DATABASE_UNAVAILABLE")
+    return database_unavailable_error()
 
 
 def native(conn: object) -> TypeGuard[Tx]:
@@ -209,8 +198,11 @@ class PgPool:
                 tx = Tx(conn, batch=True)
                 yield tx
                 await tx.flush()
-        except UNREACHABLE as exc:
-            raise unreachable() from exc
+        except Exception as exc:
+            # The runtime's one classification (by SQLSTATE, then connection errors) for every driver.
+            if database_unavailable(exc):
+                raise unreachable() from exc
+            raise
 
     @asynccontextmanager
     async def autocommit(self) -> AsyncIterator[Any]:
@@ -219,8 +211,11 @@ class PgPool:
             pool = self._pool or await self._open()
             async with pool.acquire() as conn:
                 yield Tx(conn, batch=False)
-        except UNREACHABLE as exc:
-            raise unreachable() from exc
+        except Exception as exc:
+            # The runtime's one classification (by SQLSTATE, then connection errors) for every driver.
+            if database_unavailable(exc):
+                raise unreachable() from exc
+            raise
 
     async def close(self) -> None:
         if self._pool is not None:

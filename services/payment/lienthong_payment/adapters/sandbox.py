@@ -11,14 +11,21 @@ The sandbox completes a payment by sending itself a signed notification (VNPay-s
 HMAC-SHA512, answered with VNPay's RspCodes) through the same intake the HTTP endpoint
 ``/payment/v1/notifications/sandbox`` uses, ``notify_delay`` seconds after the STARTED state is committed.
 Sandbox refunds always succeed.
+
+Like a real provider, it does not give up on a notification that was not acknowledged (the process was killed
+before sending it, the database was down): its outstanding notifications are its payments still STARTED or
+SUBMITTED in the database (committed with the start, so they survive a crash), and the payment service's
+resolver job (``handlers/resolve.py``) has it send them again (:meth:`redeliver`) until the intake has applied
+them. :meth:`query` is its transaction query (VNPay's ``querydr``): the outcome its scenario decides.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import logging
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from urllib.parse import quote
@@ -54,12 +61,13 @@ class SandboxProvider:
     def notification(
         self, payment_id: str, amount_vnd: int, *, succeeded: bool = True, transaction_no: str = ""
     ) -> dict[str, str]:
-        """A signed notification as the simulated gateway sends it (tests use it to replay and tamper)."""
+        """A signed notification as the simulated gateway sends it (tests use it to replay and tamper). The
+        transaction number is derived from the payment id, so a notification sent again is the same one."""
         params = {
             "sbx_TxnRef": payment_id,
             "sbx_Amount": str(amount_vnd * 100),
             "sbx_ResponseCode": "00" if succeeded else "51",
-            "sbx_TransactionNo": transaction_no or uuid.uuid4().hex[:16],
+            "sbx_TransactionNo": transaction_no or self._transaction_no(payment_id),
         }
         return {**params, "sbx_SecureHash": sign(self._secret, params)}
 
@@ -85,6 +93,28 @@ class SandboxProvider:
             failure_reason="" if code == "00" else "DECLINED",
             dedupe_key=f"{txn_ref}:{number}:{code}",
         )
+
+    def _transaction_no(self, payment_id: str) -> str:
+        return hmac.new(self._secret, b"txn|" + payment_id.encode(), hashlib.sha256).hexdigest()[:16]
+
+    def _outcome(self, payment: Payment) -> bool | None:
+        """Whether the payer pays (True), is declined (False) or never pays (None), by the payment's scenario."""
+        if payment.provider != SANDBOX or payment.sandbox_scenario == ABANDONED:
+            return None
+        return payment.sandbox_scenario != DECLINED
+
+    async def query(self, payment: Payment) -> ProviderNotification | None:
+        outcome = self._outcome(payment)
+        if outcome is None:
+            return None
+        return self.verify_notification(self.notification(payment.id, payment.amount_vnd, succeeded=outcome))
+
+    async def redeliver(self, payment: Payment) -> bool:
+        outcome = self._outcome(payment)
+        if outcome is None or self.deliver is None:
+            return False
+        await self.deliver(SANDBOX, self.notification(payment.id, payment.amount_vnd, succeeded=outcome))
+        return True
 
     def acknowledge(self, result: str) -> p.Acknowledgement:
         return acknowledgement(result)

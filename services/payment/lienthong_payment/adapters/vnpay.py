@@ -1,4 +1,5 @@
-"""VNPay payment gateway adapter (API v2.1.0): the signed redirect URL and the IPN verification.
+"""VNPay payment gateway adapter (API v2.1.0): the signed redirect URL, the IPN verification and the
+transaction query (``querydr``, in ``vnpay_query.py``).
 
 Redirect: ``vnp_*`` parameters (amount in đồng x 100, times in GMT+7 as yyyyMMddHHmmss) sorted, URL-encoded
 with ``quote_plus``, HMAC-SHA512 in ``vnp_SecureHash``. IPN: VNPay calls our endpoint with the same kind of
@@ -18,6 +19,7 @@ from ..domain.notifications import Disposition, ProviderNotification
 from ..domain.payment import Payment
 from ..domain.refund import Refund
 from .signing import canonical_query, sign, signature_ok
+from .vnpay_query import post_json, querydr_outcome, querydr_request
 
 GMT7 = timezone(timedelta(hours=7))
 SIGNATURE_FIELDS = ("vnp_SecureHash", "vnp_SecureHashType")
@@ -63,8 +65,11 @@ class VnpayProvider:
         pay_url: str,
         redirect_lifetime: timedelta,
         return_url: str = "",
+        api_url: str = "",
     ) -> None:
         self.tmn_code = tmn_code
+        #: The merchant web API (``querydr``); empty disables the transaction query.
+        self.api_url = api_url
         self._secret = hash_secret.encode()
         self.pay_url = pay_url
         #: Where VNPay sends the payer back: our return endpoint, which records SUBMITTED and then redirects
@@ -127,3 +132,13 @@ class VnpayProvider:
 
     def after_start(self, payment: Payment, options: StartOptions) -> None:
         return None
+
+    async def query(self, payment: Payment) -> ProviderNotification | None:
+        """VNPay's transaction query (``querydr``) for a payment whose IPN never came."""
+        if not self.api_url:
+            return None
+        answer = await post_json(self.api_url, querydr_request(self, payment, self._secret))
+        return querydr_outcome(answer, self.tmn_code, payment.id, self._secret)
+
+    async def redeliver(self, payment: Payment) -> bool:
+        return False  # VNPay re-sends its IPN itself

@@ -26,6 +26,10 @@ class NotificationMalformed(Exception):
     """The message is signed correctly but lacks or garbles a field we need."""
 
 
+class ProviderUnavailable(Exception):
+    """The provider could not be asked (network, timeout, an unsigned or garbled answer): try again later."""
+
+
 @dataclass(frozen=True)
 class RefundOutcome:
     succeeded: bool
@@ -62,4 +66,15 @@ class PaymentProvider(Protocol):
 
     def after_start(self, payment: Payment, options: StartOptions) -> None:
         """Called once the STARTED state is committed (the sandbox completes the payment from here)."""
+        ...
+
+    async def query(self, payment: Payment) -> ProviderNotification | None:
+        """Ask the provider what became of a started payment (VNPay's ``querydr``), for a payment whose
+        notification never came: its outcome as a notification when final at the provider, None while it is
+        not (or the provider does not know the transaction). Raises ProviderUnavailable when it cannot be asked."""
+        ...
+
+    async def redeliver(self, payment: Payment) -> bool:
+        """Send again the notification of a payment still unfinished here, as a provider re-sends until it is
+        acknowledged (only the sandbox can: for real providers that is theirs to do). Whether it sent one."""
         ...

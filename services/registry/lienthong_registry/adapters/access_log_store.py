@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..domain.access_log import GENESIS_HASH, AccessAction, AccessLogEntry, chain
 from .tables import access_log as t
+from .tables import citizen_versions
+
+#: The actor client id the bulk import records on the versions it loads (``handlers/bulk_import.py``).
+BULK_IMPORT_ACTOR = "bulk-import"
 
 #: Advisory lock that serialises appends across every registry process sharing a PostgreSQL database.
 _APPEND_LOCK = 0x4C54_5245_4741_4C4F
@@ -97,6 +102,63 @@ async def append(session: AsyncSession, entries: list[AccessLogEntry]) -> list[A
     linked = chain(entries, last.sequence if last else 0, last.entry_hash if last else GENESIS_HASH)
     await session.execute(insert(t), [_values(e) for e in linked])
     return linked
+
+
+#: In-transaction appends retried after colliding with another process's lock-free append (see below).
+_IN_TRANSACTION_ATTEMPTS = 5
+
+
+async def append_in_transaction(session: AsyncSession, entries: list[AccessLogEntry]) -> list[AccessLogEntry]:
+    """Append inside the caller's transaction, so that a write and its WRITE entry commit together or not at all.
+
+    On PostgreSQL the advisory lock (held until the caller's commit) keeps out the other locked appenders; a
+    group-commit writer's lock-free append (:func:`append_pg_after`) may still take the next sequence, which
+    surfaces here as a unique violation once it commits: the insert is undone to its savepoint and retried after
+    reading the tail again. Call it last in the transaction: the lock is held until commit."""
+    if session.get_bind().dialect.name != "postgresql":
+        return await append(session, entries)
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _APPEND_LOCK})
+    for attempt in range(_IN_TRANSACTION_ATTEMPTS):
+        try:
+            async with session.begin_nested():
+                return await append(session, entries)
+        except IntegrityError:
+            if attempt == _IN_TRANSACTION_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def versions_without_write_entry(session: AsyncSession | AsyncConnection) -> int:
+    """How many record versions written through the API have no WRITE entry about their record.
+
+    Entries name the record by ``subject`` (the hex of the record's blind index), not by version, so this counts
+    per record: versions beyond the number of WRITE entries are missing ones. Versions loaded by the operator's
+    bulk import (actor ``bulk-import``) are not written to the access log, by design, and are not counted."""
+    dialect = session.get_bind().dialect.name
+    hex_index = (
+        func.encode(citizen_versions.c.pid_index, "hex")
+        if dialect == "postgresql"
+        else func.lower(func.hex(citizen_versions.c.pid_index))
+    )
+    versions = (
+        select(hex_index.label("subject"), func.count().label("n"))
+        .where(citizen_versions.c.actor_client_id != BULK_IMPORT_ACTOR)
+        .group_by(citizen_versions.c.pid_index)
+        .subquery()
+    )
+    writes = (
+        select(t.c.subject, func.count().label("n"))
+        .where(t.c.action == int(AccessAction.WRITE))
+        .group_by(t.c.subject)
+        .subquery()
+    )
+    missing = func.coalesce(func.sum(versions.c.n - func.coalesce(writes.c.n, 0)), 0)
+    query = (
+        select(missing)
+        .select_from(versions.outerjoin(writes, writes.c.subject == versions.c.subject))
+        .where(versions.c.n > func.coalesce(writes.c.n, 0))
+    )
+    return int((await session.execute(query)).scalar_one())
 
 
 async def page(

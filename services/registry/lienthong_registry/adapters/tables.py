@@ -55,6 +55,17 @@ citizen_versions = Table(
     Column("sealed", LargeBinary, nullable=False),
 )
 
+#: CreateCitizen's idempotency keys: a keyed digest of the request and the record's blind index, per agency.
+citizen_create_keys = Table(
+    "citizen_create_keys",
+    metadata,
+    Column("agency_id", String(100), primary_key=True),
+    Column("idempotency_key", String(255), primary_key=True),
+    Column("fingerprint", LargeBinary(32), nullable=False),
+    Column("pid_index", LargeBinary(32), nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+)
+
 disclosure_policies = Table(
     "disclosure_policies",
     metadata,

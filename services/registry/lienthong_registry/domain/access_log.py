@@ -94,17 +94,19 @@ def chain(entries: Iterable[AccessLogEntry], last_sequence: int, last_hash: str)
 
 @dataclass
 class ChainCheck:
-    """Result of recomputing the chain: ``first_broken`` is 0 while intact."""
+    """Result of recomputing the chain: ``first_broken`` is 0 while every link holds; ``missing_writes`` counts
+    record versions without their WRITE entry (a link-perfect log can still lack entries at its tail)."""
 
     checked: int = 0
     first_broken: int = 0
     detail: str = ""
     last_sequence: int = 0
     last_hash: str = GENESIS_HASH
+    missing_writes: int = 0
 
     @property
     def intact(self) -> bool:
-        return self.first_broken == 0
+        return self.first_broken == 0 and self.missing_writes == 0
 
 
 def check_entries(check: ChainCheck, entries: Iterable[AccessLogEntry]) -> ChainCheck:

@@ -70,7 +70,8 @@ async def agency_access_log(
 
 
 async def verify_chain(sessions: async_sessionmaker[AsyncSession], from_sequence: int = 0) -> ChainCheck:
-    """Recompute the chain from ``from_sequence`` (1 when 0) and report the first broken link."""
+    """Recompute the chain from ``from_sequence`` (1 when 0) and report the first broken link, and count the
+    record versions that have no WRITE entry (a record committed without its entry leaves no broken link)."""
     if from_sequence < 0:
         raise invalid("from_sequence", "must not be negative")
     start = max(from_sequence, 1)
@@ -83,6 +84,9 @@ async def verify_chain(sessions: async_sessionmaker[AsyncSession], from_sequence
             check = replace(check, last_hash=trusted)
         async for chunk in access_log_store.scan(session, start):
             check_entries(check, chunk)
-            if not check.intact:
+            if check.first_broken:
                 break
+        check.missing_writes = await access_log_store.versions_without_write_entry(session)
+    if check.missing_writes and not check.first_broken:
+        check.detail = f"{check.missing_writes} record version(s) have no WRITE entry in the log"
     return check

@@ -19,6 +19,7 @@ from typing import Any
 
 from lienthong_runtime.db import create_engine, is_sqlite
 
+from ..adapters.access_log_store import BULK_IMPORT_ACTOR
 from ..adapters.bulk_store import GenericBulkWriter, PostgresBulkWriter
 from ..adapters.citizen_store import to_us
 from ..adapters.crypto import load_keys
@@ -89,7 +90,7 @@ async def import_file(
         keyring,
         index,
         agency_id,
-        "bulk-import",
+        BULK_IMPORT_ACTOR,
         check_legal_text(legal_reason, "legal_reason"),
         to_us(now),
         now.astimezone(VIETNAM).date(),

@@ -96,18 +96,20 @@ class Agency(_message.Message):
     def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., kind: _Optional[_Union[AgencyKind, str]] = ..., province_code: _Optional[str] = ..., state: _Optional[_Union[AgencyState, str]] = ..., allowed_scopes: _Optional[_Iterable[str]] = ..., suspend_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CreateAgencyRequest(_message.Message):
-    __slots__ = ("display_name", "kind", "province_code", "allowed_scopes", "initial_client_scopes")
+    __slots__ = ("display_name", "kind", "province_code", "allowed_scopes", "initial_client_scopes", "idempotency_key")
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     PROVINCE_CODE_FIELD_NUMBER: _ClassVar[int]
     ALLOWED_SCOPES_FIELD_NUMBER: _ClassVar[int]
     INITIAL_CLIENT_SCOPES_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     display_name: str
     kind: AgencyKind
     province_code: str
     allowed_scopes: _containers.RepeatedScalarFieldContainer[str]
     initial_client_scopes: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, display_name: _Optional[str] = ..., kind: _Optional[_Union[AgencyKind, str]] = ..., province_code: _Optional[str] = ..., allowed_scopes: _Optional[_Iterable[str]] = ..., initial_client_scopes: _Optional[_Iterable[str]] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, display_name: _Optional[str] = ..., kind: _Optional[_Union[AgencyKind, str]] = ..., province_code: _Optional[str] = ..., allowed_scopes: _Optional[_Iterable[str]] = ..., initial_client_scopes: _Optional[_Iterable[str]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class CreateAgencyResponse(_message.Message):
     __slots__ = ("agency", "initial_client", "initial_client_secret")
@@ -234,12 +236,14 @@ class ClientKey(_message.Message):
     def __init__(self, key_id: _Optional[str] = ..., algorithm: _Optional[str] = ..., public_jwk: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CreateClientRequest(_message.Message):
-    __slots__ = ("display_name", "scopes")
+    __slots__ = ("display_name", "scopes", "idempotency_key")
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     SCOPES_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     display_name: str
     scopes: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, display_name: _Optional[str] = ..., scopes: _Optional[_Iterable[str]] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, display_name: _Optional[str] = ..., scopes: _Optional[_Iterable[str]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class CreateClientResponse(_message.Message):
     __slots__ = ("client", "client_secret")

@@ -160,12 +160,14 @@ class CitizenView(_message.Message):
     def __init__(self, personal_id: _Optional[str] = ..., full_name: _Optional[str] = ..., date_of_birth: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., sex: _Optional[_Union[Sex, str]] = ..., nationality: _Optional[str] = ..., place_of_birth: _Optional[_Union[Address, _Mapping]] = ..., permanent_address: _Optional[_Union[Address, _Mapping]] = ..., current_address: _Optional[_Union[Address, _Mapping]] = ..., household_id: _Optional[str] = ..., household_relation: _Optional[_Union[HouseholdRelation, str]] = ..., life_status: _Optional[_Union[LifeStatus, str]] = ..., date_of_death: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., version: _Optional[int] = ..., disclosed_fields: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class CreateCitizenRequest(_message.Message):
-    __slots__ = ("citizen", "legal_reason")
+    __slots__ = ("citizen", "legal_reason", "idempotency_key")
     CITIZEN_FIELD_NUMBER: _ClassVar[int]
     LEGAL_REASON_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     citizen: Citizen
     legal_reason: str
-    def __init__(self, citizen: _Optional[_Union[Citizen, _Mapping]] = ..., legal_reason: _Optional[str] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, citizen: _Optional[_Union[Citizen, _Mapping]] = ..., legal_reason: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class CreateCitizenResponse(_message.Message):
     __slots__ = ("citizen",)
@@ -482,13 +484,15 @@ class VerifyAccessLogChainRequest(_message.Message):
     def __init__(self, from_sequence: _Optional[int] = ...) -> None: ...
 
 class VerifyAccessLogChainResponse(_message.Message):
-    __slots__ = ("intact", "entries_checked", "first_broken_sequence", "detail")
+    __slots__ = ("intact", "entries_checked", "first_broken_sequence", "detail", "versions_without_write_entry")
     INTACT_FIELD_NUMBER: _ClassVar[int]
     ENTRIES_CHECKED_FIELD_NUMBER: _ClassVar[int]
     FIRST_BROKEN_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     DETAIL_FIELD_NUMBER: _ClassVar[int]
+    VERSIONS_WITHOUT_WRITE_ENTRY_FIELD_NUMBER: _ClassVar[int]
     intact: bool
     entries_checked: int
     first_broken_sequence: int
     detail: str
-    def __init__(self, intact: _Optional[bool] = ..., entries_checked: _Optional[int] = ..., first_broken_sequence: _Optional[int] = ..., detail: _Optional[str] = ...) -> None: ...
+    versions_without_write_entry: int
+    def __init__(self, intact: _Optional[bool] = ..., entries_checked: _Optional[int] = ..., first_broken_sequence: _Optional[int] = ..., detail: _Optional[str] = ..., versions_without_write_entry: _Optional[int] = ...) -> None: ...

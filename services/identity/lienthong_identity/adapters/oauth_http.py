@@ -17,8 +17,8 @@ from aiohttp import web
 
 from lienthong_runtime.config import trusted_proxies
 from lienthong_runtime.contract import access_rule
+from lienthong_runtime.db_errors import database_unavailable
 from lienthong_runtime.errors import DomainError, PermissionDenied, Unauthenticated
-from lienthong_runtime.interceptors import _database_unreachable as database_unreachable
 
 from ..domain.audit import Caller
 from ..domain.tokens import TOKEN_ENDPOINT_PATH
@@ -80,7 +80,7 @@ class OAuthRoutes:
             except DomainError as exc:
                 response = from_domain(exc).response()
             except Exception as exc:
-                if database_unreachable(exc):  # as the gRPC pipeline answers UNAVAILABLE
+                if database_unavailable(exc):  # as the gRPC pipeline answers UNAVAILABLE
                     log.warning("database unreachable", extra={"path": request.path, "request_id": rid})
                     response = OAuthError("temporarily_unavailable", "retry shortly", 503).response()
                 else:

@@ -49,6 +49,7 @@ async def start_registry(url: str, socket: str, data_dir: Path, mint: TokenMint)
         database_url=url,
         data_dir=str(data_dir),
         dev_mode=True,
+        http_port=0,  # an ephemeral port: parallel runs must not collide on 8062
         bus_url=f"memory://registry-{uuid.uuid4().hex}",
     )
     app = await build(settings, verifier=mint.verifier())

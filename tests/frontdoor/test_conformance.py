@@ -267,3 +267,32 @@ async def test_rate_limits_per_client_then_agency(mint: TokenMint, short_dir: st
             await door.call(GET_CITIZEN, metadata=second)  # the agency's 5 are spent now
             error = await _refusal(door, second[0][1])
             assert _info(_details(error)).metadata["limit"] == "agency", kind
+
+
+def _canonical(raw: bytes) -> bytes:
+    """The status re-serialised deterministically (map entries sorted), so two encoders can be compared."""
+    status = status_pb2.Status.FromString(raw)
+    for detail in status.details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            detail.value = info.SerializeToString(deterministic=True)
+    return status.SerializeToString(deterministic=True)
+
+
+async def test_both_doors_send_the_same_status_bytes(mint: TokenMint, short_dir: str) -> None:
+    """For every refusal, the engine's ``grpc-status-details-bin`` equals the gateway's: byte for byte where the
+    gateway's encoding is deterministic (one metadata entry), and after sorting map entries otherwise."""
+    tokens = {case: make(mint) for case, (make, _, _) in CASES.items()}
+    answers: dict[str, dict[str, grpc.aio.AioRpcError]] = {}
+    for kind in ("gateway", "engine"):
+        async with open_door(kind, mint, f"{short_dir}/{kind}") as door:
+            answers[kind] = {case: await _refusal(door, token) for case, token in tokens.items()}
+    for case in CASES:
+        gateway, engine = answers["gateway"][case], answers["engine"][case]
+        assert (engine.code(), engine.details()) == (gateway.code(), gateway.details()), case
+        ours = dict(gateway.trailing_metadata() or ())["grpc-status-details-bin"]
+        theirs = dict(engine.trailing_metadata() or ())["grpc-status-details-bin"]
+        assert _canonical(theirs) == _canonical(ours), case
+        if len(_info(status_pb2.Status.FromString(ours)).metadata) == 1:
+            assert theirs == ours, case

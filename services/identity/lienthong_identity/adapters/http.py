@@ -30,7 +30,7 @@ def routes(settings: Settings, keys: KeyStore, catalogue: frozenset[str]) -> lis
             "grant_types_supported": ["client_credentials", "password", "refresh_token"],
             "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
             "token_endpoint_auth_signing_alg_values_supported": ["EdDSA", "ES256"],
-            "id_token_signing_alg_values_supported": ["EdDSA"],
+            "id_token_signing_alg_values_supported": [settings.signing_algorithm],
             "response_types_supported": ["token"],
             "subject_types_supported": ["public"],
             "scopes_supported": sorted(catalogue),

@@ -16,6 +16,10 @@ ensure_deb() { # ensure_deb PACKAGE [COMMAND]: install PACKAGE unless COMMAND (d
 }
 
 # One line per package, e.g. `ensure_deb haproxy` or `ensure_deb nghttp2-client h2load`.
+ensure_deb haproxy            # the production front door (tests/edge, tests/frontdoor, make bench)
+ensure_deb nginx              # grpc_pass baseline in make bench
+ensure_deb nghttp2-client h2load
+ensure_deb openssl            # tests/edge makes a throwaway TLS certificate
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "not root: cannot install ${missing[*]}; the tests that need them will skip and say so" >&2

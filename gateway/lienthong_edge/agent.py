@@ -101,15 +101,18 @@ class EngineKeys:
         api: RuntimeApi | None,
     ) -> None:
         self._fetch, self.state, self.api = fetch, state, api
+        self._reload_pending = False
 
     async def refresh(self, *, force: bool = False) -> bool:
         """Install the published keys; True when the engine was asked to reload."""
         keys = engine_keys(await self._fetch())
         if not keys:
             log.warning("identity publishes no ES256 key; the engine refuses every token until it does")
-        if not self.state.install_keys(keys) or self.api is None or not self.api.master_socket:
+        self._reload_pending |= self.state.install_keys(keys)
+        if not self._reload_pending or self.api is None or not self.api.master_socket:
             return False
-        await self.api.reload()
+        await self.api.reload()  # raises if the master cannot be reached: the event is redelivered
+        self._reload_pending = False
         log.info("engine reloaded with new signing keys", extra={"kids": [k.kid for k in keys]})
         return True
 

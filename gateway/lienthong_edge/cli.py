@@ -16,14 +16,14 @@ log = logging.getLogger("lienthong.edge")
 
 
 def _settings(args: argparse.Namespace) -> tuple[Any, EdgeSettings]:
-    from lienthong_gateway.bootstrap import load_settings as gateway_settings
+    from lienthong_gateway.config import Settings as GatewaySettings
 
     overrides = {}
     if getattr(args, "config_dir", None):
         overrides["config_dir"] = args.config_dir
     if getattr(args, "state_dir", None):
         overrides["state_dir"] = args.state_dir
-    return gateway_settings(), load_settings(EdgeSettings, **overrides)
+    return load_settings(GatewaySettings), load_settings(EdgeSettings, **overrides)
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -88,5 +88,7 @@ def register(sub: Any) -> None:
     render.set_defaults(func=_render)
     agent = commands.add_parser("agent", help="apply identity's revocations and key rotations to the engine")
     agent.add_argument("--state-dir", help="the agent's folder (default: LIENTHONG_EDGE_STATE_DIR)")
-    agent.add_argument("--once", action="store_true", help="prepare the state and install the keys, then exit")
+    agent.add_argument(
+        "--once", action="store_true", help="prepare the state and install the keys, then exit"
+    )
     agent.set_defaults(func=_agent)

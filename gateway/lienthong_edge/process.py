@@ -57,12 +57,17 @@ class Engine:
         return [line for line in self.log_lines() if line.startswith('{"ts":')]
 
 
-def _wait_port(port: int, deadline: float) -> None:
+def _wait_ready(edge: EdgeSettings, deadline: float) -> None:
+    """The public port and the master socket both accept connections (the master's comes a little later)."""
     while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+        try:
+            socket.create_connection(("127.0.0.1", edge.port), timeout=0.2).close()
+            with socket.socket(socket.AF_UNIX) as master:
+                master.connect(edge.master_socket)
             return
-        time.sleep(0.05)
-    raise TimeoutError(f"the engine did not open port {port}")
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"the engine did not open port {edge.port} and its master socket")
 
 
 @contextlib.contextmanager
@@ -99,7 +104,7 @@ def engine(
     config = f"{edge.config_dir}/haproxy.cfg"
     log_path = root / "engine.log"
     with open(log_path, "wb") as out:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 (an argument list: the binary from PATH, our own files)
             [binary, "-W", "-S", f"{edge.master_socket},mode,600", "-f", config],
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -107,7 +112,7 @@ def engine(
     running = Engine(edge, state, process, log_path)
     try:
         try:
-            _wait_port(edge.port, time.monotonic() + 10)
+            _wait_ready(edge, time.monotonic() + 10)
         except TimeoutError:
             raise RuntimeError("engine did not start:\n" + "\n".join(running.log_lines()[-30:])) from None
         yield running

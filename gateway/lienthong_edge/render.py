@@ -8,6 +8,7 @@ per-agency limits). The agent's state (key slots, revocation maps) lives in anot
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -43,6 +44,18 @@ def route_map(routes: Mapping[str, Route], groups: Mapping[frozenset[str], str])
     return "".join(line + "\n" for line in lines)
 
 
+def _named(target: str) -> bool:
+    """A host name (resolved by DNS at run time), not an address or a socket."""
+    if target.startswith(("unix:", "dns+")):
+        return target.startswith("dns+")
+    host = target.rsplit(":", 1)[0].strip("[]")
+    try:
+        ipaddress.ip_address(host)
+        return False
+    except ValueError:
+        return True
+
+
 def _server_lines(block: str, targets: list[str], edge: EdgeSettings) -> list[str]:
     lines = []
     for index, target in enumerate(targets, start=1):
@@ -52,6 +65,8 @@ def _server_lines(block: str, targets: list[str], edge: EdgeSettings) -> list[st
             )
         elif target.startswith("unix:"):
             lines.append(f"server {block}{index} unix@{target[5:]}")
+        elif _named(target):  # a name that does not resolve yet must not stop the engine from starting
+            lines.append(f"server {block}{index} {target} resolvers dns init-addr last,libc,none")
         else:
             lines.append(f"server {block}{index} {target}")
     return lines
@@ -112,7 +127,10 @@ def render(
         glob.append("    log stdout format raw local0 info")
     elif edge.audit_log:
         glob.append(f"    log {edge.audit_log} format raw local0 info")
-    if any(t.startswith("dns+") for targets in served.values() for t in targets):
+    named = [t for targets in served.values() for t in targets] + (
+        [edge.rest_upstream] if edge.rest_upstream else []
+    )
+    if any(_named(t) for t in named):
         resolver = f"nameserver ns1 {edge.dns_resolver}" if edge.dns_resolver else "parse-resolv-conf"
         peer_lines += [
             "resolvers dns",
@@ -184,7 +202,8 @@ def render(
     for block in sorted(served):
         backends += _backend(block, served[block], edge)
     if gateway_rest(edge):
-        backends += ["backend be_rest", f"    server rest {edge.rest_upstream} check", ""]
+        resolve = " resolvers dns init-addr last,libc,none" if _named(edge.rest_upstream) else ""
+        backends += ["backend be_rest", f"    server rest {edge.rest_upstream} check{resolve}", ""]
     for table, budget in r.limit_tables(gateway).items():
         kind = "ip" if table == "st_anon_addr" else "string len 192"
         expire = max(r.window_ms(budget) * 2, 1000)

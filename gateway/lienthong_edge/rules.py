@@ -14,7 +14,6 @@ from itertools import combinations
 from lienthong_gateway.config import Budget
 from lienthong_gateway.config import Settings as GatewaySettings
 
-
 #: Claims PyJWT is told to require (``lienthong_runtime.auth.TokenVerifier``).
 REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub", "jti")
 #: Maps the agent updates through the runtime API (file name -> what a key means).

@@ -13,13 +13,14 @@ class RuntimeApiError(RuntimeError):
     pass
 
 
-async def command(socket_path: str, line: str, *, timeout: float = 2.0) -> str:
+async def command(socket_path: str, line: str, *, wait: float = 2.0) -> str:
     """Send one command line (several may be joined with ``;``) and return the answer."""
-    reader, writer = await asyncio.wait_for(asyncio.open_unix_connection(socket_path), timeout)
+    reader, writer = await asyncio.wait_for(asyncio.open_unix_connection(socket_path), wait)
     try:
         writer.write(line.encode() + b"\n")
+        writer.write_eof()  # the master CLI answers once the request side is closed
         await writer.drain()
-        return (await asyncio.wait_for(reader.read(), timeout)).decode(errors="replace")
+        return (await asyncio.wait_for(reader.read(), wait)).decode(errors="replace")
     finally:
         writer.close()
 
@@ -40,7 +41,9 @@ class RuntimeApi:
     async def put(self, map_file: str, key: str, value: str) -> None:
         """Set ``key`` to ``value`` in the running engine's copy of ``map_file`` (added when absent)."""
         _check(key, value)
-        answer = await command(self.admin_socket, f"del map {map_file} {key};add map {map_file} {key} {value}")
+        answer = await command(
+            self.admin_socket, f"del map {map_file} {key};add map {map_file} {key} {value}"
+        )
         if "unknown map" in answer.lower():  # ("Key not found" from the del of a new key is expected)
             raise RuntimeApiError(answer.strip())
 
@@ -52,4 +55,11 @@ class RuntimeApi:
         """A hitless reload through the master CLI: new workers read the key slots, old ones finish their calls."""
         if not self.master_socket:
             raise RuntimeApiError("no master socket configured; cannot reload")
-        return await command(self.master_socket, "reload", timeout=10.0)
+        for attempt in range(20):  # the master re-executes itself on a reload: its socket is briefly gone
+            try:
+                return await command(self.master_socket, "reload", wait=10.0)
+            except (ConnectionRefusedError, FileNotFoundError):
+                if attempt == 19:
+                    raise
+                await asyncio.sleep(0.25)
+        raise AssertionError("unreachable")

@@ -72,7 +72,9 @@ CASES: dict[str, tuple[Callable[[TokenMint], str | None], grpc.StatusCode, str]]
     "not bearer": (lambda m: "Basic dXNlcjpwYXNz", grpc.StatusCode.UNAUTHENTICATED, "TOKEN_MALFORMED"),
     "garbage": (lambda m: "Bearer not-a-jwt", grpc.StatusCode.UNAUTHENTICATED, "TOKEN_MALFORMED"),
     "alg none": (
-        lambda m: "Bearer " + _forge({"alg": "none", "kid": m.kid, "typ": "at+jwt"}, _claims(m), lambda d: b""),
+        lambda m: (
+            "Bearer " + _forge({"alg": "none", "kid": m.kid, "typ": "at+jwt"}, _claims(m), lambda d: b"")
+        ),
         grpc.StatusCode.UNAUTHENTICATED,
         "TOKEN_ALGORITHM_REJECTED",
     ),
@@ -186,7 +188,9 @@ async def test_valid_token_passes_and_public_methods_need_none(door: Door, mint:
 
 
 async def test_unknown_method_is_unimplemented(door: Door, mint: TokenMint) -> None:
-    error = await _refusal(door, "Bearer " + mint.token([READ]), "/lienthong.registry.v1.RegistryService/Nope")
+    error = await _refusal(
+        door, "Bearer " + mint.token([READ]), "/lienthong.registry.v1.RegistryService/Nope"
+    )
     assert error.code() == grpc.StatusCode.UNIMPLEMENTED
     assert door.upstream.calls == 0
 
@@ -238,7 +242,9 @@ async def test_identity_events_take_effect(door: Door, mint: TokenMint) -> None:
     await _refused_soon(door, disabled, "CLIENT_DISABLED")
 
     citizen = mint.metadata([READ], kind="citizen", subject="citizen:abc")
-    await door.publish(identity_events.SessionsRevoked(subject="citizen:abc", revoke_before=_ts(time.time() + 1)))
+    await door.publish(
+        identity_events.SessionsRevoked(subject="citizen:abc", revoke_before=_ts(time.time() + 1))
+    )
     await _refused_soon(door, citizen, "TOKEN_REVOKED")
 
 

@@ -18,14 +18,12 @@ from lienthong_gateway.routing import BLOCKS, Route
 
 from . import rules as r
 from .config import EdgeSettings
+from .health import check_lines
 from .lua import render_lua
 from .refusals import catalogue
 
 #: HTTP/JSON paths served by the Python gateway's HTTP listener (REST face, OAuth 2.0, discovery, OpenAPI).
 REST_PREFIXES = ("/v1/", "/oauth2/", "/.well-known/", "/openapi")
-#: grpc.health.v1 Check for the whole server: an empty request, framed; SERVING is ``08 01``, framed.
-_HEALTH_REQUEST = "0000000000"
-_HEALTH_SERVING = r"\x08\x01"  # how the framed SERVING response ends (a pattern cannot hold NUL)
 
 _AUDIT_FORMAT = (
     '{"ts":%Ts,"method":"%[var(txn.path),json(utf8s)]","code":"%[var(txn.code)]","http_status":%ST,'
@@ -77,12 +75,7 @@ def _backend(block: str, targets: list[str], edge: EdgeSettings) -> list[str]:
         f"backend be_{block}",
         "    balance roundrobin",  # per call: each HTTP/2 stream picks a server
         "    http-reuse always",
-        "    option httpchk",
-        "    http-check connect proto h2",
-        "    http-check send meth POST uri /grpc.health.v1.Health/Check ver HTTP/2 "
-        f"hdr host {block} "  # grpc refuses a request without :authority
-        f'hdr content-type application/grpc hdr te trailers body-lf "%[bin({_HEALTH_REQUEST})]"',
-        f'    http-check expect rstring "{_HEALTH_SERVING}"',
+        *("    " + line for line in check_lines()),
         f"    default-server proto h2 check inter {edge.check_interval_ms} fall 1 rise 1",
         *("    " + line for line in _server_lines(block, targets, edge)),
         "",
@@ -149,7 +142,7 @@ def render(
         "    timeout client 1h",  # server streams stay open as long as the caller reads
         "    timeout server 1h",
         "    timeout http-request 30s",
-        "    timeout check 2s",
+        "    timeout check 1s",
         "",
     ]
     tls = ""
@@ -194,6 +187,8 @@ def render(
         "    http-request use-service lua.grpc_refusal if grpc why",
         "    http-response set-var(txn.code) res.hdr(grpc-status),map(" + maps + "/codes.map) "
         "if { res.hdr(grpc-status) -m found }",
+        # No upstream answered (all down): gRPC clients read HTTP 503 as UNAVAILABLE; so does the audit.
+        "    http-after-response set-var(txn.code) str(UNAVAILABLE) if { status 503 }",
         *(["    use_backend be_rest if rest"] if gateway_rest(edge) else []),
         "    use_backend be_%[var(txn.route),field(3,:)]",
         "",

@@ -61,12 +61,12 @@ def token_rules(gateway: GatewaySettings, slots: int, maps: str, state: str) -> 
         f"http-request set-var(txn.why) str(signature) if {ON} {{ var(txn.sig) -m int 0 }}",
         f"http-request set-var(txn.why) str(invalid) if {ON} !{{ var(txn.sig) -m int 1 }}",
     ]
-    for claim, kind in (("exp", "int"), ("iat", "int"), ("nbf", "int")):
-        rules.append(
-            f"http-request set-var(txn.{claim}) var(txn.tok),jwt_payload_query('$.{claim}','{kind}') if {ON}"
-        )
+    # The payload is decoded once; each claim is then a scan of that JSON text.
+    rules.append(f"http-request set-var(txn.pl) var(txn.tok),field(2,.),ub64dec if {ON}")
+    for claim in ("exp", "iat", "nbf"):
+        rules.append(f"http-request set-var(txn.{claim}) var(txn.pl),json_query('$.{claim}','int') if {ON}")
     for claim in ("iss", "aud", "sub", "jti", "agency_id", "client_id", "scope"):
-        rules.append(f"http-request set-var(txn.{claim}) var(txn.tok),jwt_payload_query('$.{claim}') if {ON}")
+        rules.append(f"http-request set-var(txn.{claim}) var(txn.pl),json_query('$.{claim}') if {ON}")
     missing = " || ".join(f"{ON} !{{ var(txn.{c}) -m found }}" for c in REQUIRED_CLAIMS)
     rules += [
         f"http-request set-var(txn.why) str(invalid) if {missing}",

@@ -33,12 +33,40 @@ def _render(args: argparse.Namespace) -> int:
     from .state import StateFolder
 
     gateway, edge = _settings(args)
+    if edge.peers:
+        edge = edge.model_copy(update={"peers": resolvable_peers(edge.peers, args.wait_peers)})
     files = render(gateway, edge, contract_routes())
     write(files, edge.config_dir)
     if args.with_state:
         StateFolder(edge.state_dir, edge.key_slots).prepare()
     print(f"rendered {len(files)} files into {edge.config_dir}")
     return 0
+
+
+def resolvable_peers(peers: list[str], wait_s: float) -> list[str]:
+    """The peers whose names resolve within ``wait_s`` seconds. HAProxy 2.6 resolves peer addresses once, at
+    start, and refuses to start on a name that does not resolve; a replica that is not there yet joins at its
+    next restart instead of keeping this one down."""
+    import socket
+    import time
+
+    deadline = time.monotonic() + wait_s
+    pending = {entry: entry.partition("=")[2].rsplit(":", 1)[0] for entry in peers}
+    found: set[str] = set()
+    while True:
+        for entry, host in list(pending.items()):
+            try:
+                socket.getaddrinfo(host, None)
+                found.add(entry)
+                del pending[entry]
+            except OSError:
+                pass
+        if not pending or time.monotonic() >= deadline:
+            break
+        time.sleep(0.5)
+    for entry in pending:
+        log.warning("stick-table peer left out: its name does not resolve", extra={"peer": entry})
+    return [entry for entry in peers if entry in found]
 
 
 def _agent(args: argparse.Namespace) -> int:
@@ -84,6 +112,9 @@ def register(sub: Any) -> None:
     render.add_argument("--state-dir", help="the agent's folder named in the configuration")
     render.add_argument(
         "--with-state", action="store_true", help="also create the agent's folder (key slots, empty maps)"
+    )
+    render.add_argument(
+        "--wait-peers", type=float, default=0.0, help="seconds to wait for the peers' names to resolve"
     )
     render.set_defaults(func=_render)
     agent = commands.add_parser("agent", help="apply identity's revocations and key rotations to the engine")

@@ -20,7 +20,7 @@ class EdgeSettings(ServiceSettings):
     port: int = 50050
     #: HAProxy's Prometheus exporter (``/metrics``); 0 = off.
     metrics_port: int = 8405
-    #: Folder of the rendered configuration (haproxy.cfg, lienthong.lua, maps/): a ConfigMap on Kubernetes.
+    #: Folder of the rendered configuration (haproxy.cfg, lienthong.lua, *.map): a ConfigMap on Kubernetes.
     config_dir: str = "/etc/lienthong-edge"
     #: Folder the agent owns (keys/, revocation maps, kid map): written at run time, kept across reloads.
     state_dir: str = "/var/lib/lienthong-edge"
@@ -31,9 +31,10 @@ class EdgeSettings(ServiceSettings):
     master_socket: str = "/var/run/lienthong-edge/master.sock"
     #: The Python gateway's HTTP listener, target of /v1/, /oauth2/, /.well-known/ and /openapi; empty = none.
     rest_upstream: str = ""
-    #: Engine replicas sharing stick tables, as ``name=host:port``; this replica's name is ``peer_name``.
+    #: Engine replicas sharing stick tables, as ``name=host:port``.
     peers: list[str] = Field(default_factory=list)
-    peer_name: str = "edge"
+    #: This replica's peer name; empty = the host name (a StatefulSet pod's name, as HAProxy defaults to).
+    peer_name: str = ""
     #: Slots per DNS-resolved upstream (``dns+host:port`` entries): every pod of a headless Service takes calls.
     dns_slots: int = 10
     #: Resolver for ``dns+`` upstreams (``host:port``); empty = the system's /etc/resolv.conf.

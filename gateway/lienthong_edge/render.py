@@ -1,9 +1,10 @@
 """``lienthong edge render``: the HAProxy configuration of the production front door, from the contract and the
 gateway's settings (one source of truth, no hand-kept route list).
 
-The output is a folder: ``haproxy.cfg``, ``lienthong.lua`` (refusals as gRPC statuses), ``maps/`` (routes,
-per-agency limits). The agent's state (key slots, revocation maps) lives in another folder, see
-:mod:`lienthong_edge.state`.
+The output is one flat folder: ``haproxy.cfg``, ``lienthong.lua`` (refusals as gRPC statuses) and maps
+(``routes.map``, ``codes.map``, per-agency ``limit_*.map``). Deployments render it when the engine's pod or
+container starts, from the same settings as the gateway, so an overlay's policy is the engine's too. The agent's
+state (key slots, revocation maps) lives in another folder, see :mod:`lienthong_edge.state`.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def render(
 
     Keys and revocation state are not part of it: they live in ``edge.state_dir``, written by the agent."""
     base, state = edge.config_dir, edge.state_dir
-    maps = f"{base}/maps"
+    maps = base
     scopes = {p: route.rule.scopes for p, route in routes.items() if route.rule and not route.rule.public}
     groups = r.scope_groups(scopes)
     served = {b: t for b, t in gateway.upstreams.items() if t}
@@ -113,7 +114,7 @@ def render(
         f"    stats socket {edge.admin_socket} mode 600 level admin expose-fd listeners",
         f"    lua-load {base}/lienthong.lua",
         f"    nbthread {edge.threads}",
-        f"    localpeer {edge.peer_name}",
+        *([f"    localpeer {edge.peer_name}"] if edge.peer_name else []),
         "    tune.bufsize 32768",
     ]
     if edge.audit_log == "stdout":
@@ -230,9 +231,9 @@ def render(
     files = {
         "haproxy.cfg": "\n".join(config) + "\n",
         "lienthong.lua": render_lua(catalogue(without)),
-        "maps/routes.map": route_map(routes, groups),
-        "maps/codes.map": codes_map(),
-        **{f"maps/{name}": text for name, text in r.limit_maps(gateway).items()},
+        "routes.map": route_map(routes, groups),
+        "codes.map": codes_map(),
+        **r.limit_maps(gateway),
     }
     return files
 

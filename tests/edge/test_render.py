@@ -38,7 +38,7 @@ def _edge(folder: Path, **overrides: Any) -> EdgeSettings:
 
 def test_every_contract_method_has_its_rule_in_the_route_map(tmp_path: Path) -> None:
     files = render(load_settings(), _edge(tmp_path), contract_routes())
-    routes = dict(line.split(" ", 1) for line in files["maps/routes.map"].splitlines())
+    routes = dict(line.split(" ", 1) for line in files["routes.map"].splitlines())
     assert set(routes) == set(contract_methods())
     config = files["haproxy.cfg"]
     for path, route in contract_routes().items():

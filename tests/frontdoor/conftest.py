@@ -57,7 +57,7 @@ class EchoUpstream:
 
         server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
         server.add_generic_rpc_handlers((Handler(),))
-        health = HealthServicer()
+        health = self.health = HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(health, server)
         self.port = server.add_insecure_port("127.0.0.1:0")
         await server.start()

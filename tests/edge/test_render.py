@@ -193,3 +193,18 @@ def _wait_audit(running: Any, count: int) -> list[str]:
             return grpc_lines
         time.sleep(0.05)
     raise AssertionError("audit lines missing:\n" + "\n".join(running.log_lines()[-20:]))
+
+
+def test_per_agency_budgets_become_limit_maps(tmp_path: Path) -> None:
+    """An agency's own budgets (``agency_rate_limits``) are calls admitted per window of the default budget."""
+    big = {"rate": 100, "burst": 100}
+    gateway = load_settings(
+        rate_limits={"client": {"read": {"rate": 10, "burst": 20}, "write": {"rate": 1, "burst": 2}}},
+        agency_rate_limits={"agency-big": {"client": {"read": big, "write": big}}},
+    )
+    files = render(gateway, _edge(tmp_path), contract_routes())
+    assert files["limit_client_read.map"] == "agency-big 200\n"  # 100/s over the default's 2 s window
+    assert files["limit_client_write.map"] == "agency-big 200\n"
+    config = files["haproxy.cfg"]
+    assert "stick-table type string len 192 size 1m expire 4000ms store gpc0,gpc0_rate(2000ms)" in config
+    assert "limit_client_read.map,20)" in config  # the default: the burst per window

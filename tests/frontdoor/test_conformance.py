@@ -180,6 +180,8 @@ async def test_refused_with_the_contracts_reason(door: Door, mint: TokenMint, ca
 async def test_valid_token_passes_and_public_methods_need_none(door: Door, mint: TokenMint) -> None:
     ok = await door.call(GET_CITIZEN, b"hello", mint.metadata([READ, "other.scope"]))
     assert ok == b"ok:hello"
+    lowercase = [("authorization", "bearer " + mint.token([READ]))]  # the scheme is case-insensitive
+    assert await door.call(GET_CITIZEN, b"again", lowercase) == b"ok:again"
     assert await door.call(GET_JWKS) == b"ok:x"
     assert await door.call(GET_JWKS, metadata=[("authorization", "Bearer garbage")]) == b"ok:x"
     assert await door.call(GET_JWKS, metadata=mint.metadata([], ttl=-500)) == b"ok:x"

@@ -119,9 +119,9 @@ def scope_rules(groups: Mapping[frozenset[str], str]) -> list[str]:
                     ("!" if scope in lacking else "") + f'{{ var(txn.sc) -m sub " {scope} " }}'
                     for scope in ordered
                 )
-                rules.append(
+                rules.append(  # the group test first: the other groups' rules stop there
                     f'http-request set-var(txn.miss) str("{" ".join(lacking)}") '
-                    f"if {ON} {{ var(txn.rule) -m str {group} }} {checks}"
+                    f"if {{ var(txn.rule) -m str {group} }} {ON} {checks}"
                 )
     rules.append("http-request set-var(txn.why) str(scope) if grpc { var(txn.miss) -m found }")
     return rules

@@ -49,7 +49,10 @@ def test_every_contract_method_has_its_rule_in_the_route_map(tmp_path: Path) -> 
             assert rule == "p"
         else:  # the group's check names each scope as a whole word
             for scope in route.rule.scopes:
-                assert f'{{ var(txn.rule) -m str {rule} }} grpc !why !{{ var(txn.sc) -m sub " {scope} " }}' in config
+                assert (
+                    f'{{ var(txn.rule) -m str {rule} }} grpc !why !{{ var(txn.sc) -m sub " {scope} " }}'
+                    in config
+                )
 
 
 def _check(folder: Path, files: dict[str, str], edge: EdgeSettings) -> subprocess.CompletedProcess[str]:

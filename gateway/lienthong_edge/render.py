@@ -174,6 +174,7 @@ def render(
         f"    http-request set-var(txn.route) path,map({maps}/routes.map) unless rest",
         "    http-request set-var(txn.why) str(unknown) if !rest !grpc",
         "    http-request use-service lua.grpc_refusal if !rest !grpc",
+        "    http-request set-var(txn.why) str(rest) if rest",  # skips every check below
         "    http-request set-var(txn.rule) var(txn.route),field(1,:)",
         "    http-request set-var(txn.cls) var(txn.route),field(2,:)",
         "    http-request set-var(txn.why) str(no_rule) if grpc { var(txn.rule) -m str n }",

@@ -24,7 +24,7 @@ REVOCATION_MAPS = {
     "agency_not_before": "agencies resumed: tokens issued before this time stay refused",
     "sessions_not_before": "subjects whose sessions were revoked before this time",
 }
-ON = "grpc !why"  # the condition of every check: a contract call not refused yet
+ON = "!why"  # the condition of every check: not refused yet (HTTP/JSON calls carry why=rest from the start)
 
 
 def _q(text: str) -> str:

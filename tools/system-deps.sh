@@ -16,6 +16,10 @@ ensure_deb() { # ensure_deb PACKAGE [COMMAND]: install PACKAGE unless COMMAND (d
 }
 
 # One line per package, e.g. `ensure_deb haproxy` or `ensure_deb nghttp2-client h2load`.
+ensure_deb haproxy            # the production front door (tests/edge, tests/frontdoor, make bench)
+ensure_deb nginx              # grpc_pass baseline in make bench
+ensure_deb nghttp2-client h2load
+ensure_deb openssl            # tests/edge makes a throwaway TLS certificate
 ensure_deb curl     # examples/rest/walkthrough.sh (tests/journey/test_rest_journey.py)
 ensure_deb jq       # the same walk-through reads JSON with jq
 ensure_deb nodejs node

@@ -3,6 +3,7 @@
 lienthong dev                      every service and the gateway on the embedded default
 lienthong serve <service>          one service (settings from LIENTHONG_<SERVICE>_* variables)
 lienthong migrate <service>|all    apply a service's database migrations
+lienthong edge render|agent         the HAProxy front door's configuration and its sidecar agent
 lienthong <service> <command> ...  a service's own operator commands (e.g. identity bootstrap)
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import sys
 
 from lienthong_runtime import migrations
@@ -89,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     from . import events as events_cli
 
     events_cli.register(sub)
+    importlib.import_module("lienthong_edge.cli").register(sub)  # by name: the command imports no front door
 
     for name, entry in SERVICES.items():
         cli = entry.cli()

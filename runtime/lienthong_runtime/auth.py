@@ -1,7 +1,8 @@
 """Access-token verification shared by identity, the gateway and every service.
 
 * :class:`TokenVerifier` checks a JWT access token against the issuer's JWKS (asymmetric algorithms only, never
-  ``none`` or HMAC), with ``exp``/``nbf`` leeway, ``iss``, ``aud``, a required ``kid`` and ``jti``, and caches
+  ``none`` or HMAC; ``typ`` ``at+jwt``), with ``exp``/``nbf`` leeway, ``iss``, ``aud``, a required ``kid`` and
+  ``jti``, and caches
   verified claims until the token expires (re-checking revocation on every hit).
 * Key sources load key objects once (PyJWT re-parses PEM/JWK text on every call otherwise) and refresh on an
   unknown ``kid``, no more often than ``min_refresh_interval``.
@@ -29,6 +30,8 @@ log = logging.getLogger("lienthong.auth")
 #: Asymmetric algorithms accepted for access tokens. Symmetric ones are never accepted: a verifier holding a
 #: public key must not be tricked into using it as an HMAC secret.
 ALLOWED_ALGORITHMS = ("EdDSA", "ES256")
+#: The JOSE ``typ`` of an access token (RFC 9068); an ID token or a client assertion is not one.
+ACCESS_TOKEN_TYPES = ("at+jwt", "application/at+jwt")
 
 
 @dataclass(frozen=True)
@@ -302,6 +305,9 @@ class TokenVerifier:
         alg, kid = header.get("alg"), header.get("kid")
         if alg not in ALLOWED_ALGORITHMS:
             raise Unauthenticated("the token's algorithm is not accepted", reason="TOKEN_ALGORITHM_REJECTED")
+        typ = header.get("typ")
+        if not isinstance(typ, str) or typ.lower() not in ACCESS_TOKEN_TYPES:
+            raise Unauthenticated("the token is not an access token", reason="TOKEN_TYPE_INVALID")
         if not isinstance(kid, str) or not kid:
             raise Unauthenticated("the token has no key id", reason="TOKEN_KEY_UNKNOWN")
         found = await self.keys.get(kid)

@@ -13,6 +13,7 @@ from typing import Any
 
 import grpc
 import jwt
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .auth import KeySource, RevocationState, TokenVerifier
@@ -23,18 +24,32 @@ TEST_AUDIENCE = "lienthong"
 
 
 class TokenMint:
-    """An Ed25519 key that mints access tokens shaped like identity's, and a verifier that trusts it."""
+    """A key that mints access tokens shaped like identity's, and a verifier that trusts it.
 
-    def __init__(self, *, issuer: str = TEST_ISSUER, audience: str = TEST_AUDIENCE, kid: str | None = None):
-        self.key = Ed25519PrivateKey.generate()
+    ES256 (P-256) by default, as identity signs; ``algorithm="EdDSA"`` for an Ed25519 key.
+    """
+
+    def __init__(
+        self,
+        *,
+        issuer: str = TEST_ISSUER,
+        audience: str = TEST_AUDIENCE,
+        kid: str | None = None,
+        algorithm: str = "ES256",
+    ):
+        self.algorithm = algorithm
+        self.key: Any = (
+            ec.generate_private_key(ec.SECP256R1()) if algorithm == "ES256" else Ed25519PrivateKey.generate()
+        )
         self.kid = kid or f"test-{uuid.uuid4().hex[:8]}"
         self.issuer = issuer
         self.audience = audience
         self.revocations = RevocationState()
 
     def jwks(self) -> dict[str, Any]:
-        jwk = jwt.algorithms.OKPAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
-        return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
+        codec: Any = jwt.algorithms.ECAlgorithm if self.algorithm == "ES256" else jwt.algorithms.OKPAlgorithm
+        jwk = codec.to_jwk(self.key.public_key(), as_dict=True)
+        return {"keys": [{**jwk, "kid": self.kid, "alg": self.algorithm, "use": "sig"}]}
 
     def verifier(self, **kwargs: Any) -> TokenVerifier:
         return TokenVerifier(
@@ -74,7 +89,9 @@ class TokenMint:
             client = subject or f"client-{agency}"
             payload.update(sub=client, agency_id=agency, client_id=client)
         payload.update(claims)
-        return jwt.encode(payload, self.key, algorithm="EdDSA", headers={"kid": self.kid, "typ": "at+jwt"})
+        return jwt.encode(
+            payload, self.key, algorithm=self.algorithm, headers={"kid": self.kid, "typ": "at+jwt"}
+        )
 
     def metadata(self, scopes: Iterable[str] = (), **kwargs: Any) -> tuple[tuple[str, str], ...]:
         return (("authorization", f"Bearer {self.token(scopes, **kwargs)}"),)

@@ -153,6 +153,8 @@ def k8s_workloads(objects: tuple[dict[str, Any], ...]) -> list[Workload]:
         for c in pod["containers"]:
             if not c["image"].split("@")[0].rsplit(":", 1)[0].endswith(IMAGE):
                 continue
+            if c.get("args", [""])[0] == "edge":  # the front door's agent: tests/deploy/test_edge_deploy.py
+                continue
             env: dict[str, EnvValue] = {}
             for ref in c.get("envFrom", []):
                 assert "configMapRef" in ref, f"{obj['metadata']['name']}: envFrom only from ConfigMaps"
@@ -211,6 +213,8 @@ def compose_workloads() -> list[Workload]:
     found = []
     for name, svc in compose()["services"].items():
         if not interpolate(svc.get("image", "")).split(":")[0].endswith(IMAGE):
+            continue
+        if svc["command"][0] == "edge":  # the front door's render and agent: tests/deploy/test_edge_deploy.py
             continue
         env = {k: EnvValue(literal=interpolate(str(v))) for k, v in (svc.get("environment") or {}).items()}
         probes = []

@@ -75,13 +75,14 @@ def test_third_party_images_are_pinned():
         assert "@sha256:" in image or (":" in image and not image.endswith(":latest")), name
 
 
-def test_only_the_gateway_is_published_beyond_loopback():
+def test_only_the_front_doors_are_published_beyond_loopback():
     services = compose()["services"]
     for name, svc in services.items():
         for spec in svc.get("ports", []):
-            if name != "gateway":
+            if name not in ("gateway", "edge"):
                 assert str(spec).startswith("127.0.0.1:"), f"{name} publishes {spec} beyond loopback"
-    assert interpolate(services["gateway"]["ports"][0]).startswith("127.0.0.1:"), "opt-in to expose (README)"
+    for door in ("gateway", "edge"):
+        assert interpolate(services[door]["ports"][0]).startswith("127.0.0.1:"), "opt-in to expose (README)"
     assert compose()["networks"]["backend"]["internal"] is True
     for name in ("postgres", "nats", *BLOCKS):
         assert "edge" not in services[name]["networks"], name

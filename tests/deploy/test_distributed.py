@@ -3,6 +3,8 @@ against the local PostgreSQL, NATS and Redis; a service killed with SIGKILL come
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 import urllib.request
 
@@ -131,3 +133,56 @@ def test_processes_wrote_nothing_outside_what_the_image_allows(distributed_platf
     expected = {"secrets", "mail", "home", *(f"{name}.log" for name in platform.processes)}
     assert {p.name for p in platform.workdir.iterdir()} <= expected
     assert not any((platform.workdir / "home").iterdir())
+
+
+async def test_journey_through_the_haproxy_front_door(distributed_platform):
+    """The same journey through the production front door: HAProxy rendered from the contract and the compose
+    gateway's settings, in front of the same processes, its agent on the platform's NATS installing identity's
+    keys (ES256) and applying its events."""
+    import asyncio
+    import contextlib
+
+    from lienthong.registry.v1 import registry_pb2
+    from lienthong_edge.agent import run_agent
+    from lienthong_edge.process import engine
+    from lienthong_edge.runtime_api import RuntimeApi
+    from lienthong_gateway.config import Settings as GatewaySettings
+    from lienthong_runtime.events import connect_bus
+    from lienthong_runtime.jwks import jwks_fetcher
+    from tests.journey.journey import PURPOSE, run_journey
+
+    from .manifests import compose_workloads, effective_settings
+
+    platform = distributed_platform
+    policy = effective_settings(next(w for w in compose_workloads() if w.command == ["serve", "gateway"]))
+    settings = GatewaySettings(
+        **{
+            **policy.model_dump(exclude={"upstreams"}),
+            "upstreams": {b: [t] for b, t in platform.endpoints.items()},
+        }
+    )
+    fetch = jwks_fetcher(f"grpc://{platform.endpoints['identity']}")
+    folder = tempfile.mkdtemp(prefix="ltedge-")  # short: Unix socket paths
+    with engine(settings, jwks=await fetch(), folder=folder) as running:
+        bus = connect_bus(platform.bus_url)
+        agent = asyncio.create_task(
+            run_agent(
+                running.state, RuntimeApi(running.edge.admin_socket, running.edge.master_socket), fetch, bus
+            )
+        )
+        try:
+            credentials = platform.journey_credentials
+            result = await run_journey(running.target, credentials, platform.read_mail)
+        finally:
+            agent.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await agent
+            await bus.close()
+        audited = [line for line in running.audit_lines() if '"code":"OK"' in line]
+    assert result.payment_id and result.reference in result.receipt and "125.000" in result.receipt
+    reads = [
+        e for e in result.access_log if e.action == registry_pb2.ACCESS_ACTION_READ and e.purpose == PURPOSE
+    ]
+    assert reads and reads[0].agency_id == credentials["agency_id"]
+    shutil.rmtree(folder, ignore_errors=True)
+    assert len(audited) >= 10  # one JSON line per call of the journey

@@ -109,8 +109,9 @@ def test_autoscaling_and_disruption_budgets_target_the_deployments(overlay):
         assert "replicas" not in deployments[ref["name"]]["spec"], "the HPA owns the replica count"
         expected = 1 if overlay == "dev" else 3
         assert hpa["spec"]["minReplicas"] == expected
+    workloads = deployments | {o["metadata"]["name"]: o for o in objects if o["kind"] == "StatefulSet"}
     for pdb in (o for o in objects if o["kind"] == "PodDisruptionBudget"):
-        labels = deployments[pdb["metadata"]["name"]]["spec"]["template"]["metadata"]["labels"]
+        labels = workloads[pdb["metadata"]["name"]]["spec"]["template"]["metadata"]["labels"]
         assert pdb["spec"]["selector"]["matchLabels"].items() <= labels.items()
 
 
@@ -127,12 +128,13 @@ def test_secrets_are_generated_only_in_dev(overlay):
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_only_the_gateway_accepts_traffic_from_anywhere(overlay):
+def test_only_the_front_doors_accept_traffic_from_anywhere(overlay):
+    public = {"gateway": [50051, 8080], "edge": [50050]}  # gRPC and the REST face; the engine
     for policy in (o for o in render(overlay) if o["kind"] == "NetworkPolicy"):
         for rule in policy["spec"].get("ingress", []):
             if "from" not in rule:
-                assert policy["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "gateway"
-                assert [p["port"] for p in rule["ports"]] == [50051, 8080]  # gRPC and the REST face
+                name = policy["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
+                assert [p["port"] for p in rule["ports"]] == public[name]
 
 
 def _obviously_dev(text: str) -> bool:

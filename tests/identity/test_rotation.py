@@ -101,7 +101,9 @@ async def test_token_signed_by_retired_and_expired_key_is_refused(migrated_pg, u
             "kind": "client",
             "scope": "identity.clients.admin",
         }
-        forged = pyjwt.encode(claims, old_private, algorithm=old_alg, headers={"kid": old_kid})
+        forged = pyjwt.encode(
+            claims, old_private, algorithm=old_alg, headers={"kid": old_kid, "typ": "at+jwt"}
+        )
         fresh = lagging_verifier(identity)
         with pytest.raises(Unauthenticated) as refused:
             await fresh.verify(forged)

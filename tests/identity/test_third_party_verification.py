@@ -18,9 +18,6 @@ async def fetch_json(url: str) -> dict:
         return await response.json(content_type=None)
 
 
-# joserfc warns that RFC 9864 deprecates the name "EdDSA" (in favour of "Ed25519"); still the registered JOSE
-# name our keys carry. Deployments whose verifiers object set signing_algorithm=ES256 (tested below).
-@pytest.mark.filterwarnings("ignore:EdDSA is deprecated")
 async def test_joserfc_verifies_a_token_from_discovery_and_jwks(migrated_pg, unix_socket, tmp_path):
     from .conftest import serve
 
@@ -51,6 +48,7 @@ async def _verify_from_discovery(identity, issuer: str) -> None:
     registry.validate(decoded.claims)
 
     assert decoded.header["typ"] == "at+jwt"
+    assert decoded.header["alg"] == "ES256"  # the default in every mode: the HAProxy front door verifies it
     assert decoded.header["kid"] in {k["kid"] for k in (await fetch_json(discovery["jwks_uri"]))["keys"]}
     assert decoded.claims["agency_id"] == created.agency.id
     assert decoded.claims["client_id"] == created.initial_client.client_id
@@ -71,24 +69,29 @@ async def test_grpc_jwks_equals_http_jwks(identity):
     assert all("d" not in k for k in http_jwks["keys"])
 
 
-async def test_es256_keys_coexist_and_verify(migrated_pg, unix_socket, tmp_path):
-    """With ``signing_algorithm=ES256`` new keys are P-256; older EdDSA keys stay published beside them."""
+# joserfc warns that RFC 9864 deprecates the name "EdDSA" (in favour of "Ed25519"); still the registered JOSE
+# name Ed25519 keys carry.
+@pytest.mark.filterwarnings("ignore:EdDSA is deprecated")
+async def test_eddsa_stays_a_setting_and_keys_coexist(migrated_pg, unix_socket, tmp_path):
+    """With ``signing_algorithm=EdDSA`` new keys are Ed25519; the older ES256 keys stay published beside them
+    (deployments without the HAProxy front door may choose it)."""
     from lienthong_runtime.auth import KeySource, TokenVerifier
     from lienthong_runtime.jwks import jwks_fetcher
 
     from .conftest import start_identity
 
-    server, identity = await start_identity(migrated_pg, unix_socket, tmp_path, signing_algorithm="ES256")
+    server, identity = await start_identity(migrated_pg, unix_socket, tmp_path, signing_algorithm="EdDSA")
     try:
         admin = await identity.admin()
-        for _ in range(2):  # the published NEXT key predates the setting; the one after it is ES256
+        for _ in range(2):  # the published NEXT key predates the setting; the one after it is EdDSA
             await identity.stub.RotateSigningKey(pb.RotateSigningKeyRequest(), metadata=admin)
         created = await identity.new_agency()
         token = await identity.token(created.initial_client.client_id, created.initial_client_secret)
         url = f"http://127.0.0.1:{identity.http_port}/.well-known/jwks.json"
         keys = KeySet.import_key_set(await fetch_json(url))
-        decoded = jwt.decode(token, keys, algorithms=["ES256"])
-        assert decoded.header["alg"] == "ES256"
+        decoded = jwt.decode(token, keys, algorithms=["EdDSA"])
+        assert decoded.header["alg"] == "EdDSA"
+        assert {"EdDSA", "ES256"} <= {k["alg"] for k in (await fetch_json(url))["keys"]}
         settings = identity.ctx.settings
         verifier = TokenVerifier(
             KeySource(jwks_fetcher(url)), issuer=settings.token_issuer, audience=settings.token_audience

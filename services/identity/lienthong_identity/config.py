@@ -23,9 +23,10 @@ class Settings(ServiceSettings):
     #: Server-side key of the client-secret HMAC; derived from the KEK (HKDF) when unset.
     client_secret_pepper: SecretStr | None = None
 
-    #: Algorithm of newly generated signing keys: "EdDSA" (Ed25519) or "ES256" (P-256, for verifiers that
-    #: follow RFC 9864, which deprecates the polymorphic "EdDSA" name). Existing keys keep theirs.
-    signing_algorithm: str = "EdDSA"
+    #: Algorithm of newly generated signing keys: "ES256" (P-256, the default in every mode: the HAProxy front
+    #: door verifies it natively, HAProxy 2.6 has no EdDSA) or "EdDSA" (Ed25519, for deployments without the
+    #: engine). Existing keys keep theirs, so a change takes effect at the next rotations.
+    signing_algorithm: str = "ES256"
     access_token_ttl: int = 900
     refresh_token_ttl: int = 30 * 24 * 3600
     #: Clock skew allowed by verifiers; a retired key stays published for ``access_token_ttl`` plus this.

@@ -60,7 +60,7 @@ class KeyStore:
         *,
         token_ttl: int,
         clock_skew: int,
-        algorithm: str = "EdDSA",
+        algorithm: str = "ES256",
     ) -> None:
         if algorithm not in ALGORITHMS:
             raise ValueError(f"signing algorithm must be one of {ALGORITHMS}")

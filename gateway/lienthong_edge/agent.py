@@ -48,8 +48,8 @@ class EngineRevocations(RevocationState):
         super().revoke(token_id, expires_at)
         self._set("revoked", token_id, str(int(expires_at)))
 
-    def suspend_agency(self, agency_id: str) -> None:
-        super().suspend_agency(agency_id)
+    def suspend_agency(self, agency_id: str, at: float = 0.0) -> None:
+        super().suspend_agency(agency_id, at)
         self._set("suspended", agency_id, "1")
 
     def resume_agency(self, agency_id: str, not_before: float = 0.0) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lienthong_gateway.config import Settings as GatewaySettings
 from lienthong_gateway.routing import BLOCKS, Route
+from lienthong_runtime.config import secret_value
 
 from . import rules as r
 from .config import EdgeSettings
@@ -91,6 +92,17 @@ def _peers(edge: EdgeSettings) -> tuple[list[str], str]:
         name, _, address = entry.partition("=")
         lines.append(f"    peer {name} {address}")
     return [*lines, ""], " peers edge"
+
+
+def _proxy_secret_lines(gateway: GatewaySettings) -> list[str]:
+    secret = secret_value(gateway.proxy_secret)
+    if not secret:
+        return ["    http-request del-header x-lienthong-proxy-secret"]
+    if not all(c.isalnum() or c in "-_.~" for c in secret):
+        raise ValueError(
+            "the proxy secret must be URL-safe text (letters, digits, -_.~) to be set by HAProxy"
+        )
+    return [f"    http-request set-header x-lienthong-proxy-secret {secret}"]
 
 
 def render(
@@ -169,6 +181,11 @@ def render(
         "    http-request set-var(txn.rid) uuid,regsub(-,,g) unless { var(txn.rid) -m found }",
         "    http-request set-header x-request-id %[var(txn.rid)]",
         "    http-request set-header x-forwarded-for %[src]",
+        # Forwarding headers are the engine's to write; the proxy secret proves to the gateway and the services
+        # (lienthong_runtime.forwarded) that this x-forwarded-for may be believed.
+        "    http-request del-header forwarded",
+        "    http-request del-header x-real-ip",
+        *_proxy_secret_lines(gateway),
         "    http-request set-var(txn.path) path",
         "    http-request set-var(txn.code) str(OK)",
         f"    http-request set-var(txn.route) path,map({maps}/routes.map) unless rest",

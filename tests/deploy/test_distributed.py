@@ -159,6 +159,8 @@ async def test_journey_through_the_haproxy_front_door(distributed_platform):
         **{
             **policy.model_dump(exclude={"upstreams"}),
             "upstreams": {b: [t] for b, t in platform.endpoints.items()},
+            # the platform's own secret, so the services believe the engine's x-forwarded-for
+            "proxy_secret": (platform.workdir / "secrets" / "proxy_secret").read_text().strip(),
         }
     )
     fetch = jwks_fetcher(f"grpc://{platform.endpoints['identity']}")

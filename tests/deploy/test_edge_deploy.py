@@ -47,6 +47,15 @@ def _settings(env: dict[str, str], folder: Path) -> tuple[GatewaySettings, EdgeS
     try:
         for key in [k for k in os.environ if k.startswith("LIENTHONG_")]:
             del os.environ[key]
+        for (
+            key,
+            value,
+        ) in env.items():  # mounted secrets: a stand-in file of the same kind (hex, as make-secrets.sh)
+            if key.endswith("_FILE") and value.startswith("/run/secrets/"):
+                stand_in = folder / "secrets" / Path(value).name
+                stand_in.parent.mkdir(parents=True, exist_ok=True)
+                stand_in.write_text("0123456789abcdef" * 3)
+                env = {**env, key: str(stand_in)}
         os.environ.update(env)
         gateway = load_settings(GatewaySettings)
         edge = load_settings(
@@ -66,7 +75,9 @@ def _known(env: dict[str, str]) -> list[str]:
     names = {f"LIENTHONG_GATEWAY_{f}".upper() for f in GatewaySettings.model_fields}
     names |= {f"LIENTHONG_EDGE_{f}".upper() for f in EdgeSettings.model_fields}
     return sorted(
-        k for k in env if k.startswith(("LIENTHONG_EDGE_", "LIENTHONG_GATEWAY_")) and k not in names
+        k
+        for k in env
+        if k.startswith(("LIENTHONG_EDGE_", "LIENTHONG_GATEWAY_")) and k.removesuffix("_FILE") not in names
     )
 
 
@@ -86,7 +97,7 @@ def test_the_engine_runs_pinned_with_its_render_and_agent(source: str, tmp_path:
         assert next(c for c in pod["containers"] if c["name"] == "agent")["args"] == ["edge", "agent"]
     assert not _known(env), f"{source}: variables the edge never reads: {_known(env)}"
     gateway, edge = _settings(env, tmp_path)
-    assert edge.host == "0.0.0.0" and edge.rest_upstream == "gateway:8051"
+    assert edge.host == "0.0.0.0" and edge.rest_upstream == "gateway:8080"
     assert set(gateway.upstreams) == {"identity", "registry", "payment", "notify"}
     # The configuration this deployment renders is one HAProxy accepts (peers that do not resolve here are left
     # out, as the render step does in the pod).

@@ -79,7 +79,7 @@ def test_haproxy_accepts_every_shape(tmp_path: Path, shape: str) -> None:
         extra = {
             "peers": ["edge-0=10.0.0.1:10000", "edge-1=10.0.0.2:10000"],
             "peer_name": "edge-0",
-            "rest_upstream": "gateway:8051",
+            "rest_upstream": "gateway:8080",
             "dns_resolver": "127.0.0.1:53",
             "threads": 2,
         }
@@ -210,3 +210,19 @@ def test_per_agency_budgets_become_limit_maps(tmp_path: Path) -> None:
     config = files["haproxy.cfg"]
     assert "stick-table type string len 192 size 1m expire 4000ms store gpc0,gpc0_rate(2000ms)" in config
     assert "limit_client_read.map,20)" in config  # the default: the burst per window
+
+
+def test_the_engine_proves_its_forwarded_address_with_the_proxy_secret_and_strips_a_callers(
+    tmp_path: Path,
+) -> None:
+    """Services believe ``x-forwarded-for`` only from a trusted proxy (lienthong_runtime.forwarded): the engine
+    overwrites the address and sends the shared secret; without one, a caller's claimed secret is removed."""
+    with_secret = render(load_settings(proxy_secret="s3cret-Value_1"), _edge(tmp_path), contract_routes())
+    config = with_secret["haproxy.cfg"]
+    assert "http-request set-header x-forwarded-for %[src]" in config
+    assert "http-request set-header x-lienthong-proxy-secret s3cret-Value_1" in config
+    without = render(load_settings(), _edge(tmp_path), contract_routes())["haproxy.cfg"]
+    assert "http-request del-header x-lienthong-proxy-secret" in without
+    assert "set-header x-lienthong-proxy-secret" not in without
+    with pytest.raises(ValueError, match="URL-safe"):
+        render(load_settings(proxy_secret="a b%c"), _edge(tmp_path), contract_routes())

@@ -141,7 +141,14 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
             request.page_size,
             request.page_token,
         )
-        return pb.ListMyAccessLogResponse(entries=[cv.entry_out(e) for e in entries], next_page_token=token)
+        return pb.ListMyAccessLogResponse(
+            entries=[cv.entry_out(e, chain_verified=ok) for e, ok in entries], next_page_token=token
+        )
+
+    async def GetMyRecord(self, request: pb.GetMyRecordRequest, context: Any) -> pb.GetMyRecordResponse:
+        p = require_principal()
+        citizen = await audit.my_record(self.reg, audit.citizen_personal_id(p.kind, p.claims))
+        return pb.GetMyRecordResponse(citizen=cv.citizen_out(citizen))
 
     async def ListAccessLog(self, request: pb.ListAccessLogRequest, context: Any) -> pb.ListAccessLogResponse:
         entries, token = await audit.agency_access_log(

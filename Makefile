@@ -36,7 +36,7 @@ test: $(STAMP) system-deps lint ## Lint, then run every test (PostgreSQL/NATS-ba
 .PHONY: lint
 lint: $(STAMP) ## ruff, mypy, import contracts, buf lint/format/breaking, stub freshness
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check runtime services gateway bench tools tests
+	$(BIN)/ruff format --check runtime services gateway portal bench tools tests
 	$(BIN)/mypy runtime/lienthong_runtime $(wildcard services/*/lienthong_*/domain)
 	$(BIN)/lint-imports
 	cd proto && ../$(BIN)/buf lint && ../$(BIN)/buf format --diff --exit-code
@@ -47,7 +47,7 @@ lint: $(STAMP) ## ruff, mypy, import contracts, buf lint/format/breaking, stub f
 
 .PHONY: format
 format: $(STAMP) ## Apply ruff and buf formatting
-	$(BIN)/ruff check --fix . ; $(BIN)/ruff format runtime services gateway bench tools tests
+	$(BIN)/ruff check --fix . ; $(BIN)/ruff format runtime services gateway portal bench tools tests
 	cd proto && ../$(BIN)/buf format -w
 
 .PHONY: stubs

@@ -1,0 +1,192 @@
+"""`lienthong dev` as its own process on a free block of ports, and what an agency does to it (through the
+gateway, with the generated client): register a citizen, grant a purpose, read the record."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyotp
+
+from lienthong.client import ClientCredentials, SyncTokenSource, connect_sync
+from lienthong.common.v1 import date_pb2
+from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
+from lienthong.registry.v1 import registry_pb2, registry_pb2_grpc
+
+#: Default ports of `lienthong dev` (gRPC, HTTP side servers, mail sink), shifted together by the offset.
+PORTS = (50051, 50061, 50062, 50063, 50064, 50065, 8051, 8061, 8062, 8063, 8064, 8065, 2525)
+DEMO_AGENCY = "UBND Thành phố Hà Nội (demo)"
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def free_offset() -> int:
+    for _ in range(50):
+        offset = random.randrange(1000, 9000, 7)
+        if all(_free(p + offset) for p in PORTS):
+            return offset
+    raise RuntimeError("no free block of loopback ports for lienthong dev")
+
+
+@dataclass
+class Dev:
+    process: subprocess.Popen[str]
+    data_dir: Path
+    offset: int
+    banner: str
+
+    @property
+    def gateway(self) -> str:
+        return f"127.0.0.1:{50051 + self.offset}"
+
+    @property
+    def portal(self) -> str:
+        return f"http://127.0.0.1:{8065 + self.offset}"
+
+    def metrics_urls(self) -> dict[str, str]:
+        names = ("gateway", "identity", "registry", "payment", "notify", "portal")
+        ports = (8051, 8061, 8062, 8063, 8064, 8065)
+        return {n: f"http://127.0.0.1:{p + self.offset}/metrics" for n, p in zip(names, ports, strict=True)}
+
+    def credentials(self) -> dict[str, str]:
+        return json.loads((self.data_dir / "demo-credentials.json").read_text())
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=30)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+
+
+def start_dev(data_dir: Path) -> Dev:
+    offset = free_offset()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "lienthong_cli",
+            "dev",
+            "--data-dir",
+            str(data_dir),
+            "--port-offset",
+            str(offset),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={"PYTHONUNBUFFERED": "1", **dict(__import__("os").environ)},
+    )
+    lines: list[str] = []
+    deadline = time.monotonic() + 90
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            raise AssertionError("lienthong dev exited early:\n" + "".join(lines))
+        lines.append(line)
+        if "Stop with Ctrl+C" in line:
+            return Dev(process, data_dir, offset, "".join(lines))
+    process.kill()
+    raise AssertionError("lienthong dev did not start:\n" + "".join(lines))
+
+
+@dataclass
+class Citizen:
+    personal_id: str
+    password: str
+    full_name: str
+    totp_secret: str = ""
+
+
+class Agency:
+    """The demo agency, acting through the gateway like a province's system would."""
+
+    def __init__(self, dev: Dev) -> None:
+        creds = dev.credentials()
+        self.agency_id = creds["agency_id"]
+        public = connect_sync(dev.gateway)
+        self._channels = [public]
+        self.identity = identity_pb2_grpc.IdentityServiceStub(public)
+
+        def stub(client: str, secret: str, scopes: tuple[str, ...]) -> registry_pb2_grpc.RegistryServiceStub:
+            tokens = SyncTokenSource.from_client_credentials(
+                public, ClientCredentials(client, secret, scopes=scopes)
+            )
+            channel = connect_sync(dev.gateway, token_source=tokens)
+            self._channels.append(channel)
+            return registry_pb2_grpc.RegistryServiceStub(channel)
+
+        self.admin = stub(
+            creds["admin_client_id"], creds["admin_client_secret"], ("registry.policies.admin",)
+        )
+        self.registry = stub(
+            creds["client_id"], creds["client_secret"], ("registry.citizens.write", "registry.citizens.read")
+        )
+
+    def close(self) -> None:
+        for channel in self._channels:
+            channel.close()
+
+    def grant(self, purpose: str, legal_basis: str, fields: list[str]) -> None:
+        self.admin.SetDisclosurePolicy(
+            registry_pb2.SetDisclosurePolicyRequest(
+                policy=registry_pb2.DisclosurePolicy(
+                    agency_id=self.agency_id, purpose=purpose, legal_basis=legal_basis, fields=fields
+                )
+            )
+        )
+
+    def new_citizen(self, full_name: str, *, totp: bool = False) -> Citizen:
+        pid = f"079303{random.randint(0, 999_999):06d}"
+        address = registry_pb2.Address(province_code="79", ward_code="26740", detail="1 Công xã Paris")
+        self.registry.CreateCitizen(
+            registry_pb2.CreateCitizenRequest(
+                citizen=registry_pb2.Citizen(
+                    personal_id=pid,
+                    full_name=full_name,
+                    nationality="VN",
+                    date_of_birth=date_pb2.Date(year=2003, month=9, day=2),
+                    sex=registry_pb2.SEX_FEMALE,
+                    place_of_birth=address,
+                    permanent_address=address,
+                    current_address=address,
+                    life_status=registry_pb2.LIFE_STATUS_ALIVE,
+                ),
+                legal_reason="Đăng ký thường trú",
+            )
+        )
+        citizen = Citizen(pid, f"Mật-khẩu-{uuid.uuid4().hex[:12]}", full_name)
+        self.identity.RegisterCitizen(
+            identity_pb2.RegisterCitizenRequest(personal_id=pid, password=citizen.password)
+        )
+        if totp:
+            login = self.identity.Login(identity_pb2.LoginRequest(personal_id=pid, password=citizen.password))
+            bearer = (("authorization", f"Bearer {login.access_token}"),)
+            secret = self.identity.EnrollTotp(identity_pb2.EnrollTotpRequest(), metadata=bearer).secret
+            # Confirm with the previous step's code, so the current one is still unused for the browser sign-in.
+            code = pyotp.TOTP(secret).at(time.time() - 30)
+            self.identity.ConfirmTotp(identity_pb2.ConfirmTotpRequest(totp_code=code), metadata=bearer)
+            citizen.totp_secret = secret
+        return citizen
+
+    def read(self, citizen: Citizen, purpose: str) -> None:
+        self.registry.GetCitizen(
+            registry_pb2.GetCitizenRequest(personal_id=citizen.personal_id, purpose=purpose)
+        )

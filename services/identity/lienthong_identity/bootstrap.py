@@ -90,7 +90,7 @@ def build_app(ctx: Context) -> ServiceApp:
     settings = ctx.settings
     bus = connect_bus(settings.bus_url)
     # CitizenContactChanged carries personal data: published rows are deleted, not kept.
-    ctx.relay = OutboxRelay(ctx.sessions, outbox, bus, delete_published=True)
+    ctx.relay = OutboxRelay(ctx.sessions, outbox, bus, delete_published=True, service="identity")
     lifetime = timedelta(seconds=settings.access_token_ttl + settings.clock_skew)
     loader = RevocationLoader(ctx.sessions, ctx.revocations, lifetime)
     servicer = IdentityService(ctx)
@@ -116,6 +116,7 @@ def build_app(ctx: Context) -> ServiceApp:
         on_stop=[stop],
         background=[ctx.relay.run, keep_house],
         http_routes=http.routes(settings, ctx.keys, ctx.catalogue),
+        database=ctx.sessions.kw["bind"],
     )
 
 

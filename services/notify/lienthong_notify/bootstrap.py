@@ -93,7 +93,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         idle_s=settings.worker_idle_s,
         lease_s=settings.worker_lease_s,
     )
-    relay = OutboxRelay(resources.sessions, outbox, resources.bus)
+    relay = OutboxRelay(resources.sessions, outbox, resources.bus, service="notify")
     callbacks = CallbackSender(
         resources.engine.connect,
         timeout_s=settings.callback_timeout_s,
@@ -137,4 +137,5 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         on_stop=on_stop,
         background=background,
         http_routes=[receipt_route(sms.receipt_secret, apply)],
+        database=resources.engine,
     )

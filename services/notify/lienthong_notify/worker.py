@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from . import metrics
 from .adapters import notification_store, published, queue
 from .adapters.queue import Claimed
 from .adapters.tables import notifications
@@ -82,6 +83,7 @@ class DeliveryWorker:
         """Claim one batch, attempt each message, record the outcomes. Returns how many were claimed."""
         now = utcnow()
         async with self.connect() as session, session.begin():
+            metrics.QUEUE_DEPTH.set(await queue.pending(session))
             claimed = await queue.claim(session, self.batch_size, self.lease_s, now)
             if claimed:
                 fresh = [c.notification.id for c in claimed if c.notification.status is Status.CREATED]
@@ -108,6 +110,9 @@ class DeliveryWorker:
         handed: list[tuple[Claimed, Outcome]] = []
         retries: list[tuple[Claimed, Outcome]] = []
         for c, outcome in zip(claimed, outcomes, strict=True):
+            metrics.DELIVERIES.labels(
+                c.notification.channel.value, _outcome(outcome, now >= c.give_up_at)
+            ).inc()
             if outcome.status is None and now >= c.give_up_at:
                 reason = outcome.reason.split(":")[0] or "GAVE_UP"
                 finals[(self.retry.after_failure(outcome), reason, outcome.provider)].append(
@@ -142,6 +147,12 @@ class DeliveryWorker:
             await published.after_moves(session, moved, now)
         if retries:
             log.info("delivery attempts will be retried", extra={"count": len(retries)})
+
+
+def _outcome(outcome: Outcome, gave_up: bool) -> str:
+    if outcome.status is None:
+        return "GAVE_UP" if gave_up else "RETRY"
+    return "HANDED_OVER" if outcome.status is Status.SENDING else outcome.status.name
 
 
 async def _handed_over(session: AsyncConnection, notification_id: str, outcome: Outcome) -> None:

@@ -133,7 +133,7 @@ class Server:
         for job in app.background:
             self._tasks.append(asyncio.create_task(_supervised(app.name, job)))
         if app.database is not None:
-            probe = DatabaseProbe(app.name, app.database)
+            probe = DatabaseProbe(app.name, app.database, settings.database_probe_interval)
             self._tasks.append(asyncio.create_task(_supervised(app.name, probe.run)))
         if settings.tls_cert_file:
             metrics.TLS_CERT_EXPIRY.labels(app.name).set(certificate_expiry(settings.tls_cert_file))

@@ -35,7 +35,9 @@ def build_portal(settings: Settings, front_door: FrontDoor | None = None) -> Por
     codec = SessionCodec(
         keyring, secure=settings.secure_cookies, idle_seconds=settings.session_idle_minutes * 60
     )
-    front = front_door or FrontDoor(settings.gateway_target, settings.gateway_ca_file)
+    front = front_door or FrontDoor(
+        settings.gateway_target, settings.gateway_ca_file, settings.gateway_server_name
+    )
     return Portal(front, codec, max_log_entries=settings.max_log_entries)
 
 

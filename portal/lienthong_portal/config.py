@@ -15,6 +15,8 @@ class Settings(ServiceSettings):
     gateway_target: str = "127.0.0.1:50051"
     #: TLS to the front door: a CA bundle file (PEM); unset means plaintext (embedded mode, tests).
     gateway_ca_file: str | None = None
+    #: Host name expected in the front door's certificate when it differs from the target's host (TLS only).
+    gateway_server_name: str | None = None
     #: AES-256-GCM keyring that seals the session cookie: ``kid:base64key[,kid:base64key...]``; the last is
     #: active, older ones still open cookies issued before a rotation. Required unless ``dev_mode``.
     session_keys: SecretStr | None = None

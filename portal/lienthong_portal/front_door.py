@@ -53,9 +53,10 @@ def _bearer(token: str) -> tuple[tuple[str, str]]:
 class FrontDoor:
     """One channel to the gateway, shared by every request of the portal."""
 
-    def __init__(self, target: str, ca_file: str | None = None) -> None:
+    def __init__(self, target: str, ca_file: str | None = None, server_name: str | None = None) -> None:
         root = Path(ca_file).read_bytes() if ca_file else None
-        self.channel = connect(target, root_certificates=root, default_timeout=10.0)
+        options = [("grpc.ssl_target_name_override", server_name)] if root and server_name else []
+        self.channel = connect(target, root_certificates=root, default_timeout=10.0, options=options)
         self.identity = identity_pb2_grpc.IdentityServiceStub(self.channel)
         self.registry = registry_pb2_grpc.RegistryServiceStub(self.channel)
 

@@ -16,6 +16,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from lienthong.client import connect, error_info
 from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
+from lienthong.notify.v1 import notify_pb2, notify_pb2_grpc
 from lienthong.registry.v1 import registry_pb2, registry_pb2_grpc
 
 #: Entries per ListMyAccessLog page (the contract's maximum).
@@ -59,6 +60,7 @@ class FrontDoor:
         self.channel = connect(target, root_certificates=root, default_timeout=10.0, options=options)
         self.identity = identity_pb2_grpc.IdentityServiceStub(self.channel)
         self.registry = registry_pb2_grpc.RegistryServiceStub(self.channel)
+        self.notify = notify_pb2_grpc.NotifyServiceStub(self.channel)
 
     async def close(self) -> None:
         await self.channel.close()
@@ -117,6 +119,13 @@ class FrontDoor:
             if not reply.next_page_token or len(entries) >= limit:
                 return entries[:limit], bool(reply.next_page_token) or len(entries) > limit
             request.page_token = reply.next_page_token
+
+    async def my_notifications(self, access_token: str, limit: int = 200) -> list[notify_pb2.Notification]:
+        """The newest notifications sent to the citizen's contact (receipts included), at most ``limit``."""
+        reply = await self.notify.ListMyNotifications(
+            notify_pb2.ListMyNotificationsRequest(page_size=limit), metadata=_bearer(access_token)
+        )
+        return list(reply.notifications)
 
     async def agency_names(self, access_token: str, agency_ids: Sequence[str]) -> dict[str, str]:
         names: dict[str, str] = {}

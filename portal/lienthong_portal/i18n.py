@@ -73,9 +73,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "bad_period": "Khoảng thời gian không hợp lệ: ngày bắt đầu phải trước ngày kết thúc.",
         "other_title": "Thanh toán và thông báo",
         "other_intro": (
-            "Nền tảng thanh toán và nền tảng thông báo chưa gắn giao dịch và thông báo với số định danh của công "
-            "dân: biên lai và thông báo được gửi tới địa chỉ thư điện tử hoặc số điện thoại bạn đã cung cấp."
+            "Các thông báo và biên lai thanh toán các cơ quan đã gửi tới địa chỉ thư điện tử hoặc số điện thoại "
+            "trong tài khoản định danh của bạn."
         ),
+        "other_payments": (
+            "Nền tảng thanh toán không lưu số định danh của người nộp: biên lai của mỗi khoản đã thanh toán được gửi "
+            "tới thư điện tử người nộp khai báo và hiện ở đây khi đó là địa chỉ của bạn."
+        ),
+        "no_notifications": "Chưa có thông báo nào được gửi tới bạn.",
+        "platform_sender": "Nền tảng Liên Thông",
+        "subject": "Nội dung",
+        "channel": "Kênh",
+        "status": "Trạng thái",
+        "channel_email": "Thư điện tử",
+        "channel_sms": "Tin nhắn SMS",
+        "status_created": "Đã tiếp nhận",
+        "status_sending": "Đang gửi",
+        "status_delivered": "Đã gửi tới",
+        "status_temporary_failure": "Tạm thời không gửi được",
+        "status_permanent_failure": "Không gửi được",
+        "status_technical_failure": "Lỗi kỹ thuật",
+        "status_unspecified": "Không rõ",
         "act_1": "Đọc hồ sơ",
         "act_2": "Xác minh thông tin",
         "act_3": "Tìm kiếm",
@@ -156,9 +174,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "bad_period": "The period is not valid: the start must come before the end.",
         "other_title": "Payments and notifications",
         "other_intro": (
-            "The payment and notification platforms do not yet link payments and messages to a citizen's personal "
-            "ID: receipts and notices go to the e-mail address or phone number you gave."
+            "The notices and payment receipts agencies sent to the e-mail address or phone number of your identity "
+            "account."
         ),
+        "other_payments": (
+            "The payment platform does not keep the payer's personal ID: the receipt of each payment goes to the "
+            "e-mail address the payer gave, and shows here when that is yours."
+        ),
+        "no_notifications": "Nothing has been sent to you yet.",
+        "platform_sender": "Liên Thông platform",
+        "subject": "Subject",
+        "channel": "Channel",
+        "status": "Status",
+        "channel_email": "E-mail",
+        "channel_sms": "SMS",
+        "status_created": "Received",
+        "status_sending": "Sending",
+        "status_delivered": "Delivered",
+        "status_temporary_failure": "Temporarily undeliverable",
+        "status_permanent_failure": "Undeliverable",
+        "status_technical_failure": "Technical failure",
+        "status_unspecified": "Unknown",
         "act_1": "Read the record",
         "act_2": "Verified details",
         "act_3": "Search",

@@ -15,7 +15,7 @@ import grpc
 import jinja2
 from aiohttp import web
 
-from . import access_view, metrics, record_view
+from . import access_view, metrics, notification_view, record_view
 from .front_door import FrontDoor, LoginRefused, SessionEnded, Tokens, unauthenticated
 from .i18n import language, translator
 from .session import PENDING_SECONDS, Session, SessionCodec
@@ -65,7 +65,7 @@ class Portal:
             ("GET", "/record", self.record),
             ("GET", "/access", self.access),
             ("GET", "/access.csv", self.access_csv),
-            ("GET", "/other", self.other),
+            ("GET", "/notifications", self.notifications),
             ("GET", "/static/portal.css", self.stylesheet),
         ]
 
@@ -290,8 +290,14 @@ class Portal:
 
         return await self._citizen_page(request, page)
 
-    async def other(self, request: web.Request) -> web.StreamResponse:
+    async def notifications(self, request: web.Request) -> web.StreamResponse:
         async def page(session: Session) -> web.StreamResponse:
-            return self._render(session, "other.html", active="other")
+            async def fetch(token: str) -> tuple[Any, dict[str, str]]:
+                found = await self.front.my_notifications(token)
+                return found, await self.front.agency_names(token, [n.agency_id for n in found])
+
+            (found, names), session = await self._as_citizen(session, fetch)
+            rows = notification_view.rows(found, names, translator(session.lang))
+            return self._render(session, "notifications.html", rows=rows, active="notifications")
 
         return await self._citizen_page(request, page)

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyotp
+from google.protobuf.field_mask_pb2 import FieldMask
 
 from lienthong.client import ClientCredentials, SyncTokenSource, connect_sync
 from lienthong.common.v1 import date_pb2
 from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
+from lienthong.payment.v1 import payment_pb2, payment_pb2_grpc
 from lienthong.registry.v1 import registry_pb2, registry_pb2_grpc
 
 #: Default ports of `lienthong dev` (gRPC, HTTP side servers, mail sink), shifted together by the offset.
@@ -113,6 +115,8 @@ class Citizen:
     password: str
     full_name: str
     totp_secret: str = ""
+    version: int = 1
+    version: int = 1
 
 
 class Agency:
@@ -125,20 +129,28 @@ class Agency:
         self._channels = [public]
         self.identity = identity_pb2_grpc.IdentityServiceStub(public)
 
-        def stub(client: str, secret: str, scopes: tuple[str, ...]) -> registry_pb2_grpc.RegistryServiceStub:
+        def channel(client: str, secret: str, scopes: tuple[str, ...]):  # type: ignore[no-untyped-def]
             tokens = SyncTokenSource.from_client_credentials(
                 public, ClientCredentials(client, secret, scopes=scopes)
             )
-            channel = connect_sync(dev.gateway, token_source=tokens)
-            self._channels.append(channel)
-            return registry_pb2_grpc.RegistryServiceStub(channel)
+            opened = connect_sync(dev.gateway, token_source=tokens)
+            self._channels.append(opened)
+            return opened
 
-        self.admin = stub(
-            creds["admin_client_id"], creds["admin_client_secret"], ("registry.policies.admin",)
+        admin = channel(creds["admin_client_id"], creds["admin_client_secret"], ("registry.policies.admin",))
+        self.admin = registry_pb2_grpc.RegistryServiceStub(admin)
+        agency = channel(
+            creds["client_id"],
+            creds["client_secret"],
+            (
+                "registry.citizens.write",
+                "registry.citizens.read",
+                "payment.payments.write",
+                "payment.payments.read",
+            ),
         )
-        self.registry = stub(
-            creds["client_id"], creds["client_secret"], ("registry.citizens.write", "registry.citizens.read")
-        )
+        self.registry = registry_pb2_grpc.RegistryServiceStub(agency)
+        self.payments = payment_pb2_grpc.PaymentServiceStub(agency)
 
     def close(self) -> None:
         for channel in self._channels:
@@ -153,10 +165,10 @@ class Agency:
             )
         )
 
-    def new_citizen(self, full_name: str, *, totp: bool = False) -> Citizen:
+    def new_citizen(self, full_name: str, *, totp: bool = False, email: str = "") -> Citizen:
         pid = f"079303{random.randint(0, 999_999):06d}"
         address = registry_pb2.Address(province_code="79", ward_code="26740", detail="1 Công xã Paris")
-        self.registry.CreateCitizen(
+        created = self.registry.CreateCitizen(
             registry_pb2.CreateCitizenRequest(
                 citizen=registry_pb2.Citizen(
                     personal_id=pid,
@@ -172,9 +184,10 @@ class Agency:
                 legal_reason="Đăng ký thường trú",
             )
         )
-        citizen = Citizen(pid, f"Mật-khẩu-{uuid.uuid4().hex[:12]}", full_name)
+        password = f"Mật-khẩu-{uuid.uuid4().hex[:12]}"
+        citizen = Citizen(pid, password, full_name, version=created.citizen.version)
         self.identity.RegisterCitizen(
-            identity_pb2.RegisterCitizenRequest(personal_id=pid, password=citizen.password)
+            identity_pb2.RegisterCitizenRequest(personal_id=pid, password=password, email=email)
         )
         if totp:
             login = self.identity.Login(identity_pb2.LoginRequest(personal_id=pid, password=citizen.password))
@@ -190,3 +203,38 @@ class Agency:
         self.registry.GetCitizen(
             registry_pb2.GetCitizenRequest(personal_id=citizen.personal_id, purpose=purpose)
         )
+
+    def pay(self, payer_email: str) -> str:
+        """A fee paid in the sandbox by ``payer_email``; notify e-mails the receipt there."""
+        created = self.payments.CreatePayment(
+            payment_pb2.CreatePaymentRequest(
+                amount_vnd=125_000,
+                description="Lệ phí cấp bản sao trích lục",
+                reference=f"HS-{uuid.uuid4().hex[:8]}",
+                return_url="https://dichvucong.example.gov.vn/thanh-toan/ket-qua",
+                idempotency_key=str(uuid.uuid4()),
+                provider=payment_pb2.PAYMENT_PROVIDER_SANDBOX,
+                payer_email=payer_email,
+            )
+        )
+        self.payments.StartPayment(
+            payment_pb2.StartPaymentRequest(
+                payment_id=created.payment.id, sandbox_scenario=payment_pb2.SANDBOX_SCENARIO_SUCCESS
+            )
+        )
+        return created.payment.id
+
+    def move(self, citizen: Citizen, detail: str) -> None:
+        """A change of current address; notify tells the citizen at their registered contact."""
+        updated = self.registry.UpdateCitizen(
+            registry_pb2.UpdateCitizenRequest(
+                personal_id=citizen.personal_id,
+                expected_version=citizen.version,
+                citizen=registry_pb2.Citizen(
+                    current_address=registry_pb2.Address(province_code="79", ward_code="26740", detail=detail)
+                ),
+                update_mask=FieldMask(paths=["current_address"]),
+                legal_reason="Xác nhận thông tin cư trú số 15/XN-CA",
+            )
+        )
+        citizen.version = updated.citizen.version

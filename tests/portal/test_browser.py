@@ -199,4 +199,36 @@ def test_forged_sessions_and_missing_csrf_tokens_are_refused(dev, agency: Agency
     page.goto("/record")
     assert "Bùi Minh Khoa" in page.inner_text("main")
     context.close()
-    time.sleep(0)  # keep the module's browser for the next test
+
+
+def test_the_citizen_sees_the_receipts_and_notices_sent_to_them(dev, agency: Agency, chromium, artifacts):
+    address = f"citizen-{uuid.uuid4().hex[:8]}@example.vn"
+    citizen = agency.new_citizen("Hoàng Thị Mai", email=address)
+    agency.pay(address)
+    agency.move(citizen, "12 Lê Duẩn")
+
+    context, page = _new_page(chromium, dev)
+    _sign_in(page, citizen)
+    page.wait_for_url("**/record")
+    assert "12 Lê Duẩn" in page.inner_text("main")  # the record as the registry now holds it
+    page.get_by_role("link", name="Thanh toán và thông báo").click()
+    deadline = time.monotonic() + 30
+    while page.locator("#notifications tbody tr").count() < 2:  # the receipt and the notice of the change
+        assert time.monotonic() < deadline, page.inner_text("main")
+        time.sleep(0.5)
+        page.reload()
+    rows = page.locator("#notifications tbody tr").all_inner_texts()
+    assert len(rows) == 2 and all("Thư điện tử" in r and "Đã gửi tới" in r for r in rows)
+    receipt = next(r for r in rows if "Biên lai thanh toán" in r)
+    notice = next(r for r in rows if "Hồ sơ dân cư" in r)
+    assert DEMO_AGENCY in receipt and "Nền tảng Liên Thông" in notice
+    _check(page, artifacts, "06-notifications")
+    context.close()
+
+    stranger = agency.new_citizen("Ngô Văn Tùng")
+    context, page = _new_page(chromium, dev)
+    _sign_in(page, stranger)
+    page.wait_for_url("**/record")
+    page.goto("/notifications")
+    assert "Chưa có thông báo nào được gửi tới bạn." in page.inner_text("main")
+    context.close()

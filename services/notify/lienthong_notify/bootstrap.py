@@ -125,7 +125,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         return await notifications.apply_receipt(notify, notification_id, status)
 
     on_start.append(subscribe)
-    servicer = NotifyService(notify)
+    servicer = NotifyService(notify, contacts=contacts)
     return ServiceApp(
         name="notify",
         settings=settings,

@@ -203,6 +203,19 @@ async def list_page(
     return [from_row(r._mapping) for r in rows]
 
 
+async def list_for_recipients(
+    session: AsyncConnection, recipients: Sequence[str], before_id: str | None, limit: int
+) -> list[Notification]:
+    """Real (not test) notifications to any of ``recipients``, from every agency, newest first."""
+    query = select(notifications).where(
+        notifications.c.recipient.in_(list(recipients)), notifications.c.test.is_(False)
+    )
+    if before_id:
+        query = query.where(notifications.c.id < before_id)
+    rows = (await session.execute(query.order_by(notifications.c.id.desc()).limit(limit))).all()
+    return [from_row(r._mapping) for r in rows]
+
+
 async def status_counts(session: AsyncConnection, agency_id: str, batch_id: str) -> dict[Status, int]:
     rows = (
         await session.execute(

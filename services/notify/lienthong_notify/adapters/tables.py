@@ -78,6 +78,7 @@ notifications = Table(
     Index("ix_notifications_agency_id", "agency_id", "id"),
     Index("ix_notifications_agency_batch", "agency_id", "batch_id"),
     Index("ix_notifications_status_send_time", "status", "send_time"),
+    Index("ix_notifications_recipient_id", "recipient", "id"),
 )
 
 #: The durable delivery queue: one row per notification still to hand to a provider. A claim pushes

@@ -14,6 +14,7 @@ import pytest
 
 from lienthong_portal.session import Session, SessionCodec
 from lienthong_runtime.crypto import Keyring
+from tests.observability.support import sample, scrape
 
 from .conftest import axe_violations
 from .platform import DEMO_AGENCY, Agency, Citizen, Dev
@@ -224,6 +225,17 @@ def test_the_citizen_sees_the_receipts_and_notices_sent_to_them(dev, agency: Age
     assert DEMO_AGENCY in receipt and "Nền tảng Liên Thông" in notice
     _check(page, artifacts, "06-notifications")
     context.close()
+
+    # What the operators' dashboards read moved with it (the live /metrics of the same platform).
+    exposition = scrape(dev.metrics_urls()["portal"])
+    assert sample(exposition, "lienthong_portal_logins_total", {"outcome": "success"}) >= 1
+    assert sample(exposition, "lienthong_payment_transitions_total", {"state": "SUCCESS"}) >= 1
+    assert (
+        sample(exposition, "lienthong_notify_deliveries_total", {"channel": "email", "outcome": "DELIVERED"})
+        >= 2
+    )
+    assert sample(exposition, "lienthong_outbox_published_total", {"service": "payment"}) >= 1
+    assert sample(exposition, "lienthong_database_up", {"service": "registry"}) == 1
 
     stranger = agency.new_citizen("Ngô Văn Tùng")
     context, page = _new_page(chromium, dev)

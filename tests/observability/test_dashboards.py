@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.portal.platform import start_dev
+from tests.dev_platform import start_dev
 from tools import gen_dashboards
 
 from .support import DASHBOARDS, SYNTHETIC, dashboard_exprs, exported_names, metric_names, rules, scrape

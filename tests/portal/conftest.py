@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from .platform import Agency, Dev, start_dev
+from tests.dev_platform import Dev, start_dev
+
+from .platform import Agency
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -1,18 +1,12 @@
-"""`lienthong dev` as its own process on a free block of ports, and what an agency does to it (through the
-gateway, with the generated client): register a citizen, grant a purpose, read the record."""
+"""What an agency does to a running `lienthong dev` (through the gateway, with the generated client): register a
+citizen, grant a purpose, read the record, take a payment, move the citizen."""
 
 from __future__ import annotations
 
-import json
 import random
-import signal
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyotp
 from google.protobuf.field_mask_pb2 import FieldMask
@@ -22,91 +16,10 @@ from lienthong.common.v1 import date_pb2
 from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
 from lienthong.payment.v1 import payment_pb2, payment_pb2_grpc
 from lienthong.registry.v1 import registry_pb2, registry_pb2_grpc
+from tests.dev_platform import Dev
 
-#: Default ports of `lienthong dev` (gRPC, HTTP side servers, mail sink), shifted together by the offset.
-PORTS = (50051, 50061, 50062, 50063, 50064, 50065, 8051, 8061, 8062, 8063, 8064, 8065, 2525)
+#: The name `lienthong dev` seeds the demo agency with.
 DEMO_AGENCY = "UBND Thành phố Hà Nội (demo)"
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
-
-
-def free_offset() -> int:
-    for _ in range(50):
-        offset = random.randrange(1000, 9000, 7)
-        if all(_free(p + offset) for p in PORTS):
-            return offset
-    raise RuntimeError("no free block of loopback ports for lienthong dev")
-
-
-@dataclass
-class Dev:
-    process: subprocess.Popen[str]
-    data_dir: Path
-    offset: int
-    banner: str
-
-    @property
-    def gateway(self) -> str:
-        return f"127.0.0.1:{50051 + self.offset}"
-
-    @property
-    def portal(self) -> str:
-        return f"http://127.0.0.1:{8065 + self.offset}"
-
-    def metrics_urls(self) -> dict[str, str]:
-        names = ("gateway", "identity", "registry", "payment", "notify", "portal")
-        ports = (8051, 8061, 8062, 8063, 8064, 8065)
-        return {n: f"http://127.0.0.1:{p + self.offset}/metrics" for n, p in zip(names, ports, strict=True)}
-
-    def credentials(self) -> dict[str, str]:
-        return json.loads((self.data_dir / "demo-credentials.json").read_text())
-
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=30)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-
-
-def start_dev(data_dir: Path) -> Dev:
-    offset = free_offset()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "lienthong_cli",
-            "dev",
-            "--data-dir",
-            str(data_dir),
-            "--port-offset",
-            str(offset),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={"PYTHONUNBUFFERED": "1", **dict(__import__("os").environ)},
-    )
-    lines: list[str] = []
-    deadline = time.monotonic() + 90
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            raise AssertionError("lienthong dev exited early:\n" + "".join(lines))
-        lines.append(line)
-        if "Stop with Ctrl+C" in line:
-            return Dev(process, data_dir, offset, "".join(lines))
-    process.kill()
-    raise AssertionError("lienthong dev did not start:\n" + "".join(lines))
 
 
 @dataclass

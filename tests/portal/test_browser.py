@@ -14,10 +14,11 @@ import pytest
 
 from lienthong_portal.session import Session, SessionCodec
 from lienthong_runtime.crypto import Keyring
+from tests.dev_platform import Dev
 from tests.observability.support import sample, scrape
 
 from .conftest import axe_violations
-from .platform import DEMO_AGENCY, Agency, Citizen, Dev
+from .platform import DEMO_AGENCY, Agency, Citizen
 
 pytestmark = pytest.mark.slow
 

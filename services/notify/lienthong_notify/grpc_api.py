@@ -6,7 +6,7 @@ from typing import Any
 
 from lienthong.notify.v1 import notify_pb2 as pb
 from lienthong.notify.v1 import notify_pb2_grpc
-from lienthong_runtime.auth import require_principal
+from lienthong_runtime.auth import require_citizen, require_principal
 from lienthong_runtime.errors import PermissionDenied, invalid
 
 from . import grpc_convert as conv
@@ -153,8 +153,7 @@ class NotifyService(notify_pb2_grpc.NotifyServiceServicer):
     async def ListMyNotifications(
         self, request: pb.ListMyNotificationsRequest, context: Any
     ) -> pb.ListMyNotificationsResponse:
-        p = require_principal()
-        pid = citizen_reads.citizen_personal_id(p.kind, p.claims)
+        pid = require_citizen()
         size = conv.page_size(request.page_size)
         before = conv.decode_token(request.page_token)
         found = (

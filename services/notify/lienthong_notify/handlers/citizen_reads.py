@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from lienthong_runtime.errors import PermissionDenied
-from lienthong_runtime.personal_id import format_problem
-
 from ..adapters import notification_store
 from ..adapters.contact_store import ContactBook
 from ..domain.channels import Channel
 from ..domain.notifications import Notification
 from ..domain.recipients import InvalidRecipient, normalise
 from .context import Notify
-
-
-def citizen_personal_id(kind: str, claims: Mapping[str, Any]) -> str:
-    """The personal ID of a citizen token (claim ``pid``); refuses machine tokens."""
-    pid = str(claims.get("pid", ""))
-    if kind != "citizen" or format_problem(pid) is not None:
-        raise PermissionDenied(
-            "this method needs a citizen's own token carrying their personal ID",
-            reason="CITIZEN_TOKEN_REQUIRED",
-        )
-    return pid
 
 
 def _recipients(email: str, phone: str) -> list[str]:

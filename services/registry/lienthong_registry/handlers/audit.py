@@ -3,30 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from lienthong_runtime.errors import NotFound, PermissionDenied, invalid
+from lienthong_runtime.errors import NotFound, invalid
 
 from ..adapters import access_log_store
 from ..domain.access_log import GENESIS_HASH, AccessLogEntry, ChainCheck, check_entries, link_holds
 from ..domain.citizen import Citizen
-from ..domain.personal_id import format_problem
 from .context import Caller, Registry, check_personal_id, decode_token, encode_token, int_cursor, page_size
-
-
-def citizen_personal_id(kind: str, claims: Mapping[str, Any]) -> str:
-    """The personal ID of a citizen token (claim ``pid`` set by identity); refuses other tokens."""
-    pid = str(claims.get("pid", ""))
-    if kind != "citizen" or format_problem(pid) is not None:
-        raise PermissionDenied(
-            "this method needs a citizen's own token carrying their personal ID",
-            reason="CITIZEN_TOKEN_REQUIRED",
-        )
-    return pid
 
 
 async def my_access_log(

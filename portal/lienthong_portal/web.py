@@ -96,7 +96,7 @@ class Portal:
         return self._finish(web.Response(text=page, status=status, content_type="text/html"), session)
 
     def _redirect(self, session: Session, location: str) -> web.StreamResponse:
-        return self._finish(web.HTTPSeeOther(location), session)
+        return self._finish(web.Response(status=303, headers={"Location": location}), session)
 
     async def _form(self, request: web.Request, session: Session) -> dict[str, str] | None:
         """The posted form, or None when its CSRF token is not this session's."""

@@ -40,7 +40,7 @@ test-faults: $(STAMP) system-deps ## Fault drills on the multi-process platform 
 .PHONY: lint
 lint: $(STAMP) ## ruff, mypy, import contracts, buf lint/format/breaking, stub freshness
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check runtime services gateway bench tools tests
+	$(BIN)/ruff format --check runtime services gateway portal bench tools tests
 	$(BIN)/mypy runtime/lienthong_runtime $(wildcard services/*/lienthong_*/domain)
 	$(BIN)/lint-imports
 	cd proto && ../$(BIN)/buf lint && ../$(BIN)/buf format --diff --exit-code
@@ -52,7 +52,7 @@ lint: $(STAMP) ## ruff, mypy, import contracts, buf lint/format/breaking, stub f
 
 .PHONY: format
 format: $(STAMP) ## Apply ruff and buf formatting
-	$(BIN)/ruff check --fix . ; $(BIN)/ruff format runtime services gateway bench tools tests
+	$(BIN)/ruff check --fix . ; $(BIN)/ruff format runtime services gateway portal bench tools tests
 	cd proto && ../$(BIN)/buf format -w
 
 .PHONY: stubs

@@ -15,6 +15,13 @@ ensure_deb() { # ensure_deb PACKAGE [COMMAND]: install PACKAGE unless COMMAND (d
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 "$1" >/dev/null
 }
 
+ensure_npm_module() { # ensure_npm_module MODULE@VERSION FILE: npm install MODULE into the gitignored node_modules/ unless FILE is there
+  [ -f "node_modules/$2" ] && return 0
+  if ! command -v npm >/dev/null 2>&1; then missing+=("npm ($1)"); return 0; fi
+  echo "installing npm module $1"
+  npm install --no-save --no-audit --no-fund --silent "$1" >/dev/null
+}
+
 # One line per package, e.g. `ensure_deb haproxy` or `ensure_deb nghttp2-client h2load`.
 ensure_deb haproxy            # the production front door (tests/edge, tests/frontdoor, make bench)
 ensure_deb nginx              # grpc_pass baseline in make bench
@@ -39,6 +46,13 @@ ensure_npm examples/node @grpc/grpc-js   # tests/journey/test_node_client.py
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || ensure_deb postgresql initdb
 ensure_deb nats-server
 ensure_deb redis-server
+
+# The citizen portal's browser tests (tests/portal): Debian's Chromium, driven by Playwright at /usr/bin/chromium.
+ensure_deb chromium
+# promtool checks the alerting rules and scrape configs and evaluates alerts (tests/observability).
+ensure_deb prometheus promtool
+# axe-core: the accessibility check injected into the portal's pages (tests/portal).
+ensure_npm_module axe-core@4 axe-core/axe.min.js
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "not root: cannot install ${missing[*]}; the tests that need them will skip and say so" >&2

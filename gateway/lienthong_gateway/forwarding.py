@@ -171,6 +171,7 @@ class Forwarder(grpc.GenericRpcHandler):
     async def refuse(self, context: grpc.aio.ServicerContext, exc: BaseException, request_id: str) -> None:
         """Abort with the gateway's own status for ``exc`` (never reaching an upstream)."""
         if isinstance(exc, DomainError):
+            metrics.FRONT_DOOR_REFUSALS.labels(exc.reason).inc()
             status = domain_error_status(exc, request_id)
         else:
             log.error("gateway error", exc_info=exc, extra={"request_id": request_id})

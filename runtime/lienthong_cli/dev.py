@@ -1,8 +1,8 @@
 """``lienthong dev``: the whole platform in one process on the embedded default.
 
 SQLite files under one data folder (migrations applied at start), the in-process event bus, the local mail sink
-and the sandbox payment provider; each service on its own port; the demo agency seeded and its credentials
-printed once.
+and the sandbox payment provider; each service on its own port, then the gateway and the citizen portal; the
+demo agency seeded and its credentials printed once.
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ def dev_overrides(name: str, data_dir: Path, host: str, offset: int) -> dict[str
         overrides.update(
             mail_sink_dir=str((data_dir / "mail").resolve()), smtp_host=host, smtp_port=2525 + offset
         )
+    if name == "portal":  # plain http://localhost: cookies cannot be Secure there
+        overrides.update(gateway_target=f"{host}:{SERVICES['gateway'].port + offset}", secure_cookies=False)
     if name == "gateway":
         overrides["upstreams"] = {
             block: [f"{host}:{SERVICES[block].port + offset}"] for block in BUILDING_BLOCKS
@@ -83,7 +85,7 @@ def run_dev(args: argparse.Namespace) -> int:
     async def main() -> int:
         apps = []
         modules = {}
-        for name in (*BUILDING_BLOCKS, "gateway"):
+        for name in (*BUILDING_BLOCKS, "gateway", "portal"):
             entry = SERVICES[name]
             module = entry.bootstrap()
             settings = module.load_settings(**dev_overrides(name, data_dir, args.host, args.port_offset))
@@ -127,6 +129,12 @@ def print_banner(servers: list[Server], demo: dict[str, str] | None, data_dir: P
     lines.append(
         f"\n  OAuth 2.0 issuer: {issuer} (metadata: {issuer}/.well-known/oauth-authorization-server)"
     )
+    portal = next((s for s in servers if s.app.name == "portal"), None)
+    if portal is not None:
+        lines.append(
+            f"  Citizen portal: http://{portal.app.settings.http_host}:{portal.http_port}/ "
+            "(sign in with a citizen account)"
+        )
     lines.append(f"  data folder: {data_dir.resolve()}")
     if demo:
         lines.append("\n  Demo agency credentials (shown once; also saved to the data folder, mode 0600):")

@@ -91,6 +91,21 @@ def require_principal() -> Principal:
     return principal
 
 
+def require_citizen() -> str:
+    """The personal ID of the calling citizen (claim ``pid`` of a citizen token, set by identity); a machine
+    token, or a citizen token without a well-formed ID, is PERMISSION_DENIED (CITIZEN_TOKEN_REQUIRED)."""
+    from .personal_id import format_problem
+
+    principal = require_principal()
+    pid = str(principal.claims.get("pid", ""))
+    if principal.kind != "citizen" or format_problem(pid) is not None:
+        raise PermissionDenied(
+            "this method needs a citizen's own token carrying their personal ID",
+            reason="CITIZEN_TOKEN_REQUIRED",
+        )
+    return pid
+
+
 def set_principal(principal: Principal | None) -> contextvars.Token[Principal | None]:
     return _principal.set(principal)
 

@@ -53,6 +53,8 @@ class ServiceSettings(BaseSettings):
     tls_cert_file: str | None = None
     tls_key_file: str | None = None
     tls_client_ca_file: str | None = None
+    #: Seconds between database probes (``lienthong_database_up``) of services that have a database.
+    database_probe_interval: float = 5.0
     #: Max concurrent RPCs this server handles before queueing (None = unbounded).
     max_concurrent_rpcs: int | None = None
     #: Proxies whose ``x-forwarded-for`` is believed (see ``lienthong_runtime.forwarded``): CIDR networks of the

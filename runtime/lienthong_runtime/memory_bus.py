@@ -14,6 +14,7 @@ from typing import Any
 
 from lienthong.common.v1.events_pb2 import EventEnvelope
 
+from . import metrics
 from .events import DeadLetter, Handler, redelivery_delay
 
 log = logging.getLogger("lienthong.events")
@@ -115,6 +116,7 @@ class MemoryBus:
                 consumer.wake.clear()
                 await consumer.wake.wait()
             item = consumer.ready.popleft()
+            metrics.BUS_PENDING.labels(consumer.name).set(len(consumer.ready))
             try:
                 await self._attempt(consumer, item)
             except asyncio.CancelledError:
@@ -126,6 +128,7 @@ class MemoryBus:
         deliveries += 1
         try:
             await consumer.handler(event)
+            metrics.BUS_HANDLED.labels(consumer.name, "ok").inc()
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -134,6 +137,8 @@ class MemoryBus:
                 exc_info=True,
                 extra={"consumer": consumer.name, "event_id": event.id, "attempt": deliveries},
             )
+            outcome = "dead_letter" if deliveries >= self.max_deliveries else "retry"
+            metrics.BUS_HANDLED.labels(consumer.name, outcome).inc()
             if deliveries >= self.max_deliveries:
                 self._dead.append(
                     DeadLetter(

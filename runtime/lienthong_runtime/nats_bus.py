@@ -47,6 +47,7 @@ from nats.js import JetStreamContext, api
 
 from lienthong.common.v1.events_pb2 import EventEnvelope
 
+from . import metrics
 from .events import Handler, bus_url_options, redelivery_delay
 from .nats_operations import EVENTS, JetStreamOperations
 
@@ -288,6 +289,7 @@ class JetStreamBus(JetStreamOperations):
 
     async def _handle(self, spec: _Subscription, msg: Msg) -> None:
         deliveries = msg.metadata.num_delivered
+        metrics.BUS_PENDING.labels(spec.consumer).set(msg.metadata.num_pending or 0)
         try:
             event = EventEnvelope.FromString(msg.data)
         except Exception:
@@ -311,6 +313,8 @@ class JetStreamBus(JetStreamOperations):
                 exc_info=True,
                 extra={"consumer": spec.consumer, "event_id": event.id, "attempt": deliveries},
             )
+            outcome = "dead_letter" if deliveries >= self.options.max_deliver else "retry"
+            metrics.BUS_HANDLED.labels(spec.consumer, outcome).inc()
             if deliveries >= self.options.max_deliver:
                 await self._dead_letter(
                     spec, msg, f"handler raised {type(exc).__name__}", deliveries, event.type
@@ -319,6 +323,7 @@ class JetStreamBus(JetStreamOperations):
                 await msg.nak(delay=redelivery_delay(self.options.nak_delay, deliveries))
             return
         await msg.ack()
+        metrics.BUS_HANDLED.labels(spec.consumer, "ok").inc()
 
     async def _dead_letter(
         self, spec: _Subscription, msg: Msg, reason: str, deliveries: int, event_type: str

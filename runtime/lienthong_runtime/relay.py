@@ -6,14 +6,16 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import time
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, select, text, update
+from sqlalchemy import Table, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lienthong.common.v1.events_pb2 import EventEnvelope
 
+from . import metrics
 from .events import Bus
 
 log = logging.getLogger("lienthong.events")
@@ -39,6 +41,7 @@ class OutboxRelay:
         interval: float = 0.2,
         batch: int = 200,
         delete_published: bool = False,
+        service: str = "",
     ) -> None:
         self.sessions = sessions
         self.outbox = outbox
@@ -46,6 +49,9 @@ class OutboxRelay:
         self.interval = interval
         self.batch = batch
         self.delete_published = delete_published
+        #: Label of this relay's metrics (the service whose outbox it drains).
+        self.service = service or outbox.name
+        self._counted_at = 0.0
         self._lock_key = int.from_bytes(
             hashlib.sha256(f"outbox-relay:{outbox.name}".encode()).digest()[:8], "big", signed=True
         )
@@ -74,9 +80,19 @@ class OutboxRelay:
                 done, failure = await self._publish(rows)
                 async with session.begin():
                     await self._mark(session, done, failure)
+        metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(done))
         if failure is not None:
+            metrics.OUTBOX_FAILURES.labels(self.service).inc()
             raise failure[1]
         return len(done)
+
+    async def count_pending(self) -> int:
+        """Events waiting in the outbox (exported as ``lienthong_outbox_pending_events``)."""
+        async with self.sessions() as session:
+            query = select(func.count()).select_from(self.outbox).where(self.outbox.c.published_at.is_(None))
+            count = int((await session.execute(query)).scalar_one())
+        metrics.OUTBOX_PENDING.labels(self.service).set(count)
+        return count
 
     async def _pending(self, session: AsyncSession) -> list[Any]:
         query = (
@@ -118,6 +134,10 @@ class OutboxRelay:
         """Relay forever (a background job of the service), backing off up to 5 s while the bus is down."""
         backoff = self.interval
         while True:
+            if time.monotonic() - self._counted_at >= 5.0:  # the backlog gauge, at most every 5 s
+                self._counted_at = time.monotonic()
+                with contextlib.suppress(Exception):  # the pass below logs a database outage
+                    await self.count_pending()
             try:
                 count = await self.publish_pending()
                 backoff = self.interval

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,9 @@ class ServiceApp:
     #: The bus on which identity publishes revocations and key rotations. When set (with a verifier), the server
     #: applies them to its verifier, so a service refuses revoked tokens and learns new keys as the gateway does.
     identity_events_bus: Any = None
+    #: The service's SQLAlchemy async engine: when set, the server probes it (``SELECT 1``) every few seconds and
+    #: exports ``lienthong_database_up`` so an outage is an alert, not a surprise.
+    database: Any = None
 
 
 def server_credentials(settings: ServiceSettings) -> grpc.ServerCredentials | None:
@@ -142,6 +146,11 @@ class Server:
             self._tasks.append(asyncio.create_task(self._load_keys_then_serve()))
         for job in app.background:
             self._tasks.append(asyncio.create_task(_supervised(app.name, job)))
+        if app.database is not None:
+            probe = DatabaseProbe(app.name, app.database, settings.database_probe_interval)
+            self._tasks.append(asyncio.create_task(_supervised(app.name, probe.run)))
+        if settings.tls_cert_file:
+            metrics.TLS_CERT_EXPIRY.labels(app.name).set(certificate_expiry(settings.tls_cert_file))
         if app.identity_events_bus is not None and app.verifier is not None:
             await IdentityEvents(app.verifier.revocations, app.verifier.keys).subscribe(
                 app.identity_events_bus, app.name
@@ -237,6 +246,42 @@ class Server:
         if self._http is not None:
             await self._http.cleanup()
         log.info("stopped", extra={"service": self.app.name})
+
+
+class DatabaseProbe:
+    """``SELECT 1`` on the service's engine every ``interval`` seconds, bounded by ``timeout``."""
+
+    def __init__(self, service: str, engine: Any, interval: float = 5.0, timeout: float = 3.0) -> None:
+        self.service, self.engine, self.interval, self.timeout = service, engine, interval, timeout
+
+    async def check(self) -> bool:
+        from sqlalchemy import text
+
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.timeout), self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            up = True
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("database probe failed", extra={"service": self.service, "error": type(exc).__name__})
+            up = False
+        metrics.DATABASE_UP.labels(self.service).set(1 if up else 0)
+        metrics.DATABASE_PROBE_SECONDS.labels(self.service).set(time.perf_counter() - started)
+        return up
+
+    async def run(self) -> None:
+        while True:
+            await self.check()
+            await asyncio.sleep(self.interval)
+
+
+def certificate_expiry(path: str) -> float:
+    """Unix time at which the first certificate of a PEM chain expires."""
+    from cryptography import x509
+
+    return x509.load_pem_x509_certificate(Path(path).read_bytes()).not_valid_after_utc.timestamp()
 
 
 async def _supervised(name: str, job: Hook) -> None:

@@ -69,7 +69,7 @@ def test_build_context_keeps_what_the_dockerfile_copies():
 @pytest.mark.slow
 def test_platform_wheel_carries_every_service_and_its_migrations(tmp_path):
     source = tmp_path / "src"
-    for part in ("runtime", "services", "gateway", "pyproject.toml"):
+    for part in ("runtime", "services", "gateway", "portal", "pyproject.toml"):
         copy = shutil.copytree if (REPO / part).is_dir() else shutil.copy
         copy(
             REPO / part,
@@ -102,6 +102,8 @@ def test_platform_wheel_carries_every_service_and_its_migrations(tmp_path):
     for entry in SERVICES.values():
         package = REPO / Path(*_source_dir(entry.package).parts)
         assert f"{entry.package}/bootstrap.py" in names
+        if entry.package == "lienthong_portal":  # its pages: templates and stylesheet ship in the wheel
+            assert {"lienthong_portal/templates/base.html", "lienthong_portal/static/portal.css"} <= names
         if entry.migrates:
             versions = sorted(p.name for p in (package / "migrations" / "versions").glob("*.py"))
             assert versions
@@ -112,6 +114,6 @@ def test_platform_wheel_carries_every_service_and_its_migrations(tmp_path):
 
 
 def _source_dir(package: str) -> Path:
-    if package == "lienthong_gateway":
-        return Path("gateway", package)
+    if package in ("lienthong_gateway", "lienthong_portal"):
+        return Path(package.removeprefix("lienthong_"), package)
     return Path("services", package.removeprefix("lienthong_"), package)

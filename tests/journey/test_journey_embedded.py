@@ -7,9 +7,7 @@ import email
 import email.policy
 import json
 import os
-import random
 import signal
-import socket
 import sys
 from pathlib import Path
 
@@ -18,32 +16,17 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from lienthong.registry.v1 import registry_pb2
+from tests.dev_platform import free_offset
 
 from .journey import PURPOSE, run_journey
-
-PORTS = (50051, 50061, 50062, 50063, 50064, 8051, 8061, 8062, 8063, 8064, 2525, 8080)
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
-
-
-def _offset() -> int:
-    for _ in range(50):
-        offset = random.randrange(1000, 9000, 7)
-        if all(_free(p + offset) for p in PORTS):
-            return offset
-    pytest.skip("no free block of loopback ports for lienthong dev")
 
 
 @pytest.fixture
 async def embedded(tmp_path: Path):
-    offset = _offset()
+    try:
+        offset = free_offset()
+    except RuntimeError:
+        pytest.skip("no free block of loopback ports for lienthong dev")
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

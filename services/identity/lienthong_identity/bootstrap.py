@@ -94,7 +94,11 @@ def build_app(ctx: Context) -> ServiceApp:
     # CitizenContactChanged carries personal data: rows are stored sealed, unsealed only on their way to the bus,
     # and deleted once published.
     ctx.relay = OutboxRelay(
-        ctx.sessions, outbox, UnsealingBus(bus, ctx.keyring, SEALED_PREFIX), delete_published=True
+        ctx.sessions,
+        outbox,
+        UnsealingBus(bus, ctx.keyring, SEALED_PREFIX),
+        delete_published=True,
+        service="identity",
     )
     lifetime = timedelta(seconds=settings.access_token_ttl + settings.clock_skew)
     loader = RevocationLoader(ctx.sessions, ctx.revocations, lifetime)
@@ -121,6 +125,7 @@ def build_app(ctx: Context) -> ServiceApp:
         on_stop=[stop],
         background=[ctx.relay.run, keep_house],
         http_routes=http.routes(ctx),
+        database=ctx.sessions.kw["bind"],
     )
 
 

@@ -249,6 +249,12 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
         await citizens.logout(self.ctx, self._caller(context), require_principal(), request.refresh_token)
         return pb.LogoutResponse()
 
+    async def GetAgencyNames(
+        self, request: pb.GetAgencyNamesRequest, context: Any
+    ) -> pb.GetAgencyNamesResponse:
+        found = await agencies.agency_names(self.ctx, list(request.agency_ids))
+        return pb.GetAgencyNamesResponse(names=[pb.AgencyName(agency_id=a, display_name=n) for a, n in found])
+
     # ---- audit ----
 
     async def ListAuditEvents(

@@ -100,7 +100,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         lease_s=settings.worker_lease_s,
         personal=notify.personal,
     )
-    relay = OutboxRelay(resources.sessions, outbox, resources.bus)
+    relay = OutboxRelay(resources.sessions, outbox, resources.bus, service="notify")
     callbacks = CallbackSender(
         resources.engine.connect,
         timeout_s=settings.callback_timeout_s,
@@ -133,7 +133,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         return await notifications.apply_receipt(notify, notification_id, status)
 
     on_start.append(subscribe)
-    servicer = NotifyService(notify)
+    servicer = NotifyService(notify, contacts=contacts)
     return ServiceApp(
         name="notify",
         settings=settings,
@@ -145,4 +145,5 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         on_stop=on_stop,
         background=background,
         http_routes=[receipt_route(sms.receipt_secret, apply)],
+        database=resources.engine,
     )

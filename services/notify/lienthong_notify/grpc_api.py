@@ -6,13 +6,14 @@ from typing import Any
 
 from lienthong.notify.v1 import notify_pb2 as pb
 from lienthong.notify.v1 import notify_pb2_grpc
-from lienthong_runtime.auth import require_principal
+from lienthong_runtime.auth import require_citizen, require_principal
 from lienthong_runtime.errors import PermissionDenied, invalid
 
 from . import grpc_convert as conv
+from .adapters.contact_store import ContactBook
 from .adapters.notification_store import NotificationFilter
 from .domain.channels import Channel
-from .handlers import batches, callbacks, notifications, sending, templates
+from .handlers import batches, callbacks, citizen_reads, notifications, sending, templates
 from .handlers.context import Notify
 from .handlers.intake import SendIntake
 
@@ -30,9 +31,12 @@ def _caller() -> tuple[str, bool]:
 class NotifyService(notify_pb2_grpc.NotifyServiceServicer):
     """Every call is scoped to the caller's agency, taken from its token."""
 
-    def __init__(self, notify: Notify, intake: SendIntake | None = None) -> None:
+    def __init__(
+        self, notify: Notify, intake: SendIntake | None = None, contacts: ContactBook | None = None
+    ) -> None:
         self.notify = notify
         self.intake = intake or SendIntake(notify)
+        self.contacts = contacts
 
     async def CreateTemplate(
         self, request: pb.CreateTemplateRequest, context: Any
@@ -143,6 +147,24 @@ class NotifyService(notify_pb2_grpc.NotifyServiceServicer):
         )
         token = conv.encode_token(found[size - 1].id) if len(found) > size else ""
         return pb.ListNotificationsResponse(
+            notifications=[conv.notification(n) for n in found[:size]], next_page_token=token
+        )
+
+    async def ListMyNotifications(
+        self, request: pb.ListMyNotificationsRequest, context: Any
+    ) -> pb.ListMyNotificationsResponse:
+        pid = require_citizen()
+        size = conv.page_size(request.page_size)
+        before = conv.decode_token(request.page_token)
+        found = (
+            await citizen_reads.my_notifications(
+                self.notify, self.contacts, pid, str(before) if before else None, size + 1
+            )
+            if self.contacts is not None
+            else []
+        )
+        token = conv.encode_token(found[size - 1].id) if len(found) > size else ""
+        return pb.ListMyNotificationsResponse(
             notifications=[conv.notification(n) for n in found[:size]], next_page_token=token
         )
 

@@ -103,6 +103,7 @@ def notification(n: Notification) -> pb.Notification:
         create_time=ts(n.create_time),
         send_time=ts(n.send_time),
         complete_time=ts(n.complete_time),
+        agency_id=n.agency_id,
     )
 
 

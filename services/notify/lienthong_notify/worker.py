@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
@@ -20,6 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from . import metrics
 from .adapters import notification_store, published, queue
 from .adapters.personal_fields import PersonalFields
 from .adapters.queue import Claimed
@@ -59,6 +61,7 @@ class DeliveryWorker:
         self.lease_s = lease_s
         self.personal = personal
         self._wake = asyncio.Event()
+        self._counted_at = 0.0
 
     def wake(self) -> None:
         self._wake.set()
@@ -85,6 +88,9 @@ class DeliveryWorker:
         """Claim one batch, attempt each message, record the outcomes. Returns how many were claimed."""
         now = utcnow()
         async with self.connect() as session, session.begin():
+            if time.monotonic() - self._counted_at >= 5.0:  # the depth gauge: a COUNT at most every 5 s
+                self._counted_at = time.monotonic()
+                metrics.QUEUE_DEPTH.set(await queue.pending(session))
             claimed = await queue.claim(session, self.batch_size, self.lease_s, now, self.personal)
             if claimed:
                 fresh = [c.notification.id for c in claimed if c.notification.status is Status.CREATED]
@@ -113,6 +119,9 @@ class DeliveryWorker:
         handed: list[tuple[Claimed, Outcome]] = []
         retries: list[tuple[Claimed, Outcome]] = []
         for c, outcome in zip(claimed, outcomes, strict=True):
+            metrics.DELIVERIES.labels(
+                c.notification.channel.value, _outcome(outcome, now >= c.give_up_at)
+            ).inc()
             if outcome.status is None and now >= c.give_up_at:
                 reason = outcome.reason.split(":")[0] or "GAVE_UP"
                 finals[(self.retry.after_failure(outcome), reason, outcome.provider)].append(
@@ -156,6 +165,12 @@ class DeliveryWorker:
             log.info("delivery attempts will be retried", extra={"count": len(retries)})
 
 
+def _outcome(outcome: Outcome, gave_up: bool) -> str:
+    if outcome.status is None:
+        return "GAVE_UP" if gave_up else "RETRY"
+    return "HANDED_OVER" if outcome.status is Status.SENDING else outcome.status.name
+
+
 async def _handed_over(session: AsyncConnection, notification_id: str, outcome: Outcome) -> None:
     """Record which provider took an SMS (its receipt moves the status on)."""
     await session.execute(
@@ -191,7 +206,7 @@ async def main() -> int:
         loops=settings.worker_loops,
         idle_s=settings.worker_idle_s,
         lease_s=settings.worker_lease_s,
-        personal=PersonalFields(load_contact_book(settings).keyring),
+        personal=PersonalFields.of(load_contact_book(settings)),
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

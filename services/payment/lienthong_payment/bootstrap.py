@@ -124,7 +124,11 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
     # Payment events carry the payer's e-mail (for receipts): rows are stored sealed, unsealed just before
     # publishing, and deleted once published.
     relay = OutboxRelay(
-        resources.sessions, outbox, UnsealingBus(resources.bus, keyring), delete_published=True
+        resources.sessions,
+        outbox,
+        UnsealingBus(resources.bus, keyring),
+        delete_published=True,
+        service="payment",
     )
     providers = build_providers(settings)
     policy = Policy(
@@ -163,5 +167,6 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
             *([hot.close] if hot is not None else []),
             resources.close,
         ],
+        database=resources.engine,
     )
     return Assembly(app, deps, intake, providers)

@@ -60,7 +60,9 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         linger=settings.access_log_linger_seconds,
     )
     # Rows are sealed, and deleted once published: the outbox never accumulates personal IDs, even encrypted.
-    relay = OutboxRelay(sessions, outbox, unsealing_bus(bus, keyring), delete_published=True)
+    relay = OutboxRelay(
+        sessions, outbox, unsealing_bus(bus, keyring), delete_published=True, service="registry"
+    )
     registry = Registry(
         sessions=sessions,
         keyring=keyring,
@@ -90,4 +92,5 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         identity_events_bus=bus,
         background=[relay.run],
         on_stop=[writer.close, close],
+        database=engine,
     )

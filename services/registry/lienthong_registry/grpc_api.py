@@ -6,7 +6,7 @@ from typing import Any
 
 from lienthong.registry.v1 import registry_pb2 as pb
 from lienthong.registry.v1 import registry_pb2_grpc
-from lienthong_runtime.auth import require_principal
+from lienthong_runtime.auth import require_citizen, require_principal
 from lienthong_runtime.errors import invalid
 
 from . import grpc_convert as cv
@@ -134,16 +134,20 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
     async def ListMyAccessLog(
         self, request: pb.ListMyAccessLogRequest, context: Any
     ) -> pb.ListMyAccessLogResponse:
-        p = require_principal()
-        pid = audit.citizen_personal_id(p.kind, p.claims)
         entries, token = await audit.my_access_log(
             self.reg,
-            pid,
+            require_citizen(),
             cv.micros(request.start_time, request.HasField("start_time")),
             request.page_size,
             request.page_token,
         )
-        return pb.ListMyAccessLogResponse(entries=[cv.entry_out(e) for e in entries], next_page_token=token)
+        return pb.ListMyAccessLogResponse(
+            entries=[cv.entry_out(e, chain_verified=ok) for e, ok in entries], next_page_token=token
+        )
+
+    async def GetMyRecord(self, request: pb.GetMyRecordRequest, context: Any) -> pb.GetMyRecordResponse:
+        citizen = await audit.my_record(self.reg, require_citizen())
+        return pb.GetMyRecordResponse(citizen=cv.citizen_out(citizen))
 
     async def ListAccessLog(self, request: pb.ListAccessLogRequest, context: Any) -> pb.ListAccessLogResponse:
         entries, token = await audit.agency_access_log(

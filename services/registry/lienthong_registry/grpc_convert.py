@@ -153,7 +153,7 @@ def policy_out(p: DisclosurePolicy) -> pb.DisclosurePolicy:
     )
 
 
-def entry_out(e: AccessLogEntry, personal_id: str = "") -> pb.AccessLogEntry:
+def entry_out(e: AccessLogEntry, personal_id: str = "", *, chain_verified: bool = False) -> pb.AccessLogEntry:
     return pb.AccessLogEntry(
         id=e.id,
         sequence=e.sequence,
@@ -167,4 +167,5 @@ def entry_out(e: AccessLogEntry, personal_id: str = "") -> pb.AccessLogEntry:
         fields_disclosed=list(e.fields),
         personal_id=personal_id,
         entry_hash=e.entry_hash,
+        chain_verified=chain_verified,
     )

@@ -74,6 +74,11 @@ class AgencyRepository:
         rows = rows[:size]
         return rows, paging.encode_token(rows[-1].created_at, rows[-1].id) if more else ""
 
+    async def names(self, agency_ids: list[str]) -> dict[str, str]:
+        """Display names of the given agencies that exist, by id."""
+        query = select(t.c.id, t.c.display_name).where(t.c.id.in_(agency_ids))
+        return {r.id: r.display_name for r in (await self.session.execute(query)).all()}
+
     async def not_active(self) -> list[Agency]:
         """Agencies ever suspended (a resumed agency's tokens from before its suspension stay dead)."""
         query = select(t).where(or_(t.c.state != AgencyState.ACTIVE.value, t.c.suspended_at.is_not(None)))

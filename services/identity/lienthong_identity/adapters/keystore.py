@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from lienthong_runtime.auth import KeySource
 from lienthong_runtime.crypto import Keyring
 
+from .. import metrics
 from ..domain.keys import KeyState, SigningKey, new_kid, rotation_due
 from .tables import signing_keys as t
 
@@ -113,6 +114,7 @@ class KeyStore:
         self.jwks = {"keys": [k.jwk() for k in published]}
         self.jwks_json = json.dumps(self.jwks, separators=(",", ":"))
         self.loaded_at = time.monotonic()
+        _export(self.keys, now)
 
     # ---- changes (inside the caller's transaction) ----
 
@@ -176,3 +178,13 @@ class KeyStore:
         async with self.sessions() as session, session.begin():
             await self.rotate(session, now, only_if_due=0.0)
         await self.reload(now)
+
+
+def _export(keys: list[SigningKey], now: datetime) -> None:
+    """The key gauges: how many keys per state, and since when the current one signs."""
+    states = [k.state(now) for k in keys]
+    for state in KeyState:
+        metrics.SIGNING_KEYS.labels(state.value.lower()).set(states.count(state))
+    current = [k for k, s in zip(keys, states, strict=True) if s is KeyState.CURRENT and k.activated_at]
+    if current:
+        metrics.SIGNING_KEY_ACTIVATED.set(current[-1].activated_at.timestamp())  # type: ignore[union-attr]

@@ -101,6 +101,21 @@ async def get_agency(ctx: Context, caller: Caller, agency_id: str) -> Agency:
     return agency
 
 
+MAX_NAME_LOOKUPS = 100
+
+
+async def agency_names(ctx: Context, agency_ids: list[str]) -> list[tuple[str, str]]:
+    """(id, display name) of each known agency among ``agency_ids``, in request order, duplicates once."""
+    wanted = list(dict.fromkeys(agency_ids))
+    if not wanted or len(wanted) > MAX_NAME_LOOKUPS:
+        raise invalid("agency_ids", f"give 1 to {MAX_NAME_LOOKUPS} agency ids")
+    if any(not a or len(a) > 64 for a in wanted):
+        raise invalid("agency_ids", "each id is 1 to 64 characters")
+    async with ctx.uow() as uow:
+        names = await uow.agencies.names(wanted)
+    return [(a, names[a]) for a in wanted if a in names]
+
+
 async def list_agencies(
     ctx: Context, state: AgencyState | None, size: int, token: str
 ) -> tuple[list[Agency], str]:

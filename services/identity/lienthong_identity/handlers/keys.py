@@ -7,6 +7,7 @@ import logging
 
 from lienthong.identity.v1 import events_pb2
 
+from .. import metrics
 from ..adapters.revocations import RevocationLoader
 from ..adapters.token_repo import prune
 from ..domain.audit import Caller
@@ -55,6 +56,7 @@ async def list_signing_keys(ctx: Context, size: int, token: str) -> tuple[list[S
 async def housekeeping(ctx: Context, loader: RevocationLoader) -> None:
     """Forever: rotate on schedule, reload keys and revocations so all instances converge within seconds."""
     interval = ctx.settings.housekeeping_interval
+    metrics.SIGNING_KEY_ROTATION_INTERVAL.set(ctx.settings.key_rotation_interval)
     while True:
         try:
             if ctx.settings.key_rotation_interval > 0:

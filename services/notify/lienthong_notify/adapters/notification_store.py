@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -210,6 +210,27 @@ async def list_page(
         query = query.where(notifications.c.reference == flt.reference)
     if flt.batch_id:
         query = query.where(notifications.c.batch_id == flt.batch_id)
+    if before_id:
+        query = query.where(notifications.c.id < before_id)
+    rows = (await session.execute(query.order_by(notifications.c.id.desc()).limit(limit))).all()
+    return [from_row(r._mapping, personal) for r in rows]
+
+
+async def list_for_recipients(
+    session: AsyncConnection,
+    recipients: Sequence[str],
+    before_id: str | None,
+    limit: int,
+    personal: PersonalFields,
+) -> list[Notification]:
+    """Real (not test) notifications to any of ``recipients``, from every agency, newest first: found by the
+    recipient's blind index (sealed rows) or, for rows written before sealing, by the clear column."""
+    digests = [d for d in (personal.recipient_index(r) for r in recipients) if d is not None]
+    match = or_(
+        notifications.c.recipient_index.in_(digests),
+        and_(notifications.c.sealed.is_(None), notifications.c.recipient.in_(list(recipients))),
+    )
+    query = select(notifications).where(match, notifications.c.test.is_(False))
     if before_id:
         query = query.where(notifications.c.id < before_id)
     rows = (await session.execute(query.order_by(notifications.c.id.desc()).limit(limit))).all()

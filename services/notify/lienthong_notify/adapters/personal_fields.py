@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lienthong_runtime.crypto import Keyring
+from lienthong_runtime.crypto import BlindIndex, Keyring
 
 from ..domain.notifications import Notification
 
@@ -14,14 +14,31 @@ from ..domain.notifications import Notification
 class PersonalFields:
     """Seals and opens the personal fields of a notification row (``key_id`` + ``sealed``)."""
 
-    def __init__(self, keyring: Keyring) -> None:
+    def __init__(self, keyring: Keyring, index: BlindIndex | None = None) -> None:
         self.keyring = keyring
+        self.index = index
+
+    @classmethod
+    def of(cls, book: Any) -> PersonalFields:
+        """Under the contact book's keyring and blind index (notify's two personal-data keys)."""
+        return cls(book.keyring, book.index)
+
+    def recipient_index(self, recipient: str) -> bytes | None:
+        """The blind index of a recipient address (as stored: already normalised), or None without an index key."""
+        return self.index.digest("notification.recipient", recipient) if self.index else None
 
     def seal(self, n: Notification) -> dict[str, Any]:
         key_id, blob = self.keyring.seal_json(
             {"recipient": n.recipient, "subject": n.subject, "body": n.body}, _aad(n.id)
         )
-        return {"recipient": "", "subject": "", "body": "", "key_id": key_id, "sealed": blob}
+        return {
+            "recipient": "",
+            "subject": "",
+            "body": "",
+            "key_id": key_id,
+            "sealed": blob,
+            "recipient_index": self.recipient_index(n.recipient),
+        }
 
     def open(self, m: Any) -> dict[str, str]:
         if not m["sealed"]:  # a row stored before sealing

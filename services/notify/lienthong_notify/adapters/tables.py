@@ -78,10 +78,15 @@ notifications = Table(
     #: are empty in every row written since migration 0006.
     Column("key_id", String(64), nullable=True),
     Column("sealed", LargeBinary, nullable=True),
+    #: A blind index (keyed HMAC) of the recipient, so a citizen's own notifications are found without the clear
+    #: address (migration 0007); empty in rows written before it.
+    Column("recipient_index", LargeBinary, nullable=True),
     UniqueConstraint("agency_id", "idempotency_key", name="uq_notifications_agency_idempotency"),
     Index("ix_notifications_agency_id", "agency_id", "id"),
     Index("ix_notifications_agency_batch", "agency_id", "batch_id"),
     Index("ix_notifications_status_send_time", "status", "send_time"),
+    Index("ix_notifications_recipient_id", "recipient", "id"),
+    Index("ix_notifications_recipient_index_id", "recipient_index", "id"),
 )
 
 #: The durable delivery queue: one row per notification still to hand to a provider. A claim pushes

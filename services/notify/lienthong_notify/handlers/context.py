@@ -36,7 +36,7 @@ class Notify:
         return cls(
             connect=connect,
             settings=settings,
-            personal=PersonalFields(load_contact_book(settings).keyring),
+            personal=PersonalFields.of(load_contact_book(settings)),
             limiter=RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst),
             retry=RetryPolicy(settings.retry_base_s, settings.retry_max_s, settings.give_up_s),
         )

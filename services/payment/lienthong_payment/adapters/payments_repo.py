@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lienthong_runtime.crypto import Keyring
 
+from .. import metrics
 from ..domain.notifications import Disposition, ProviderNotification
 from ..domain.payment import UNFINISHED_STATES, Payment, PaymentState, Transition
 from . import pg
@@ -53,8 +54,12 @@ async def insert_if_new(conn: AsyncConnection, keyring: Keyring, payment: Paymen
     (a concurrent insert of the same key waits for the first to commit, then does nothing)."""
     values = payment_values(payment, keyring)
     if pg.native(conn):
-        return await pg.insert_payment(conn, values)
-    return (await conn.execute(_INSERT[conn.dialect.name], values)).first() is not None
+        inserted = await pg.insert_payment(conn, values)
+    else:
+        inserted = (await conn.execute(_INSERT[conn.dialect.name], values)).first() is not None
+    if inserted:
+        metrics.TRANSITIONS.labels(payment.state.name).inc()
+    return inserted
 
 
 async def get(
@@ -108,6 +113,8 @@ async def save(conn: AsyncConnection, payment: Payment) -> None:
         await conn.execute(_UPDATE, {"_id": payment.id, **{name: values[name] for name in MUTABLE}})
         if added:
             await conn.execute(_ADD_TRANSITION, added)
+    for t in payment.pending_transitions:
+        metrics.TRANSITIONS.labels(t.to_state.name).inc()
     payment.pending_transitions.clear()
 
 

@@ -193,6 +193,14 @@ async def previous_hash(session: AsyncSession | AsyncConnection, sequence: int) 
     return row.entry_hash if row else None
 
 
+async def hashes_of(session: AsyncSession | AsyncConnection, sequences: set[int]) -> dict[int, str]:
+    """The stored hashes of the given entries (to check the links of a page of entries in one query)."""
+    if not sequences:
+        return {}
+    query = select(t.c.sequence, t.c.entry_hash).where(t.c.sequence.in_(sorted(sequences)))
+    return {r.sequence: r.entry_hash for r in (await session.execute(query)).all()}
+
+
 async def scan(
     session: AsyncSession | AsyncConnection, from_sequence: int, chunk: int = 5000
 ) -> AsyncIterator[list[AccessLogEntry]]:

@@ -92,6 +92,15 @@ def chain(entries: Iterable[AccessLogEntry], last_sequence: int, last_hash: str)
     return out
 
 
+def link_holds(entry: AccessLogEntry, predecessor_hash: str | None) -> bool:
+    """Whether one entry verifies on its own: its content matches its hash, and its stored previous hash is the
+    hash of the entry before it (``predecessor_hash``; the genesis hash for the first entry)."""
+    expected_previous = GENESIS_HASH if entry.sequence == 1 else predecessor_hash
+    return entry.previous_hash == expected_previous and entry.entry_hash == entry_hash(
+        entry.previous_hash, replace(entry, entry_hash="")
+    )
+
+
 @dataclass
 class ChainCheck:
     """Result of recomputing the chain: ``first_broken`` is 0 while every link holds; ``missing_writes`` counts

@@ -3,35 +3,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from lienthong_runtime.errors import PermissionDenied, invalid
+from lienthong_runtime.errors import NotFound, invalid
 
 from ..adapters import access_log_store
-from ..domain.access_log import GENESIS_HASH, AccessLogEntry, ChainCheck, check_entries
-from ..domain.personal_id import format_problem
+from ..domain.access_log import GENESIS_HASH, AccessLogEntry, ChainCheck, check_entries, link_holds
+from ..domain.citizen import Citizen
 from .context import Caller, Registry, check_personal_id, decode_token, encode_token, int_cursor, page_size
-
-
-def citizen_personal_id(kind: str, claims: Mapping[str, Any]) -> str:
-    """The personal ID of a citizen token (claim ``pid`` set by identity); refuses other tokens."""
-    pid = str(claims.get("pid", ""))
-    if kind != "citizen" or format_problem(pid) is not None:
-        raise PermissionDenied(
-            "this method needs a citizen's own token carrying their personal ID",
-            reason="CITIZEN_TOKEN_REQUIRED",
-        )
-    return pid
 
 
 async def my_access_log(
     reg: Registry, personal_id: str, start_us: int, size: int, token: str
-) -> tuple[list[AccessLogEntry], str]:
-    """Who accessed the citizen's record, newest first; the personal ID itself is not repeated."""
+) -> tuple[list[tuple[AccessLogEntry, bool]], str]:
+    """Who accessed the citizen's record, newest first, each with whether its chain link verifies; the personal
+    ID itself is not repeated."""
     limit = page_size(size)
     before = decode_token(token, "mylog", int_cursor)
     subject = reg.index.personal_id(personal_id).hex()
@@ -39,8 +27,21 @@ async def my_access_log(
         entries = await access_log_store.page(
             session, subject=subject, start_us=start_us, before=before, limit=limit + 1
         )
-    more, entries = len(entries) > limit, entries[:limit]
-    return entries, encode_token("mylog", entries[-1].sequence) if more else ""
+        more, entries = len(entries) > limit, entries[:limit]
+        # The predecessors belong to other citizens: only their hashes are read, never their content.
+        hashes = await access_log_store.hashes_of(
+            session, {e.sequence - 1 for e in entries if e.sequence > 1}
+        )
+    checked = [(e, link_holds(e, hashes.get(e.sequence - 1))) for e in entries]
+    return checked, encode_token("mylog", entries[-1].sequence) if more else ""
+
+
+async def my_record(reg: Registry, personal_id: str) -> Citizen:
+    """The citizen's own complete record; NOT_FOUND when the registry holds none for them."""
+    citizen = await reg.citizens.find(reg.reading, personal_id)
+    if citizen is None:
+        raise NotFound("the registry holds no record for this personal ID", reason="CITIZEN_NOT_FOUND")
+    return citizen
 
 
 async def agency_access_log(

@@ -652,3 +652,23 @@ class ListAuditEventsResponse(_message.Message):
     events: _containers.RepeatedCompositeFieldContainer[AuditEvent]
     next_page_token: str
     def __init__(self, events: _Optional[_Iterable[_Union[AuditEvent, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetAgencyNamesRequest(_message.Message):
+    __slots__ = ("agency_ids",)
+    AGENCY_IDS_FIELD_NUMBER: _ClassVar[int]
+    agency_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, agency_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AgencyName(_message.Message):
+    __slots__ = ("agency_id", "display_name")
+    AGENCY_ID_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    agency_id: str
+    display_name: str
+    def __init__(self, agency_id: _Optional[str] = ..., display_name: _Optional[str] = ...) -> None: ...
+
+class GetAgencyNamesResponse(_message.Message):
+    __slots__ = ("names",)
+    NAMES_FIELD_NUMBER: _ClassVar[int]
+    names: _containers.RepeatedCompositeFieldContainer[AgencyName]
+    def __init__(self, names: _Optional[_Iterable[_Union[AgencyName, _Mapping]]] = ...) -> None: ...

@@ -181,6 +181,11 @@ class IdentityServiceStub:
                 request_serializer=lienthong_dot_identity_dot_v1_dot_identity__pb2.LogoutRequest.SerializeToString,
                 response_deserializer=lienthong_dot_identity_dot_v1_dot_identity__pb2.LogoutResponse.FromString,
                 _registered_method=True)
+        self.GetAgencyNames = channel.unary_unary(
+                '/lienthong.identity.v1.IdentityService/GetAgencyNames',
+                request_serializer=lienthong_dot_identity_dot_v1_dot_identity__pb2.GetAgencyNamesRequest.SerializeToString,
+                response_deserializer=lienthong_dot_identity_dot_v1_dot_identity__pb2.GetAgencyNamesResponse.FromString,
+                _registered_method=True)
         self.ListAuditEvents = channel.unary_unary(
                 '/lienthong.identity.v1.IdentityService/ListAuditEvents',
                 request_serializer=lienthong_dot_identity_dot_v1_dot_identity__pb2.ListAuditEventsRequest.SerializeToString,
@@ -419,6 +424,14 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetAgencyNames(self, request, context):
+        """Returns the display names of the given agencies, so that a citizen reads who accessed their record by name
+        rather than by id. Only id and display name are returned; unknown ids are left out of the answer.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListAuditEvents(self, request, context):
         """---- Audit ----
 
@@ -567,6 +580,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.Logout,
                     request_deserializer=lienthong_dot_identity_dot_v1_dot_identity__pb2.LogoutRequest.FromString,
                     response_serializer=lienthong_dot_identity_dot_v1_dot_identity__pb2.LogoutResponse.SerializeToString,
+            ),
+            'GetAgencyNames': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAgencyNames,
+                    request_deserializer=lienthong_dot_identity_dot_v1_dot_identity__pb2.GetAgencyNamesRequest.FromString,
+                    response_serializer=lienthong_dot_identity_dot_v1_dot_identity__pb2.GetAgencyNamesResponse.SerializeToString,
             ),
             'ListAuditEvents': grpc.unary_unary_rpc_method_handler(
                     servicer.ListAuditEvents,
@@ -1315,6 +1333,33 @@ class IdentityService:
             '/lienthong.identity.v1.IdentityService/Logout',
             lienthong_dot_identity_dot_v1_dot_identity__pb2.LogoutRequest.SerializeToString,
             lienthong_dot_identity_dot_v1_dot_identity__pb2.LogoutResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAgencyNames(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lienthong.identity.v1.IdentityService/GetAgencyNames',
+            lienthong_dot_identity_dot_v1_dot_identity__pb2.GetAgencyNamesRequest.SerializeToString,
+            lienthong_dot_identity_dot_v1_dot_identity__pb2.GetAgencyNamesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -199,7 +199,7 @@ class PreviewTemplateResponse(_message.Message):
     def __init__(self, subject: _Optional[str] = ..., body: _Optional[str] = ..., sms: _Optional[_Union[SmsSegments, _Mapping]] = ...) -> None: ...
 
 class Notification(_message.Message):
-    __slots__ = ("id", "channel", "template_id", "template_version", "recipient", "reference", "status", "subject", "body", "sms", "batch_id", "test", "attempt_count", "failure_reason", "create_time", "send_time", "complete_time")
+    __slots__ = ("id", "channel", "template_id", "template_version", "recipient", "reference", "status", "subject", "body", "sms", "batch_id", "test", "attempt_count", "failure_reason", "create_time", "send_time", "complete_time", "agency_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -217,6 +217,7 @@ class Notification(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     SEND_TIME_FIELD_NUMBER: _ClassVar[int]
     COMPLETE_TIME_FIELD_NUMBER: _ClassVar[int]
+    AGENCY_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     channel: Channel
     template_id: str
@@ -234,7 +235,8 @@ class Notification(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     send_time: _timestamp_pb2.Timestamp
     complete_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., channel: _Optional[_Union[Channel, str]] = ..., template_id: _Optional[str] = ..., template_version: _Optional[int] = ..., recipient: _Optional[str] = ..., reference: _Optional[str] = ..., status: _Optional[_Union[NotificationStatus, str]] = ..., subject: _Optional[str] = ..., body: _Optional[str] = ..., sms: _Optional[_Union[SmsSegments, _Mapping]] = ..., batch_id: _Optional[str] = ..., test: _Optional[bool] = ..., attempt_count: _Optional[int] = ..., failure_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., send_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    agency_id: str
+    def __init__(self, id: _Optional[str] = ..., channel: _Optional[_Union[Channel, str]] = ..., template_id: _Optional[str] = ..., template_version: _Optional[int] = ..., recipient: _Optional[str] = ..., reference: _Optional[str] = ..., status: _Optional[_Union[NotificationStatus, str]] = ..., subject: _Optional[str] = ..., body: _Optional[str] = ..., sms: _Optional[_Union[SmsSegments, _Mapping]] = ..., batch_id: _Optional[str] = ..., test: _Optional[bool] = ..., attempt_count: _Optional[int] = ..., failure_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., send_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., agency_id: _Optional[str] = ...) -> None: ...
 
 class SendEmailRequest(_message.Message):
     __slots__ = ("template_id", "email_address", "personalisation", "reference", "idempotency_key", "simulated_outcome")
@@ -484,3 +486,19 @@ class DeleteCallbackRequest(_message.Message):
 class DeleteCallbackResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class ListMyNotificationsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListMyNotificationsResponse(_message.Message):
+    __slots__ = ("notifications", "next_page_token")
+    NOTIFICATIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    notifications: _containers.RepeatedCompositeFieldContainer[Notification]
+    next_page_token: str
+    def __init__(self, notifications: _Optional[_Iterable[_Union[Notification, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -97,6 +97,11 @@ class NotifyServiceStub:
                 request_serializer=lienthong_dot_notify_dot_v1_dot_notify__pb2.ListNotificationsRequest.SerializeToString,
                 response_deserializer=lienthong_dot_notify_dot_v1_dot_notify__pb2.ListNotificationsResponse.FromString,
                 _registered_method=True)
+        self.ListMyNotifications = channel.unary_unary(
+                '/lienthong.notify.v1.NotifyService/ListMyNotifications',
+                request_serializer=lienthong_dot_notify_dot_v1_dot_notify__pb2.ListMyNotificationsRequest.SerializeToString,
+                response_deserializer=lienthong_dot_notify_dot_v1_dot_notify__pb2.ListMyNotificationsResponse.FromString,
+                _registered_method=True)
         self.SendBatch = channel.unary_unary(
                 '/lienthong.notify.v1.NotifyService/SendBatch',
                 request_serializer=lienthong_dot_notify_dot_v1_dot_notify__pb2.SendBatchRequest.SerializeToString,
@@ -210,6 +215,15 @@ class NotifyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListMyNotifications(self, request, context):
+        """Lists the notifications sent to the calling citizen, newest first, from every agency: those addressed to the
+        e-mail address or phone number their identity account gives (the personal ID comes from the token; notify
+        learns the contact from identity's events). Test sends are left out. Paginated.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SendBatch(self, request, context):
         """Sends one template to many recipients (at most 1,000 per call). Each recipient is validated on its own and
         reported; valid ones are accepted unless `reject_all_on_error` is set. Batch traffic goes through a separate
@@ -296,6 +310,11 @@ def add_NotifyServiceServicer_to_server(servicer, server):
                     servicer.ListNotifications,
                     request_deserializer=lienthong_dot_notify_dot_v1_dot_notify__pb2.ListNotificationsRequest.FromString,
                     response_serializer=lienthong_dot_notify_dot_v1_dot_notify__pb2.ListNotificationsResponse.SerializeToString,
+            ),
+            'ListMyNotifications': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMyNotifications,
+                    request_deserializer=lienthong_dot_notify_dot_v1_dot_notify__pb2.ListMyNotificationsRequest.FromString,
+                    response_serializer=lienthong_dot_notify_dot_v1_dot_notify__pb2.ListMyNotificationsResponse.SerializeToString,
             ),
             'SendBatch': grpc.unary_unary_rpc_method_handler(
                     servicer.SendBatch,
@@ -584,6 +603,33 @@ class NotifyService:
             '/lienthong.notify.v1.NotifyService/ListNotifications',
             lienthong_dot_notify_dot_v1_dot_notify__pb2.ListNotificationsRequest.SerializeToString,
             lienthong_dot_notify_dot_v1_dot_notify__pb2.ListNotificationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMyNotifications(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lienthong.notify.v1.NotifyService/ListMyNotifications',
+            lienthong_dot_notify_dot_v1_dot_notify__pb2.ListMyNotificationsRequest.SerializeToString,
+            lienthong_dot_notify_dot_v1_dot_notify__pb2.ListMyNotificationsResponse.FromString,
             options,
             channel_credentials,
             insecure,

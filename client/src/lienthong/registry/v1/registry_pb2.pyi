@@ -410,7 +410,7 @@ class DeleteDisclosurePolicyResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class AccessLogEntry(_message.Message):
-    __slots__ = ("id", "sequence", "time", "agency_id", "agency_name", "client_id", "action", "purpose", "legal_basis", "fields_disclosed", "personal_id", "entry_hash")
+    __slots__ = ("id", "sequence", "time", "agency_id", "agency_name", "client_id", "action", "purpose", "legal_basis", "fields_disclosed", "personal_id", "entry_hash", "chain_verified")
     ID_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
@@ -423,6 +423,7 @@ class AccessLogEntry(_message.Message):
     FIELDS_DISCLOSED_FIELD_NUMBER: _ClassVar[int]
     PERSONAL_ID_FIELD_NUMBER: _ClassVar[int]
     ENTRY_HASH_FIELD_NUMBER: _ClassVar[int]
+    CHAIN_VERIFIED_FIELD_NUMBER: _ClassVar[int]
     id: str
     sequence: int
     time: _timestamp_pb2.Timestamp
@@ -435,7 +436,8 @@ class AccessLogEntry(_message.Message):
     fields_disclosed: _containers.RepeatedScalarFieldContainer[str]
     personal_id: str
     entry_hash: str
-    def __init__(self, id: _Optional[str] = ..., sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., agency_id: _Optional[str] = ..., agency_name: _Optional[str] = ..., client_id: _Optional[str] = ..., action: _Optional[_Union[AccessAction, str]] = ..., purpose: _Optional[str] = ..., legal_basis: _Optional[str] = ..., fields_disclosed: _Optional[_Iterable[str]] = ..., personal_id: _Optional[str] = ..., entry_hash: _Optional[str] = ...) -> None: ...
+    chain_verified: bool
+    def __init__(self, id: _Optional[str] = ..., sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., agency_id: _Optional[str] = ..., agency_name: _Optional[str] = ..., client_id: _Optional[str] = ..., action: _Optional[_Union[AccessAction, str]] = ..., purpose: _Optional[str] = ..., legal_basis: _Optional[str] = ..., fields_disclosed: _Optional[_Iterable[str]] = ..., personal_id: _Optional[str] = ..., entry_hash: _Optional[str] = ..., chain_verified: _Optional[bool] = ...) -> None: ...
 
 class ListMyAccessLogRequest(_message.Message):
     __slots__ = ("start_time", "page_size", "page_token")
@@ -496,3 +498,13 @@ class VerifyAccessLogChainResponse(_message.Message):
     detail: str
     versions_without_write_entry: int
     def __init__(self, intact: _Optional[bool] = ..., entries_checked: _Optional[int] = ..., first_broken_sequence: _Optional[int] = ..., detail: _Optional[str] = ..., versions_without_write_entry: _Optional[int] = ...) -> None: ...
+
+class GetMyRecordRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetMyRecordResponse(_message.Message):
+    __slots__ = ("citizen",)
+    CITIZEN_FIELD_NUMBER: _ClassVar[int]
+    citizen: Citizen
+    def __init__(self, citizen: _Optional[_Union[Citizen, _Mapping]] = ...) -> None: ...

@@ -108,6 +108,11 @@ class RegistryServiceStub:
                 request_serializer=lienthong_dot_registry_dot_v1_dot_registry__pb2.DeleteDisclosurePolicyRequest.SerializeToString,
                 response_deserializer=lienthong_dot_registry_dot_v1_dot_registry__pb2.DeleteDisclosurePolicyResponse.FromString,
                 _registered_method=True)
+        self.GetMyRecord = channel.unary_unary(
+                '/lienthong.registry.v1.RegistryService/GetMyRecord',
+                request_serializer=lienthong_dot_registry_dot_v1_dot_registry__pb2.GetMyRecordRequest.SerializeToString,
+                response_deserializer=lienthong_dot_registry_dot_v1_dot_registry__pb2.GetMyRecordResponse.FromString,
+                _registered_method=True)
         self.ListMyAccessLog = channel.unary_unary(
                 '/lienthong.registry.v1.RegistryService/ListMyAccessLog',
                 request_serializer=lienthong_dot_registry_dot_v1_dot_registry__pb2.ListMyAccessLogRequest.SerializeToString,
@@ -234,6 +239,15 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetMyRecord(self, request, context):
+        """Returns the calling citizen's own complete record as the registry holds it (the personal ID comes from the
+        token). NOT_FOUND with reason CITIZEN_NOT_FOUND when the registry has no record for it. Not written to the
+        access log: the data subject reading their own record is not a disclosure to an agency.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListMyAccessLog(self, request, context):
         """Lists who accessed the calling citizen's own record (the personal ID comes from the token), newest first.
         Paginated.
@@ -318,6 +332,11 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.DeleteDisclosurePolicy,
                     request_deserializer=lienthong_dot_registry_dot_v1_dot_registry__pb2.DeleteDisclosurePolicyRequest.FromString,
                     response_serializer=lienthong_dot_registry_dot_v1_dot_registry__pb2.DeleteDisclosurePolicyResponse.SerializeToString,
+            ),
+            'GetMyRecord': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMyRecord,
+                    request_deserializer=lienthong_dot_registry_dot_v1_dot_registry__pb2.GetMyRecordRequest.FromString,
+                    response_serializer=lienthong_dot_registry_dot_v1_dot_registry__pb2.GetMyRecordResponse.SerializeToString,
             ),
             'ListMyAccessLog': grpc.unary_unary_rpc_method_handler(
                     servicer.ListMyAccessLog,
@@ -673,6 +692,33 @@ class RegistryService:
             '/lienthong.registry.v1.RegistryService/DeleteDisclosurePolicy',
             lienthong_dot_registry_dot_v1_dot_registry__pb2.DeleteDisclosurePolicyRequest.SerializeToString,
             lienthong_dot_registry_dot_v1_dot_registry__pb2.DeleteDisclosurePolicyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMyRecord(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lienthong.registry.v1.RegistryService/GetMyRecord',
+            lienthong_dot_registry_dot_v1_dot_registry__pb2.GetMyRecordRequest.SerializeToString,
+            lienthong_dot_registry_dot_v1_dot_registry__pb2.GetMyRecordResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,3 @@
+from lienthong_cli.main import main
+
+raise SystemExit(main(["serve", "portal"]))

@@ -96,8 +96,8 @@ async def test_71_character_vietnamese_sms_preview_is_two_ucs2_segments(pg_url, 
 async def test_invalid_and_duplicate_templates_are_refused_and_lists_paginate(pg_url, unix_socket):
     async with running_notify(pg_url, unix_socket) as run:
         await email_template(run, name="dup")
-        with pytest.raises(grpc.aio.AioRpcError) as taken:
-            await email_template(run, name="dup")
+        with pytest.raises(grpc.aio.AioRpcError) as taken:  # the same name for another template
+            await email_template(run, name="dup", body="Một nội dung khác.")
         assert taken.value.code() == grpc.StatusCode.ALREADY_EXISTS
         with pytest.raises(grpc.aio.AioRpcError) as bad:
             await run.stub.CreateTemplate(

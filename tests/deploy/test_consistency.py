@@ -233,6 +233,7 @@ OPTIONAL_SECRETS = {
     # gateway use the caller's address, so the others never read forwarded headers.
     ("registry", "proxy_secret"): "does not use the caller's address",
     ("payment", "proxy_secret"): "does not use the caller's address",
+    ("portal", "proxy_secret"): "a client of the gateway: it reads no forwarded headers",
     ("notify", "proxy_secret"): "does not use the caller's address",
 }
 

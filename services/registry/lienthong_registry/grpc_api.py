@@ -147,7 +147,7 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
 
     async def GetMyRecord(self, request: pb.GetMyRecordRequest, context: Any) -> pb.GetMyRecordResponse:
         citizen = await audit.my_record(self.reg, require_citizen())
-        return pb.GetMyRecordResponse(citizen=cv.citizen_out(citizen))
+        return pb.GetMyRecordResponse(citizen=cv.own_record_out(citizen))
 
     async def ListAccessLog(self, request: pb.ListAccessLogRequest, context: Any) -> pb.ListAccessLogResponse:
         entries, token = await audit.agency_access_log(

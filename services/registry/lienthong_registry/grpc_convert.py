@@ -104,6 +104,11 @@ def written_out(c: Citizen, fields: list[str] | tuple[str, ...]) -> pb.Citizen:
     return message
 
 
+def own_record_out(c: Citizen) -> pb.Citizen:
+    """The whole record, for its subject only (``GetMyRecord``: a citizen reads everything held about them)."""
+    return written_out(c, c.set_fields())
+
+
 def view_out(v: CitizenView) -> pb.CitizenView:
     message = pb.CitizenView(
         personal_id=v.personal_id, version=v.version, disclosed_fields=v.disclosed_fields

@@ -30,7 +30,7 @@ class Settings(ServiceSettings):
 
     port: int = 50051
     http_port: int = 8051
-    #: Upstream replicas per building block (identity, registry, payment, notify), e.g.
+    #: Upstream replicas per building block (identity, registry, payment, notify, documents), e.g.
     #: {"registry": ["10.0.0.5:50062", "10.0.0.6:50062"]} (JSON in LIENTHONG_GATEWAY_UPSTREAMS). ``unix:`` works.
     upstreams: dict[str, list[str]] = Field(default_factory=dict)
     #: Seconds between grpc.health.v1 checks of each replica; a replica failing one is skipped until it passes.

@@ -67,7 +67,7 @@ class Pki:
         path.write_bytes(self.root.public_bytes(serialization.Encoding.PEM))
         return str(path)
 
-    def sign(self, pdf: bytes) -> bytes:
+    async def sign(self, pdf: bytes) -> bytes:
         signer = signers.SimpleSigner(
             signing_cert=asn1_x509.Certificate.load(self.signer_cert.public_bytes(serialization.Encoding.DER)),
             signing_key=asn1_keys.PrivateKeyInfo.load(
@@ -79,7 +79,7 @@ class Pki:
                 [asn1_x509.Certificate.load(self.root.public_bytes(serialization.Encoding.DER))]
             ),
         )
-        out = signers.sign_pdf(
+        out = await signers.async_sign_pdf(
             IncrementalPdfFileWriter(io.BytesIO(pdf)), PdfSignatureMetadata(field_name="Signature1"), signer=signer
         )
         return out.getvalue()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, TypeVar
 
 from lienthong.documents.v1 import documents_pb2 as pb
 from lienthong.documents.v1 import documents_pb2_grpc
 from lienthong_runtime.auth import require_principal
-from lienthong_runtime.errors import invalid
+from lienthong_runtime.errors import InvalidArgument, invalid
 
 from . import grpc_convert as conv
 from .domain.signatures import ReceivePolicy
@@ -16,6 +16,7 @@ from .handlers import attachments, directory, exchange, processing, reading, sen
 from .handlers.context import Caller, Context
 
 DEFAULT_PAGE, MAX_PAGE = 50, 500
+M = TypeVar("M")
 
 
 def page_size(requested: int) -> int:
@@ -26,6 +27,17 @@ def page_size(requested: int) -> int:
 
 def _caller() -> Caller:
     return Caller.of(require_principal())
+
+
+async def _decoded(messages: AsyncIterator[Any], cls: type[M]) -> AsyncIterator[M]:
+    """A client stream's messages; one that failed to decode is INVALID_ARGUMENT (MALFORMED_REQUEST)."""
+    async for message in messages:
+        if not isinstance(message, cls):
+            raise InvalidArgument(
+                "a message of the stream could not be decoded as this method's request message",
+                reason="MALFORMED_REQUEST",
+            )
+        yield message
 
 
 class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
@@ -85,7 +97,7 @@ class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
         self, request_iterator: AsyncIterator[pb.UploadAttachmentRequest], context: Any
     ) -> pb.UploadAttachmentResponse:
         async def parts() -> AsyncIterator[tuple[str, object]]:
-            async for message in request_iterator:
+            async for message in _decoded(request_iterator, pb.UploadAttachmentRequest):
                 if message.WhichOneof("part") == "header":
                     yield "header", (message.header.file_name, message.header.content_type)
                 else:
@@ -200,13 +212,14 @@ class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
     async def ImportEdxml(
         self, request_iterator: AsyncIterator[pb.ImportEdxmlRequest], context: Any
     ) -> pb.ImportEdxmlResponse:
-        first = await anext(aiter(request_iterator), None)
+        stream = _decoded(request_iterator, pb.ImportEdxmlRequest)
+        first = await anext(stream, None)
         if first is None:
             raise invalid("chunk", "the package is empty")
 
         async def chunks() -> AsyncIterator[bytes]:
             yield first.chunk
-            async for message in request_iterator:
+            async for message in stream:
                 yield message.chunk
 
         doc = await exchange.import_package(self.ctx, _caller(), first.idempotency_key, chunks())

@@ -83,13 +83,13 @@ async def verify(ctx: Context, attachment_id: str, size: int) -> SignatureCheck:
 
 async def upload(ctx: Context, caller: Caller, parts: AsyncIterator[tuple[str, object]]) -> Attachment:
     """``parts`` yields ("header", (file_name, content_type)) first, then ("chunk", bytes) items."""
-    async with ctx.uow() as uow:
-        me = await member(uow, caller)
     kind, value = await anext(parts, ("", None))
     if kind != "header" or not isinstance(value, tuple):
         raise invalid(
             "header", "the first message of an upload is its header", reason="UPLOAD_HEADER_MISSING"
         )
+    async with ctx.uow() as uow:
+        me = await member(uow, caller)
     async with Intake(ctx, me.agency_id, *value) as intake:
         async for kind, data in parts:
             if kind != "chunk" or not isinstance(data, bytes):

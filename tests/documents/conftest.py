@@ -64,8 +64,14 @@ def metadata(urgency: int = pb.URGENCY_NORMAL, number: str = "12/QĐ-UBND") -> p
 class Agency:
     """One directory agency calling the service with its own token."""
 
-    def __init__(self, stub: documents_pb2_grpc.DocumentsServiceStub, mint: TokenMint, agency_id: str,
-                 code: str, scopes: Iterable[str] = AGENCY_SCOPES) -> None:
+    def __init__(
+        self,
+        stub: documents_pb2_grpc.DocumentsServiceStub,
+        mint: TokenMint,
+        agency_id: str,
+        code: str,
+        scopes: Iterable[str] = AGENCY_SCOPES,
+    ) -> None:
         self.stub, self.agency_id, self.code = stub, agency_id, code
         self.md = mint.metadata(tuple(scopes), agency=agency_id)
 
@@ -73,17 +79,26 @@ class Agency:
         method = getattr(self.stub, name)
         return lambda request, **kw: method(request, metadata=self.md, timeout=kw.pop("timeout", 60), **kw)
 
-    async def upload(self, content: bytes, name: str = "quyet-dinh.pdf", content_type: str = "application/pdf",
-                     chunk: int = 1 << 20) -> pb.Attachment:
+    async def upload(
+        self,
+        content: bytes,
+        name: str = "quyet-dinh.pdf",
+        content_type: str = "application/pdf",
+        chunk: int = 1 << 20,
+    ) -> pb.Attachment:
         def parts() -> Iterable[pb.UploadAttachmentRequest]:
-            yield pb.UploadAttachmentRequest(header=pb.AttachmentHeader(file_name=name, content_type=content_type))
+            yield pb.UploadAttachmentRequest(
+                header=pb.AttachmentHeader(file_name=name, content_type=content_type)
+            )
             for start in range(0, len(content), chunk):
                 yield pb.UploadAttachmentRequest(chunk=content[start : start + chunk])
 
         response = await self.stub.UploadAttachment(parts(), metadata=self.md, timeout=120)
         return response.attachment
 
-    async def send(self, recipients: list[Agency], content: bytes = b"%PDF-1.4 small", **kw: Any) -> pb.Document:
+    async def send(
+        self, recipients: list[Agency], content: bytes = b"%PDF-1.4 small", **kw: Any
+    ) -> pb.Document:
         attachment = await self.upload(content, name=kw.pop("name", "van-ban.pdf"))
         request = pb.SendDocumentRequest(
             idempotency_key=kw.pop("key", uuid.uuid4().hex),
@@ -114,7 +129,10 @@ class Docs:
         code = new_code()
         await self.stub.RegisterAgency(
             pb.RegisterAgencyRequest(
-                agency_id=agency_id, code=code, display_name=name or f"UBND {code}", province_code=province,
+                agency_id=agency_id,
+                code=code,
+                display_name=name or f"UBND {code}",
+                province_code=province,
                 notification_email=email,
             ),
             metadata=self.admin_md(),

@@ -22,7 +22,9 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 
 def _name(cn: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"), x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    return x509.Name(
+        [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"), x509.NameAttribute(NameOID.COMMON_NAME, cn)]
+    )
 
 
 def _cert(subject: str, key, issuer: str, issuer_key, *, ca: bool) -> x509.Certificate:
@@ -69,10 +71,14 @@ class Pki:
 
     async def sign(self, pdf: bytes) -> bytes:
         signer = signers.SimpleSigner(
-            signing_cert=asn1_x509.Certificate.load(self.signer_cert.public_bytes(serialization.Encoding.DER)),
+            signing_cert=asn1_x509.Certificate.load(
+                self.signer_cert.public_bytes(serialization.Encoding.DER)
+            ),
             signing_key=asn1_keys.PrivateKeyInfo.load(
                 self.signer_key.private_bytes(
-                    serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                    serialization.Encoding.DER,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
                 )
             ),
             cert_registry=SimpleCertificateStore.from_certs(
@@ -80,7 +86,9 @@ class Pki:
             ),
         )
         out = await signers.async_sign_pdf(
-            IncrementalPdfFileWriter(io.BytesIO(pdf)), PdfSignatureMetadata(field_name="Signature1"), signer=signer
+            IncrementalPdfFileWriter(io.BytesIO(pdf)),
+            PdfSignatureMetadata(field_name="Signature1"),
+            signer=signer,
         )
         return out.getvalue()
 
@@ -88,7 +96,9 @@ class Pki:
 def plain_pdf(text: str = "Quyết định", padding: int = 0) -> bytes:
     """A one-page PDF; ``padding`` bytes of a comment-like stream make it as large as a test needs."""
     writer = PdfFileWriter()
-    content = generic.StreamObject(stream_data=b"BT /F1 12 Tf 72 720 Td (" + text.encode("ascii", "replace") + b") Tj ET")
+    content = generic.StreamObject(
+        stream_data=b"BT /F1 12 Tf 72 720 Td (" + text.encode("ascii", "replace") + b") Tj ET"
+    )
     page = PageObject(
         contents=writer.add_object(content),
         media_box=generic.ArrayObject([generic.NumberObject(n) for n in (0, 0, 595, 842)]),

@@ -14,7 +14,10 @@ pytestmark = pytest.mark.postgres
 
 
 async def test_a_signed_decision_reaches_a_ministry_which_completes_it(docs: Docs):
-    province, ministry = await docs.agency("UBND Thành phố Hà Nội"), await docs.agency("Bộ Nội vụ", province="")
+    province, ministry = (
+        await docs.agency("UBND Thành phố Hà Nội"),
+        await docs.agency("Bộ Nội vụ", province=""),
+    )
     signed = await docs.pki.sign(plain_pdf())
     sent = await province.send([ministry], signed, meta=metadata(pb.URGENCY_EXPRESS))
     [attachment] = sent.attachments
@@ -30,15 +33,23 @@ async def test_a_signed_decision_reaches_a_ministry_which_completes_it(docs: Doc
         [
             m.chunk
             async for m in ministry.DownloadAttachment(
-                pb.DownloadAttachmentRequest(document_id=sent.document_id, attachment_id=attachment.attachment_id)
+                pb.DownloadAttachmentRequest(
+                    document_id=sent.document_id, attachment_id=attachment.attachment_id
+                )
             )
         ]
     )
     assert content == signed
 
     await ministry.AcknowledgeReceipt(pb.AcknowledgeReceiptRequest(document_id=sent.document_id))
-    for status in (pb.PROCESSING_STATUS_RECEIVED, pb.PROCESSING_STATUS_ASSIGNED, pb.PROCESSING_STATUS_COMPLETED):
-        reply = await ministry.ReportStatus(pb.ReportStatusRequest(document_id=sent.document_id, status=status))
+    for status in (
+        pb.PROCESSING_STATUS_RECEIVED,
+        pb.PROCESSING_STATUS_ASSIGNED,
+        pb.PROCESSING_STATUS_COMPLETED,
+    ):
+        reply = await ministry.ReportStatus(
+            pb.ReportStatusRequest(document_id=sent.document_id, status=status)
+        )
         assert reply.changed
     # A late report never moves a final state back.
     late = await ministry.ReportStatus(
@@ -65,10 +76,14 @@ async def test_refusal_needs_a_reason_and_is_final(docs: Docs):
     sender, receiver = await docs.agency(), await docs.agency()
     sent = await sender.send([receiver])
     with pytest.raises(grpc.aio.AioRpcError) as err:
-        await receiver.ReportStatus(pb.ReportStatusRequest(document_id=sent.document_id, status=pb.PROCESSING_STATUS_REFUSED))
+        await receiver.ReportStatus(
+            pb.ReportStatusRequest(document_id=sent.document_id, status=pb.PROCESSING_STATUS_REFUSED)
+        )
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     refused = await receiver.ReportStatus(
-        pb.ReportStatusRequest(document_id=sent.document_id, status=pb.PROCESSING_STATUS_REFUSED, reason="Sai thẩm quyền")
+        pb.ReportStatusRequest(
+            document_id=sent.document_id, status=pb.PROCESSING_STATUS_REFUSED, reason="Sai thẩm quyền"
+        )
     )
     assert refused.changed and refused.recipient.status == pb.PROCESSING_STATUS_REFUSED
     again = await receiver.ReportStatus(
@@ -81,7 +96,9 @@ async def test_idempotent_send_and_key_reuse(docs: Docs):
     sender, receiver = await docs.agency(), await docs.agency()
     attachment = await sender.upload(b"%PDF-1.4 x")
     request = pb.SendDocumentRequest(
-        idempotency_key="send-key-0001", metadata=metadata(), recipient_codes=[receiver.code],
+        idempotency_key="send-key-0001",
+        metadata=metadata(),
+        recipient_codes=[receiver.code],
         attachment_ids=[attachment.attachment_id],
     )
     first = (await sender.SendDocument(request)).document
@@ -104,15 +121,22 @@ async def test_recipients_must_be_in_the_directory_and_input_is_checked(docs: Do
     for code, expected in cases.items():
         with pytest.raises(grpc.aio.AioRpcError) as err:
             await sender.SendDocument(
-                pb.SendDocumentRequest(idempotency_key="k" * 10 + code[:3], metadata=metadata(),
-                                       recipient_codes=[code], attachment_ids=[attachment.attachment_id])
+                pb.SendDocumentRequest(
+                    idempotency_key="k" * 10 + code[:3],
+                    metadata=metadata(),
+                    recipient_codes=[code],
+                    attachment_ids=[attachment.attachment_id],
+                )
             )
         assert err.value.code() == expected
     with pytest.raises(grpc.aio.AioRpcError) as err:
         bad = metadata()
         bad.number_symbol = ""
-        await sender.SendDocument(pb.SendDocumentRequest(idempotency_key="k" * 12, metadata=bad,
-                                                         recipient_codes=[sender.code], attachment_ids=["x"]))
+        await sender.SendDocument(
+            pb.SendDocumentRequest(
+                idempotency_key="k" * 12, metadata=bad, recipient_codes=[sender.code], attachment_ids=["x"]
+            )
+        )
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await docs.outsider().ListInbox(pb.ListInboxRequest())
@@ -121,7 +145,9 @@ async def test_recipients_must_be_in_the_directory_and_input_is_checked(docs: Do
 
 async def test_receive_policy_refuses_unsigned_and_invalid(docs: Docs):
     sender, strict = await docs.agency(), await docs.agency()
-    await strict.SetReceivePolicy(pb.SetReceivePolicyRequest(refuse_unsigned=True, refuse_invalid_signature=True))
+    await strict.SetReceivePolicy(
+        pb.SetReceivePolicyRequest(refuse_unsigned=True, refuse_invalid_signature=True)
+    )
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await sender.send([strict], plain_pdf())
     assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
@@ -133,7 +159,9 @@ async def test_receive_policy_refuses_unsigned_and_invalid(docs: Docs):
 async def test_recall_update_and_replace_are_seen_and_acknowledged(docs: Docs):
     sender, receiver = await docs.agency(), await docs.agency()
     original = await sender.send([receiver])
-    update = await sender.send([receiver], related_document_id=original.document_id, relation=pb.RELATION_UPDATE)
+    update = await sender.send(
+        [receiver], related_document_id=original.document_id, relation=pb.RELATION_UPDATE
+    )
     replacement = await sender.send(
         [receiver], related_document_id=original.document_id, relation=pb.RELATION_REPLACE
     )
@@ -145,17 +173,23 @@ async def test_recall_update_and_replace_are_seen_and_acknowledged(docs: Docs):
         await receiver.send([sender], related_document_id=original.document_id, relation=pb.RELATION_REPLACE)
     assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
 
-    recalled = await sender.RecallDocument(pb.RecallDocumentRequest(document_id=original.document_id, reason="Sai số"))
+    recalled = await sender.RecallDocument(
+        pb.RecallDocumentRequest(document_id=original.document_id, reason="Sai số")
+    )
     assert recalled.document.recall_reason == "Sai số"
     assert recalled.document.recipients[0].recall_state == pb.RECALL_STATE_REQUESTED
     with pytest.raises(grpc.aio.AioRpcError) as err:
-        await receiver.ReportStatus(pb.ReportStatusRequest(document_id=original.document_id, status=pb.PROCESSING_STATUS_RECEIVED))
+        await receiver.ReportStatus(
+            pb.ReportStatusRequest(document_id=original.document_id, status=pb.PROCESSING_STATUS_RECEIVED)
+        )
     assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     acked = await receiver.AcknowledgeRecall(pb.AcknowledgeRecallRequest(document_id=original.document_id))
     assert acked.recipient.recall_state == pb.RECALL_STATE_ACKNOWLEDGED
     history = await sender.GetDocumentStatus(pb.GetDocumentStatusRequest(document_id=original.document_id))
     assert [h.recall_state for h in history.recipients[0].history] == [
-        pb.RECALL_STATE_NONE, pb.RECALL_STATE_REQUESTED, pb.RECALL_STATE_ACKNOWLEDGED,
+        pb.RECALL_STATE_NONE,
+        pb.RECALL_STATE_REQUESTED,
+        pb.RECALL_STATE_ACKNOWLEDGED,
     ]
 
 

@@ -126,5 +126,6 @@ async def test_a_100_mb_attachment_streams_through_the_gateway(docs: Docs, tmp_p
         print(
             f"\n100 MiB through the gateway: gateway peak RSS {gateway_peak / MB:.0f} MiB (at start "
             f"{int(gateway_start) / MB:.0f} MiB), service+client growth "
-            f"{peak[0] / MB:.0f} MiB, upload {SIZE / MB / upload_s:.0f} MiB/s, download {SIZE / MB / download_s:.0f} MiB/s"
+            f"{peak[0] / MB:.0f} MiB, upload {SIZE / MB / upload_s:.0f} MiB/s, "
+            f"download {SIZE / MB / download_s:.0f} MiB/s"
         )

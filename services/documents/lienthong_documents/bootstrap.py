@@ -16,6 +16,7 @@ from lienthong_runtime.resources import Resources, open_resources
 from lienthong_runtime.server import ServiceApp
 
 from .adapters.blobs import ChunkStore
+from .adapters.dev_pki import ensure_dev_ca
 from .adapters.pdf_signatures import PdfVerifier, load_trust_roots
 from .adapters.tables import outbox
 from .config import Settings
@@ -39,7 +40,10 @@ def create_context(settings: Settings, resources: Resources) -> Context:
         data_dir=data_folder(settings),
         dev_name="documents-attachment-key",
     )
-    roots = load_trust_roots([p.strip() for p in settings.trust_roots.split(",") if p.strip()])
+    paths = [p.strip() for p in settings.trust_roots.split(",") if p.strip()]
+    if settings.dev_mode and not paths:  # `lienthong dev`: a demo CA, so a signed demo PDF can be VALID
+        paths = [ensure_dev_ca(data_folder(settings))]
+    roots = load_trust_roots(paths)
     return Context(
         settings=settings,
         sessions=resources.sessions,

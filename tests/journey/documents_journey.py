@@ -116,7 +116,9 @@ async def run_document_journey(
                             province_code="01",
                         )
                     )
-        ministry = _tokens(public, created.initial_client.client_id, created.initial_client_secret, DOC_SCOPES)
+        ministry = _tokens(
+            public, created.initial_client.client_id, created.initial_client_secret, DOC_SCOPES
+        )
         async with (
             connect(gateway, token_source=province) as p_channel,
             connect(gateway, token_source=ministry) as m_channel,

@@ -68,7 +68,7 @@ async def import_package(
         me = await member(uow, caller)
     reader = edxml.Reader()
     attachment_ids: list[str] = []
-    intake: Intake | None = None
+    open_: list[Intake] = []  # the attachment being received, if any (kept here so errors can close it)
     total = 0
     digest = hashlib.sha256()
     try:
@@ -79,14 +79,14 @@ async def import_package(
                 raise InvalidArgument("the edXML package is too large", reason="PACKAGE_TOO_LARGE")
             for start in range(0, len(data), FEED):
                 reader.feed(data[start : start + FEED])
-                intake = await _apply(ctx, me.agency_id, reader.drain(), intake, attachment_ids)
+                await _apply(ctx, me.agency_id, reader.drain(), open_, attachment_ids)
         reader.feed(b"", final=True)
-        intake = await _apply(ctx, me.agency_id, reader.drain(), intake, attachment_ids)
+        await _apply(ctx, me.agency_id, reader.drain(), open_, attachment_ids)
     except ValueError as exc:
         raise invalid("chunk", f"the edXML package is malformed: {exc}", reason="EDXML_MALFORMED") from None
     finally:
-        if intake is not None:  # the package ended inside an attachment
-            await intake.__aexit__(InvalidArgument, InvalidArgument("truncated"), None)
+        for intake in open_:  # the package failed or ended inside an attachment: discard it
+            await intake.__aexit__(InvalidArgument, InvalidArgument("the package is incomplete"), None)
     p = reader.package
     if p.from_code.strip().upper() != me.code:
         raise FailedPrecondition(
@@ -123,16 +123,17 @@ async def import_package(
 
 
 async def _apply(
-    ctx: Context, agency_id: str, items: list[tuple[str, object]], intake: Intake | None, ids: list[str]
-) -> Intake | None:
+    ctx: Context, agency_id: str, items: list[tuple[str, object]], open_: list[Intake], ids: list[str]
+) -> None:
     for kind, value in items:
         if kind == "begin":
             name, content_type = cast(tuple[str, str], value)
-            intake = await Intake(ctx, agency_id, name or "attachment", content_type).__aenter__()
-        elif kind == "data" and intake is not None:
-            await intake.write(cast(bytes, value))
-        elif kind == "end" and intake is not None:
+            if open_:
+                raise ValueError("an attachment inside an attachment")
+            open_.append(await Intake(ctx, agency_id, name or "attachment", content_type).__aenter__())
+        elif kind == "data" and open_:
+            await open_[0].write(cast(bytes, value))
+        elif kind == "end" and open_:
+            intake = open_.pop()
             await intake.__aexit__(None, None, None)
             ids.append((await intake.verified()).id)
-            intake = None
-    return intake

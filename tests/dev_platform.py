@@ -24,12 +24,14 @@ PORTS = (
     50063,
     50064,
     50065,
+    50070,
     8051,
     8061,
     8062,
     8063,
     8064,
     8065,
+    8070,
     2525,
     8080,
 )  # 8080: the gateway's REST face
@@ -75,11 +77,11 @@ class Dev:
 
     @property
     def portal(self) -> str:
-        return f"http://127.0.0.1:{8065 + self.offset}"
+        return f"http://127.0.0.1:{8070 + self.offset}"
 
     def metrics_urls(self) -> dict[str, str]:
-        names = ("gateway", "identity", "registry", "payment", "notify", "portal")
-        ports = (8051, 8061, 8062, 8063, 8064, 8065)
+        names = ("gateway", "identity", "registry", "payment", "notify", "documents", "portal")
+        ports = (8051, 8061, 8062, 8063, 8064, 8065, 8070)
         return {n: f"http://127.0.0.1:{p + self.offset}/metrics" for n, p in zip(names, ports, strict=True)}
 
     def credentials(self) -> dict[str, str]:

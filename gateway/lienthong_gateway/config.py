@@ -38,7 +38,7 @@ class Settings(ServiceSettings):
     identity_http_url: str = "http://127.0.0.1:8061"
     #: Largest REST request body accepted (bytes); larger ones get 413, as gRPC refuses larger messages.
     rest_max_body: int = 8 * 1024 * 1024
-    #: Upstream replicas per building block (identity, registry, payment, notify), e.g.
+    #: Upstream replicas per building block (identity, registry, payment, notify, documents), e.g.
     #: {"registry": ["10.0.0.5:50062", "10.0.0.6:50062"]} (JSON in LIENTHONG_GATEWAY_UPSTREAMS). ``unix:`` works.
     upstreams: dict[str, list[str]] = Field(default_factory=dict)
     #: Seconds between grpc.health.v1 checks of each replica; a replica failing one is skipped until it passes.

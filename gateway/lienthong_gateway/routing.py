@@ -15,7 +15,7 @@ from lienthong_runtime.contract import AccessRule, access_rule, contract_service
 
 #: Verbs whose methods only read; everything else counts as a write for rate limits and retries.
 READ_VERBS = ("Get", "List", "Search", "Verify", "Introspect", "Preview")
-BLOCKS = ("identity", "registry", "payment", "notify")
+BLOCKS = ("identity", "registry", "payment", "notify", "documents")
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Route:
     """One forwardable method."""
 
     method: str  # /package.Service/Method
-    block: str  # identity | registry | payment | notify
+    block: str  # identity | registry | payment | notify | documents
     rule: AccessRule | None  # None: the method declares no rule and is refused (fail closed)
     client_streaming: bool
     server_streaming: bool
@@ -35,7 +35,7 @@ class Route:
 
 
 def block_of(full_service: str) -> str | None:
-    """``lienthong.registry.v1.RegistryService`` -> ``registry``; None outside the four blocks' packages."""
+    """``lienthong.registry.v1.RegistryService`` -> ``registry``; None outside the blocks' packages."""
     parts = full_service.split(".")
     if len(parts) == 4 and parts[0] == "lienthong" and parts[2] == "v1" and parts[1] in BLOCKS:
         return parts[1]

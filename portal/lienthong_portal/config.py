@@ -9,8 +9,8 @@ class Settings(ServiceSettings):
     model_config = service_config("PORTAL")
 
     #: gRPC port: the portal serves only grpc.health.v1 there (for probes); its pages are on ``http_port``.
-    port: int = 50065
-    http_port: int = 8065
+    port: int = 50070
+    http_port: int = 8070
     #: The front door the portal calls, like any other consumer (``host:port`` of the gateway or HAProxy).
     gateway_target: str = "127.0.0.1:50051"
     #: TLS to the front door: a CA bundle file (PEM); unset means plaintext (embedded mode, tests).

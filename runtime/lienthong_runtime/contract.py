@@ -26,6 +26,7 @@ CONTRACT_MODULES = (
     "lienthong.registry.v1.registry_pb2",
     "lienthong.payment.v1.payment_pb2",
     "lienthong.notify.v1.notify_pb2",
+    "lienthong.documents.v1.documents_pb2",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import grpc
@@ -282,3 +283,53 @@ async def test_error_info_from_a_real_call(server: tuple[str, FakeIdentity]) -> 
     details = error_info(caught.value)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert details is not None and details.reason == "IDEMPOTENCY_KEY_REUSED"
+
+
+async def test_streaming_calls_carry_the_token_and_the_default_deadline() -> None:
+    """grpc.aio files an interceptor under one call kind only; the helper registers it for each kind."""
+    seen: dict[str, tuple[str | None, float | None]] = {}
+
+    def record(name: str, context: grpc.aio.ServicerContext) -> None:
+        seen[name] = (dict(context.invocation_metadata()).get("authorization"), context.time_remaining())
+
+    async def unary_stream(request: bytes, context: grpc.aio.ServicerContext) -> AsyncIterator[bytes]:
+        record("unary_stream", context)
+        yield b"x"
+
+    async def stream_unary(requests: AsyncIterator[bytes], context: grpc.aio.ServicerContext) -> bytes:
+        record("stream_unary", context)
+        return b"".join([r async for r in requests])
+
+    async def stream_stream(
+        requests: AsyncIterator[bytes], context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[bytes]:
+        record("stream_stream", context)
+        async for request in requests:
+            yield request
+
+    handlers = {
+        "US": grpc.unary_stream_rpc_method_handler(unary_stream),
+        "SU": grpc.stream_unary_rpc_method_handler(stream_unary),
+        "SS": grpc.stream_stream_rpc_method_handler(stream_stream),
+    }
+    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler("test.Streams", handlers)])
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+
+    async def fetch() -> AccessToken:
+        now = time.time()
+        return AccessToken("streaming-token", now + 3600, now)
+
+    try:
+        async with connect(
+            f"127.0.0.1:{port}", token_source=TokenSource(fetch), default_timeout=30
+        ) as channel:
+            assert [m async for m in channel.unary_stream("/test.Streams/US")(b"a")] == [b"x"]
+            assert await channel.stream_unary("/test.Streams/SU")(iter([b"a", b"b"])) == b"ab"
+            assert [m async for m in channel.stream_stream("/test.Streams/SS")(iter([b"c"]))] == [b"c"]
+    finally:
+        await server.stop(0)
+    for name, (authorization, remaining) in seen.items():
+        assert authorization == "Bearer streaming-token", name
+        assert remaining is not None and remaining <= 31, name  # the default deadline (no deadline: None)

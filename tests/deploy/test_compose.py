@@ -14,7 +14,7 @@ import pytest
 
 from .manifests import COMPOSE_FILE, DEPLOY, IMAGE, compose, compose_workloads, interpolate
 
-BLOCKS = ("identity", "registry", "payment", "notify")
+BLOCKS = ("identity", "registry", "payment", "notify", "documents")
 
 
 def _schema() -> dict:

@@ -9,7 +9,13 @@ from lienthong_runtime.contract import contract_methods
 def test_every_contract_method_has_a_route_with_its_rule():
     routes = contract_routes()
     assert set(routes) == set(contract_methods())
-    assert {route.block for route in routes.values()} == {"identity", "registry", "payment", "notify"}
+    assert {route.block for route in routes.values()} == {
+        "identity",
+        "registry",
+        "payment",
+        "notify",
+        "documents",
+    }
     assert all(route.rule is not None for route in routes.values())  # the contract test guarantees options
 
 

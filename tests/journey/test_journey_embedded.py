@@ -15,9 +15,11 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from lienthong.documents.v1 import documents_pb2 as pb
 from lienthong.registry.v1 import registry_pb2
 from tests.dev_platform import free_offset
 
+from .documents_journey import run_document_journey
 from .journey import PURPOSE, run_journey
 
 
@@ -60,8 +62,8 @@ async def embedded(tmp_path: Path):
 
 async def test_citizen_journey_on_the_embedded_default(embedded):
     gateway, data_dir, offset = embedded
-    # `make run` brings every endpoint to SERVING: the gateway and the four building blocks.
-    for port in (50051, 50061, 50062, 50063, 50064):
+    # `make run` brings every endpoint to SERVING: the gateway and the five building blocks.
+    for port in (50051, 50061, 50062, 50063, 50064, 50065):
         async with grpc.aio.insecure_channel(f"127.0.0.1:{port + offset}") as channel:
             reply = await health_pb2_grpc.HealthStub(channel).Check(
                 health_pb2.HealthCheckRequest(), timeout=10
@@ -86,3 +88,15 @@ async def test_citizen_journey_on_the_embedded_default(embedded):
     ]
     assert reads and reads[0].agency_id == credentials["agency_id"]
     assert set(reads[0].fields_disclosed) <= {"full_name", "date_of_birth", "personal_id"}
+
+    # A province sends a signed decision to a ministry, which registers and completes it (signed by the demo CA
+    # that `lienthong dev` trusts); the ministry's notification address got the "hỏa tốc" e-mail.
+    documents = await run_document_journey(
+        gateway, credentials, data_dir / "documents-dev-signer.pem", read_mail
+    )
+    assert (
+        documents.signature.state == pb.SIGNATURE_STATE_VALID
+        and documents.signature.signer == "Người ký demo"
+    )
+    assert documents.history[-1] == pb.PROCESSING_STATUS_COMPLETED
+    assert "[HỎA TỐC] Văn bản 15/QĐ-UBND" in documents.alert

@@ -20,7 +20,7 @@ from lienthong_runtime.testing import TokenMint
 
 @pytest.fixture
 async def platform(tmp_path: Path) -> AsyncIterator[tuple[dict[str, grpc.aio.Channel], TokenMint]]:
-    """Channels to the four building blocks (SQLite, memory bus) and a mint their verifiers trust."""
+    """Channels to the five building blocks (SQLite, memory bus) and a mint their verifiers trust."""
     mint = TokenMint(issuer="https://identity.lienthong.local")
     servers: list[Server] = []
     channels: dict[str, grpc.aio.Channel] = {}

@@ -31,21 +31,25 @@ def _reason(error: grpc.aio.AioRpcError) -> str:
 
 def test_every_rpc_declares_access():
     methods = contract_methods()
-    assert len(contract_services()) == 4 and len(methods) > 40
+    assert len(contract_services()) == 5 and len(methods) > 40
     missing = [m for m in methods if access_rule(m) is None]
     assert missing == []
     assert "platform.admin" in scope_catalogue()
 
 
 async def test_every_rpc_is_registered_and_refuses_garbage(platform):
-    channels, _ = platform
+    channels, mint = platform
+    token = mint.metadata(sorted(scope_catalogue()), agency="agency-meta", kind="client")
     for method in contract_methods():
         call = channels[_block(method)].unary_unary(method)
         service = descriptor_pool.Default().FindServiceByName(method[1:].split("/")[0])
-        if service.methods_by_name[method.rsplit("/", 1)[1]].server_streaming:
+        descriptor = service.methods_by_name[method.rsplit("/", 1)[1]]
+        if descriptor.server_streaming:
             continue
+        # A client stream's messages are decoded as the servicer reads them, after the token check.
+        metadata = token if descriptor.client_streaming else ()
         with pytest.raises(grpc.aio.AioRpcError) as caught:
-            await call(GARBAGE, timeout=10)
+            await call(GARBAGE, metadata=metadata, timeout=10)
         # INVALID_ARGUMENT from the pipeline proves the method is registered (an unknown one is UNIMPLEMENTED).
         assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT, method
         assert _reason(caught.value) == "MALFORMED_REQUEST", method

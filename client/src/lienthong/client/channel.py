@@ -151,6 +151,51 @@ def _credentials(tls: bool, root_certificates: bytes | None) -> grpc.ChannelCred
     return grpc.ssl_channel_credentials(root_certificates=root_certificates)
 
 
+class _UnaryStreamPart(grpc.aio.UnaryStreamClientInterceptor):
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def intercept_unary_stream(self, continuation, client_call_details, request):  # type: ignore[no-untyped-def]
+        return await self.inner.intercept_unary_stream(continuation, client_call_details, request)
+
+
+class _StreamUnaryPart(grpc.aio.StreamUnaryClientInterceptor):
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def intercept_stream_unary(self, continuation, client_call_details, request_iterator):  # type: ignore[no-untyped-def]
+        return await self.inner.intercept_stream_unary(continuation, client_call_details, request_iterator)
+
+
+class _StreamStreamPart(grpc.aio.StreamStreamClientInterceptor):
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def intercept_stream_stream(self, continuation, client_call_details, request_iterator):  # type: ignore[no-untyped-def]
+        return await self.inner.intercept_stream_stream(continuation, client_call_details, request_iterator)
+
+
+def per_kind(interceptor: grpc.aio.ClientInterceptor) -> list[grpc.aio.ClientInterceptor]:
+    """One interceptor per call kind it implements.
+
+    ``grpc.aio`` files an interceptor under the first kind it is an instance of (an ``elif`` chain), so one
+    object implementing all four would only ever see unary-unary calls: streaming calls would go out without
+    the token or the default deadline.
+    """
+    parts: list[grpc.aio.ClientInterceptor] = []
+    if isinstance(interceptor, grpc.aio.UnaryUnaryClientInterceptor):
+        parts.append(interceptor)
+    kinds = (
+        (grpc.aio.UnaryStreamClientInterceptor, _UnaryStreamPart),
+        (grpc.aio.StreamUnaryClientInterceptor, _StreamUnaryPart),
+        (grpc.aio.StreamStreamClientInterceptor, _StreamStreamPart),
+    )
+    for kind, part in kinds:
+        if isinstance(interceptor, kind):
+            parts.append(interceptor if not parts else part(interceptor))
+    return parts
+
+
 def connect(
     target: str,
     *,
@@ -184,6 +229,7 @@ def connect(
     if token_source is not None:
         chain.append(AuthInterceptor(token_source))
     chain.extend(interceptors)
+    chain = [part for interceptor in chain for part in per_kind(interceptor)]
     opts = channel_options(retry=retry, extra=options)
     creds = _credentials(tls, root_certificates)
     if creds is None:

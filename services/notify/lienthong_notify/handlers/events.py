@@ -1,5 +1,5 @@
 """Events notify consumes: a succeeded payment sends the agency's receipt to the payer; citizen contacts and
-record changes are handled in :mod:`.citizen_events`.
+record changes are handled in :mod:`.citizen_events`, urgent official documents in :mod:`.document_events`.
 
 The receipt uses the agency's e-mail template named ``payment_receipt`` when it has one (it may use any of
 the placeholders in :data:`RECEIPT_VALUES`' keys), else a built-in Vietnamese receipt. The notification is
@@ -23,7 +23,7 @@ from ..domain.channels import Channel
 from ..domain.notifications import ONE_OFF
 from ..domain.recipients import InvalidRecipient, normalise_email
 from ..domain.templates import TemplateVersion, placeholders
-from . import citizen_events
+from . import citizen_events, document_events
 from .context import Notify, utcnow
 from .sending import compose
 
@@ -128,6 +128,13 @@ async def subscribe(notify: Notify, bus: object, contacts: ContactBook) -> None:
             await citizen_events.on_contact_changed(notify, contacts, event)
         elif event.type == citizen_events.CITIZEN_CHANGED:
             await citizen_events.on_citizen_changed(notify, contacts, event)
+        elif event.type == document_events.DOCUMENT_SENT:
+            await document_events.on_document_sent(notify, event)
 
-    types = [PAYMENT_SUCCEEDED, citizen_events.CONTACT_CHANGED, citizen_events.CITIZEN_CHANGED]
+    types = [
+        PAYMENT_SUCCEEDED,
+        citizen_events.CONTACT_CHANGED,
+        citizen_events.CITIZEN_CHANGED,
+        document_events.DOCUMENT_SENT,
+    ]
     await bus.subscribe(CONSUMER, types, handler)  # type: ignore[attr-defined]

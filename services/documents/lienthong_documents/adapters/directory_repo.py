@@ -1,0 +1,84 @@
+"""The agency directory in the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..domain.directory import DirectoryAgency, fold
+from ..domain.signatures import ReceivePolicy
+from .tables import directory as t
+
+
+def _from_row(row: Any) -> DirectoryAgency:
+    return DirectoryAgency(
+        code=row.code,
+        agency_id=row.agency_id,
+        display_name=row.display_name,
+        province_code=row.province_code,
+        policy=ReceivePolicy(row.refuse_unsigned, row.refuse_invalid_signature),
+        notification_email=row.notification_email,
+        created_at=row.created_at,
+    )
+
+
+class DirectoryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, agency: DirectoryAgency) -> None:
+        await self.session.execute(
+            insert(t).values(
+                code=agency.code,
+                agency_id=agency.agency_id,
+                display_name=agency.display_name,
+                search_name=agency.search_name,
+                province_code=agency.province_code,
+                refuse_unsigned=agency.policy.refuse_unsigned,
+                refuse_invalid_signature=agency.policy.refuse_invalid_signature,
+                notification_email=agency.notification_email,
+                created_at=agency.created_at,
+            )
+        )
+
+    async def set_policy(self, agency_id: str, policy: ReceivePolicy, email: str) -> None:
+        await self.session.execute(
+            update(t)
+            .where(t.c.agency_id == agency_id)
+            .values(
+                refuse_unsigned=policy.refuse_unsigned,
+                refuse_invalid_signature=policy.refuse_invalid_signature,
+                notification_email=email,
+            )
+        )
+
+    async def by_code(self, code: str) -> DirectoryAgency | None:
+        row = (await self.session.execute(select(t).where(t.c.code == code))).first()
+        return _from_row(row) if row else None
+
+    async def by_codes(self, codes: list[str]) -> dict[str, DirectoryAgency]:
+        rows = (await self.session.execute(select(t).where(t.c.code.in_(codes)))).all()
+        return {row.code: _from_row(row) for row in rows}
+
+    async def by_agency(self, agency_id: str) -> DirectoryAgency | None:
+        row = (await self.session.execute(select(t).where(t.c.agency_id == agency_id))).first()
+        return _from_row(row) if row else None
+
+    async def search(
+        self, query: str, code_prefix: str, province: str, size: int, after: str
+    ) -> list[DirectoryAgency]:
+        """Up to ``size + 1`` entries ordered by code, after the code ``after``."""
+        stmt = select(t).order_by(t.c.code).limit(size + 1)
+        for word in fold(query).split():
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            stmt = stmt.where(t.c.search_name.like(f"%{escaped}%", escape="\\"))
+        if code_prefix:
+            escaped = code_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            stmt = stmt.where(t.c.code.like(f"{escaped}%", escape="\\"))
+        if province:
+            stmt = stmt.where(t.c.province_code == province)
+        if after:
+            stmt = stmt.where(t.c.code > after)
+        return [_from_row(r) for r in (await self.session.execute(stmt)).all()]

@@ -1,0 +1,75 @@
+"""Composition root of the documents service: wires settings, the keyring, the PDF verifier, the handlers'
+context and the server."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from lienthong.documents.v1 import documents_pb2, documents_pb2_grpc
+from lienthong_runtime.auth import TokenVerifier
+from lienthong_runtime.config import data_folder, secret_value
+from lienthong_runtime.config import load_settings as _load
+from lienthong_runtime.crypto import load_keyring
+from lienthong_runtime.events import OutboxRelay
+from lienthong_runtime.resources import Resources, open_resources
+from lienthong_runtime.server import ServiceApp
+
+from .adapters.blobs import ChunkStore
+from .adapters.dev_pki import ensure_dev_ca
+from .adapters.pdf_signatures import PdfVerifier, load_trust_roots
+from .adapters.tables import outbox
+from .config import Settings
+from .grpc_api import DocumentsService
+from .handlers.context import Context
+from .handlers.housekeeping import purge_unsent_forever
+
+SERVICE_NAME = documents_pb2.DESCRIPTOR.services_by_name["DocumentsService"].full_name
+
+
+def load_settings(**overrides: Any) -> Settings:
+    return _load(Settings, **overrides)
+
+
+def create_context(settings: Settings, resources: Resources) -> Context:
+    """Everything the handlers need; production refuses to start without the attachment keyring."""
+    keyring = load_keyring(
+        secret_value(settings.attachment_keys),
+        setting="LIENTHONG_DOCUMENTS_ATTACHMENT_KEYS",
+        dev_mode=settings.dev_mode,
+        data_dir=data_folder(settings),
+        dev_name="documents-attachment-key",
+    )
+    paths = [p.strip() for p in settings.trust_roots.split(",") if p.strip()]
+    if settings.dev_mode and not paths:  # `lienthong dev`: a demo CA, so a signed demo PDF can be VALID
+        paths = [ensure_dev_ca(data_folder(settings))]
+    roots = load_trust_roots(paths)
+    return Context(
+        settings=settings,
+        sessions=resources.sessions,
+        keyring=keyring,
+        chunks=ChunkStore(resources.sessions, keyring),
+        pdf=PdfVerifier(roots),
+    )
+
+
+async def build(settings: Settings, *, verifier: TokenVerifier | None = None) -> ServiceApp:
+    resources = open_resources(settings, verifier=verifier)
+    ctx = create_context(settings, resources)
+    ctx.relay = OutboxRelay(resources.sessions, outbox, resources.bus)
+    servicer = DocumentsService(ctx)
+    ttl = timedelta(seconds=settings.unsent_attachment_ttl)
+
+    async def housekeeping() -> None:
+        await purge_unsent_forever(ctx, ttl)
+
+    return ServiceApp(
+        name="documents",
+        settings=settings,
+        register=lambda server: documents_pb2_grpc.add_DocumentsServiceServicer_to_server(servicer, server),
+        service_names=[SERVICE_NAME],
+        verifier=resources.verifier,
+        identity_events_bus=resources.bus,
+        on_stop=[resources.close],
+        background=[ctx.relay.run, housekeeping],
+    )

@@ -1,0 +1,113 @@
+"""What every handler needs, who is calling, and the checks every document RPC makes (membership, visibility,
+access log)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from lienthong_runtime.auth import Principal
+from lienthong_runtime.crypto import Keyring
+from lienthong_runtime.errors import FailedPrecondition, NotFound, invalid
+from lienthong_runtime.events import OutboxRelay
+
+from ..adapters.blobs import ChunkStore
+from ..adapters.pdf_signatures import PdfVerifier
+from ..adapters.uow import UnitOfWork
+from ..config import Settings
+from ..domain.directory import DirectoryAgency
+from ..domain.documents import Document
+
+log = logging.getLogger("lienthong.documents")
+
+
+class Arrivals:
+    """Wakes this process's inbox subscriptions when something is committed to an inbox."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def current(self) -> asyncio.Event:
+        """Take it before looking for events, then wait on it: a notification in between is not lost."""
+        return self._event
+
+    def notify(self) -> None:
+        self._event.set()
+        self._event = asyncio.Event()
+
+
+@dataclass(frozen=True)
+class Caller:
+    agency_id: str
+    client_id: str
+    scopes: frozenset[str]
+
+    @classmethod
+    def of(cls, principal: Principal) -> Caller:
+        return cls(principal.agency_id, principal.client_id or principal.subject, principal.scopes)
+
+
+@dataclass
+class Context:
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    #: Seals attachment content at rest.
+    keyring: Keyring
+    chunks: ChunkStore
+    pdf: PdfVerifier
+    relay: OutboxRelay | None = None
+    arrivals: Arrivals = field(default_factory=Arrivals)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.keyring)
+
+    @staticmethod
+    def now() -> datetime:
+        return datetime.now(UTC)
+
+    def committed(self, uow: UnitOfWork, *, inbox: bool = False) -> None:
+        """Call after a commit: publish staged events now, and wake subscriptions when inboxes changed."""
+        if uow.events and self.relay is not None:
+            self.relay.wake()
+        if inbox:
+            self.arrivals.notify()
+
+
+async def member(uow: UnitOfWork, caller: Caller) -> DirectoryAgency:
+    """The caller's directory entry; an agency outside the directory can neither send nor receive."""
+    me = await uow.directory.by_agency(caller.agency_id) if caller.agency_id else None
+    if me is None:
+        raise FailedPrecondition(
+            "the calling agency is not in the document directory", reason="AGENCY_NOT_IN_DIRECTORY"
+        )
+    return me
+
+
+def not_found() -> NotFound:
+    return NotFound("no such document", reason="DOCUMENT_NOT_FOUND")
+
+
+async def visible(
+    uow: UnitOfWork,
+    me: DirectoryAgency,
+    document_id: str,
+    action: str,
+    caller: Caller,
+    *,
+    for_update: bool = False,
+) -> Document:
+    """The document as ``me`` may see it, with the access logged; NOT_FOUND for everyone else (the same
+    answer as for an id that never existed)."""
+    if not document_id:
+        raise invalid("document_id", "is required")
+    doc = await uow.documents.get(document_id[:64], for_update=for_update)
+    if doc is None or not doc.visible_to(me.agency_id):
+        if doc is not None:
+            log.warning("document access refused", extra={"action": action, "agency": me.agency_id})
+        raise not_found()
+    await uow.documents.log_access(doc.id, me.agency_id, me.code, caller.client_id, action, datetime.now(UTC))
+    return doc.as_seen_by(me.agency_id)

@@ -119,11 +119,11 @@ def print_banner(servers: list[Server], demo: dict[str, str] | None, data_dir: P
         settings = server.app.settings
         http = f"  http://{settings.http_host}:{server.http_port}" if server.http_port else ""
         lines.append(f"  {server.app.name:<9} grpc {settings.host}:{server.bound_port}{http}")
-        rest_port = getattr(settings, "rest_port", -1)
+        rest_port, rest_host = getattr(settings, "rest_port", -1), getattr(settings, "rest_host", "")
         if rest_port > 0:  # the gateway's REST face
             lines.append(
-                f"  {'':<9} rest http://{settings.rest_host}:{rest_port}/v1/  "
-                f"(OpenAPI: http://{settings.rest_host}:{rest_port}/openapi.json)"
+                f"  {'':<9} rest http://{rest_host}:{rest_port}/v1/  "
+                f"(OpenAPI: http://{rest_host}:{rest_port}/openapi.json)"
             )
     issuer = servers[0].app.settings.token_issuer
     lines.append(
@@ -152,10 +152,10 @@ def print_banner(servers: list[Server], demo: dict[str, str] | None, data_dir: P
 
 def _rest_hint(gateway: Server, data_dir: Path) -> str:
     settings = gateway.app.settings
-    rest_port = getattr(settings, "rest_port", -1)
+    rest_port, rest_host = getattr(settings, "rest_port", -1), getattr(settings, "rest_host", "")
     if rest_port <= 0:
         return ""
     return (
         f"  The same over REST with curl: bash examples/rest/walkthrough.sh "
-        f"http://{settings.rest_host}:{rest_port} {data_dir / 'demo-credentials.json'}\n"
+        f"http://{rest_host}:{rest_port} {data_dir / 'demo-credentials.json'}\n"
     )

@@ -17,14 +17,12 @@ cred() { jq -r ".$1" "$CREDENTIALS"; }
 # -f: fail on an HTTP error (the AIP-193 body is printed by --fail-with-body); -sS: quiet, but show errors.
 call() { curl -sS --fail-with-body -H 'content-type: application/json' "$@"; }
 
-# 1. Tokens (OAuth 2.0 client credentials). Here through IssueToken's REST route, POST /v1/tokens:issue; the
-#    standard token endpoint does the same: curl -u ID:SECRET -d grant_type=client_credentials -d scope=...
-#    "$BASE/oauth2/token" (RFC 6749).
+# 1. Tokens: the standard OAuth 2.0 token endpoint (RFC 6749 client credentials, client_secret_basic), passed by
+#    the front door to identity. IssueToken's REST route, POST /v1/tokens:issue, gives the same token.
 token() { # token CLIENT_ID CLIENT_SECRET SCOPE...
   local id="$1" secret="$2"; shift 2
-  call -X POST "$BASE/v1/tokens:issue" \
-    -d "$(jq -n --arg id "$id" --arg secret "$secret" --args '{clientId: $id, clientSecret: $secret, scopes: $ARGS.positional}' "$@")" \
-    | jq -r .accessToken
+  curl -sS --fail-with-body -u "$id:$secret" -d grant_type=client_credentials --data-urlencode "scope=$*" \
+    "$BASE/oauth2/token" | jq -r .access_token
 }
 ADMIN=$(token "$(cred admin_client_id)" "$(cred admin_client_secret)" registry.policies.admin)
 AGENCY=$(token "$(cred client_id)" "$(cred client_secret)" \

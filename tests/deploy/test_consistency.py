@@ -234,6 +234,7 @@ OPTIONAL_SECRETS = {
     ("registry", "proxy_secret"): "does not use the caller's address",
     ("payment", "proxy_secret"): "does not use the caller's address",
     ("portal", "proxy_secret"): "a client of the gateway: it reads no forwarded headers",
+    ("documents", "proxy_secret"): "does not use the caller's address",
     ("notify", "proxy_secret"): "does not use the caller's address",
 }
 

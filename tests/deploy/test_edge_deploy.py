@@ -98,7 +98,7 @@ def test_the_engine_runs_pinned_with_its_render_and_agent(source: str, tmp_path:
     assert not _known(env), f"{source}: variables the edge never reads: {_known(env)}"
     gateway, edge = _settings(env, tmp_path)
     assert edge.host == "0.0.0.0" and edge.rest_upstream == "gateway:8080"
-    assert set(gateway.upstreams) == {"identity", "registry", "payment", "notify"}
+    assert set(gateway.upstreams) == {"identity", "registry", "payment", "notify", "documents"}
     # The configuration this deployment renders is one HAProxy accepts (peers that do not resolve here are left
     # out, as the render step does in the pod).
     edge = edge.model_copy(update={"peers": resolvable_peers(edge.peers, 0)})

@@ -37,7 +37,9 @@ def test_the_shipped_service_config_covers_every_service():
         if all("method" in n for n in entry["name"]):
             # Streams (a subscription, a 100 MB upload) carry no default deadline: a service config timeout would
             # cap the caller's own; the caller sets one that fits the stream.
-            assert "timeout" not in entry and all(_is_streaming(n["service"], n["method"]) for n in entry["name"])
+            assert "timeout" not in entry and all(
+                _is_streaming(n["service"], n["method"]) for n in entry["name"]
+            )
         else:
             assert entry["timeout"] == f"{DEFAULT_TIMEOUT:.0f}s"
         assert entry["retryPolicy"]["retryableStatusCodes"] == ["UNAVAILABLE"]

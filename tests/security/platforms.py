@@ -28,7 +28,14 @@ import grpc
 
 from lienthong.identity.v1 import identity_pb2, identity_pb2_grpc
 
-SERVICE_PORTS = {"gateway": 50051, "identity": 50061, "registry": 50062, "payment": 50063, "notify": 50064}
+SERVICE_PORTS = {
+    "gateway": 50051,
+    "identity": 50061,
+    "registry": 50062,
+    "payment": 50063,
+    "notify": 50064,
+    "documents": 50065,
+}
 OPTIONS = (("grpc.so_reuseport", 0),)
 
 
@@ -105,7 +112,8 @@ def _free(port: int) -> bool:
 
 
 def _offset() -> int:
-    ports = [*SERVICE_PORTS.values(), 8051, 8061, 8062, 8063, 8064, 2525]
+    # every port lienthong dev opens, shifted together (the portal's 50070/8070 and the REST face's 8080 too)
+    ports = [*SERVICE_PORTS.values(), 50070, 8051, 8061, 8062, 8063, 8064, 8065, 8070, 8080, 2525]
     for _ in range(100):
         offset = random.randrange(1000, 9000, 7)
         if all(_free(p + offset) for p in ports):

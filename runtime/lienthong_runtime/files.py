@@ -9,6 +9,7 @@ tightened on the next start.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import IO
 
@@ -16,14 +17,22 @@ PRIVATE = 0o600
 SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
+def _tighten(path: str | Path) -> None:
+    """Make an existing regular file 0600. Anything else (``/dev/null``, a FIFO, a terminal given as a log or
+    audit path) is left as it is: its mode is the system's, not ours, and narrowing it breaks every other user."""
+    if stat.S_ISREG(os.stat(path).st_mode):
+        os.chmod(path, PRIVATE)
+
+
 def private_file(path: str | Path) -> Path:
-    """Create ``path`` empty with mode 0600 if it does not exist, else make it 0600; its folder is created."""
+    """Create ``path`` empty with mode 0600 if it does not exist, else make it 0600 if it is a regular file; its
+    folder is created."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
     except FileExistsError:
-        os.chmod(path, PRIVATE)
+        _tighten(path)
     return path
 
 
@@ -33,7 +42,7 @@ def private_sqlite(database: str | Path) -> None:
     for suffix in SQLITE_COMPANIONS:
         companion = Path(f"{database}{suffix}")
         if companion.exists():
-            os.chmod(companion, PRIVATE)
+            _tighten(companion)
 
 
 def open_private_append(path: str | Path, buffering: int = -1) -> IO[str]:
@@ -47,4 +56,4 @@ def write_private(path: str | Path, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
-    os.chmod(path, PRIVATE)
+    _tighten(path)

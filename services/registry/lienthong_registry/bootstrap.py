@@ -16,6 +16,7 @@ from .adapters.access_log_writer import AccessLogWriter
 from .adapters.crypto import load_keys
 from .adapters.pg_reader import PgReader
 from .adapters.policy_cache import PolicyCache
+from .adapters.replicas import ReplicaRouter, split_urls
 from .adapters.sealed_events import unsealing_bus
 from .adapters.tables import outbox
 from .config import Settings
@@ -51,6 +52,18 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     )
     reader = None if sqlite else PgReader(async_url(settings.database_url), settings.db_pool_size)
     sessions = session_factory(engine)
+    standbys = [] if sqlite else split_urls(settings.read_replica_urls)
+    replicas = (
+        ReplicaRouter.build(
+            settings.database_url,
+            standbys,
+            settings.db_pool_size,
+            settings.replica_max_lag_seconds,
+            settings.replica_check_seconds,
+        )
+        if standbys
+        else None
+    )
     bus = connect_bus(settings.bus_url)
     verifier = verifier or verifier_from_settings(settings)
     writer = AccessLogWriter(
@@ -70,6 +83,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         read_engine=read_engine,
         policies=PolicyCache(settings.policy_cache_seconds),
         reader=reader,
+        replicas=replicas,
     )
 
     async def close() -> None:
@@ -79,6 +93,8 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
             await read_engine.dispose()
         if reader is not None:
             await reader.close()
+        if replicas is not None:
+            await replicas.close()
 
     servicer = RegistryService(registry)
     return ServiceApp(
@@ -88,6 +104,6 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         service_names=[SERVICE_NAME],
         verifier=verifier,
         identity_events_bus=bus,
-        background=[relay.run],
+        background=[relay.run] + ([replicas.run] if replicas is not None else []),
         on_stop=[writer.close, close],
     )

@@ -39,6 +39,8 @@ ensure_npm examples/node @grpc/grpc-js   # tests/journey/test_node_client.py
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || ensure_deb postgresql initdb
 ensure_deb nats-server
 ensure_deb redis-server
+# tests/scale: PgBouncer in transaction mode between the services and PostgreSQL (runs as the postgres user)
+ensure_deb pgbouncer
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "not root: cannot install ${missing[*]}; the tests that need them will skip and say so" >&2

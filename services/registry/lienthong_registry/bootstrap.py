@@ -7,7 +7,14 @@ from typing import Any
 from lienthong.registry.v1 import registry_pb2, registry_pb2_grpc
 from lienthong_runtime.auth import TokenVerifier
 from lienthong_runtime.config import load_settings as _load
-from lienthong_runtime.db import async_url, create_engine, is_sqlite, session_factory
+from lienthong_runtime.db import (
+    DEFAULT_MAX_OVERFLOW,
+    DEFAULT_POOL_SIZE,
+    async_url,
+    create_engine,
+    is_sqlite,
+    session_factory,
+)
 from lienthong_runtime.events import OutboxRelay, connect_bus
 from lienthong_runtime.jwks import verifier_from_settings
 from lienthong_runtime.server import ServiceApp
@@ -16,7 +23,7 @@ from .adapters.access_log_writer import AccessLogWriter
 from .adapters.crypto import load_keys
 from .adapters.pg_reader import PgReader
 from .adapters.policy_cache import PolicyCache
-from .adapters.replicas import ReplicaRouter, split_urls
+from .adapters.replicas import MONITOR_POOL, READ_POOL, ReplicaRouter, split_urls
 from .adapters.sealed_events import unsealing_bus
 from .adapters.tables import outbox
 from .config import Settings
@@ -24,6 +31,15 @@ from .grpc_api import RegistryService
 from .handlers import Registry
 
 SERVICE_NAME = registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name
+
+
+def database_connections(settings: Settings) -> dict[str, int]:
+    """The most PostgreSQL connections one registry process opens, per server ("primary", and "standby" for
+    each standby): the write engine, the read engine, the by-ID pool, the access-log writer and the monitor."""
+    reads = READ_POOL["pool_size"] + READ_POOL["max_overflow"] + settings.db_pool_size
+    primary = DEFAULT_POOL_SIZE + DEFAULT_MAX_OVERFLOW + reads + 1
+    standbys = split_urls(settings.read_replica_urls)
+    return {"primary": primary + (MONITOR_POOL if standbys else 0)} | ({"standby": reads} if standbys else {})
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -36,16 +52,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     sqlite = is_sqlite(settings.database_url)
     # Reads outside a transaction use a separate AUTOCOMMIT pool (no BEGIN/ROLLBACK round trips), and the
     # by-ID read an asyncpg pool of its own (PgReader); neither pre-pings (pool_recycle bounds connection age).
-    pool = (
-        {}
-        if sqlite
-        else {
-            "pool_size": 5,
-            "max_overflow": 10,
-            "pool_pre_ping": False,
-            "pool_recycle": 1800,
-        }
-    )
+    pool = {} if sqlite else {**READ_POOL, "pool_pre_ping": False, "pool_recycle": 1800}
     engine = create_engine(settings.database_url)
     read_engine = (
         None if sqlite else create_engine(settings.database_url, isolation_level="AUTOCOMMIT", **pool)

@@ -26,7 +26,8 @@ class Settings(ServiceSettings):
     #: load only; an idle writer writes at once). Fewer, fuller commits: less CPU per call and lower p99.
     access_log_linger_seconds: float = 0.001
     #: Connections of the by-ID read pool (reads hold one only for their query). Per process the registry opens
-    #: at most this + 15 (other reads) + 30 (writes) + 1 (access-log writer).
+    #: at most this + 15 (other reads) + 25 (writes) + 1 (access-log writer) (+ 2 with standbys):
+    #: ``bootstrap.database_connections``; ``python -m tools.capacity.budget`` adds up a deployment.
     db_pool_size: int = 32
     #: Seconds a disclosure policy stays cached per process (0: read it on every call). A change made through
     #: this process applies at once; one made through another replica within this many seconds.

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from lienthong_runtime.db import asyncpg_connect_args
+
 BY_INDEX = (
     "SELECT pid_index, version, key_id, record, created_us, updated_us FROM citizens WHERE pid_index = $1"
 )
@@ -21,7 +23,7 @@ class PgReader:
     (replicas use a short one, so that a standby that went away is noticed quickly)."""
 
     def __init__(self, url: str, size: int, *, connect_timeout: float = 60.0) -> None:
-        self.url = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+        self.url, self.connect_args = asyncpg_connect_args(url)
         self.size = size
         self.connect_timeout = connect_timeout
         self._pool: Any = None
@@ -45,6 +47,7 @@ class PgReader:
                         reset=_no_reset,
                         max_inactive_connection_lifetime=0,
                         timeout=self.connect_timeout,
+                        **self.connect_args,
                     )
         async with self._pool.acquire() as conn:
             return await conn.fetchrow(query, *args)

@@ -32,6 +32,10 @@ STANDBY_LSN = (
     "SELECT pg_is_in_recovery() AS standby,"
     " pg_wal_lsn_diff(COALESCE(pg_last_wal_replay_lsn(), '0/0'), '0/0')::bigint AS lsn"
 )
+#: The AUTOCOMMIT engine of the reads other than by ID (on the primary, and on each standby).
+READ_POOL = {"pool_size": 5, "max_overflow": 10}
+#: The monitor's pool on the primary (WAL positions).
+MONITOR_POOL = 2
 #: A write's WAL position is remembered this much longer than ``max_lag`` (after that any fresh standby has it).
 OWN_WRITE_MARGIN = 2
 CallerKey = tuple[str, str]
@@ -76,14 +80,14 @@ class ReplicaRouter:
             engine = create_engine(
                 url,
                 isolation_level="AUTOCOMMIT",
-                pool_size=5,
-                max_overflow=10,
+                pool_size=READ_POOL["pool_size"],
+                max_overflow=READ_POOL["max_overflow"],
                 pool_pre_ping=False,
                 pool_recycle=1800,
                 connect_args={"timeout": 2},
             )
             standbys.append(Standby(f"standby-{n}", PgReader(url, pool_size, connect_timeout=2), engine))
-        primary = PgReader(async_url(primary_url), 2, connect_timeout=5)
+        primary = PgReader(async_url(primary_url), MONITOR_POOL, connect_timeout=5)
         return cls(primary, standbys, max_lag=max_lag, check_every=check_every)
 
     def pick(self, caller: CallerKey) -> Standby | None:

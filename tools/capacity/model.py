@@ -28,10 +28,13 @@ ASSUMPTIONS: dict[str, tuple[float, str]] = {
     "province_share": (0.03, "one province's share of the national peak"),
     "mean_to_peak": (0.15, "average load over a year as a fraction of the peak"),
     "mix_registry_read": (0.60, "share of calls that are registry reads, verifications and searches"),
-    "mix_token": (0.10, "share of calls that are token issuance/verification at identity"),
+    "mix_token": (
+        0.05,
+        "share of calls that issue a token at identity (clients reuse a token until it expires)",
+    ),
     "mix_payment": (0.05, "share of calls that are payment RPCs (a payment is 2 RPCs)"),
     "mix_notification": (0.10, "share of calls that send a notification"),
-    "mix_other": (0.15, "other calls, priced as a registry read"),
+    "mix_other": (0.20, "other calls, priced as a registry read (CPU and an access-log entry): conservative"),
     "cpu_target": (0.6, "CPU utilisation a pod is planned at (headroom for bursts and a lost zone)"),
     "cores_per_pod": (2.0, "CPU limit per pod (deploy/k8s/overlays/prod: 2 cores)"),
     "min_pods": (3.0, "least pods per workload (prod overlay HPA minReplicas)"),
@@ -58,7 +61,7 @@ MEASURES: dict[str, tuple[str, str, str]] = {
         "cpu_us_per_call",
         "notify worker, CPU us per mail",
     ),
-    "token_cpu": (r"^identity GetJwks \+ verify \(cache\)", "cpu_us_per_call", "identity call with a token"),
+    "token_cpu": (r"^identity IssueToken", "cpu_us_per_call", "identity IssueToken, CPU us per token"),
     "haproxy_cpu": (r"via HAProxy$", "cpu_us_per_call[haproxy]", "HAProxy front door, CPU us per call"),
     "citizen_bytes": (r"^registry bulk import", "bytes_per_citizen_record", "bytes per citizen record"),
     "access_log_bytes": (r"^registry GetCitizen", "bytes_per_access_log_entry", "bytes per access-log entry"),
@@ -234,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, help="replace the generated part of this file")
     args = parser.parse_args(argv)
     bench = json.loads(args.bench_json.read_text())
-    generated = render(args.bench_json.name, measures(bench), parse_assumptions(args.assume))
+    generated = render(str(args.bench_json), measures(bench), parse_assumptions(args.assume))
     if args.write:
         write(args.write, generated)
     else:

@@ -155,7 +155,9 @@ class ReplicaRouter:
                         "standby unreachable", extra={"standby": standby.name, "error": type(error).__name__}
                     )
                 standby.well = False
-                await standby.reader.close()  # its pooled connections may be dead: reconnect next time
+                # Its pooled connections may be dead: reconnect when it is back.
+                await standby.reader.close()
+                await standby.engine.dispose()
 
     async def run(self) -> None:
         """The monitor (a background job of the service)."""

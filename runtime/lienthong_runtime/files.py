@@ -9,6 +9,7 @@ tightened on the next start.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import IO
 
@@ -23,7 +24,11 @@ def private_file(path: str | Path) -> Path:
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
     except FileExistsError:
-        os.chmod(path, PRIVATE)
+        # Only a regular file of ours is tightened: a device or pipe named as the path (an audit stream sent to
+        # /dev/null by a test, /dev/stdout, a FIFO) is shared with the whole machine, and chmod as root would
+        # take it from every other user (/dev/null 0600 broke every process not running as root).
+        if stat.S_ISREG(os.stat(path).st_mode):
+            os.chmod(path, PRIVATE)
     return path
 
 

@@ -30,6 +30,8 @@ from .nats_cluster import NatsCluster, nats_cluster
 
 BURST = 300
 
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(240)]
+
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[NatsCluster]:

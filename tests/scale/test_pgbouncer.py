@@ -27,6 +27,8 @@ from tests.journey.journey import PURPOSE, run_journey
 
 from .pgbouncer import PgBouncer, pgbouncer, version
 
+pytestmark = [pytest.mark.postgres, pytest.mark.nats, pytest.mark.slow, pytest.mark.timeout(300)]
+
 
 @pytest.fixture(scope="module")
 def bouncer(pg_server: str) -> Iterator[PgBouncer]:

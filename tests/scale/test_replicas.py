@@ -30,6 +30,8 @@ MAX_LAG = 3.0
 PURPOSE = "social_insurance.enrolment"
 READER = "agency-insurance"
 
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
+
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[tuple[Any, Standby]]:

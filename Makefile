@@ -73,6 +73,12 @@ migrate: $(STAMP) ## Apply every service's migrations to the databases in LIENTH
 bench: $(STAMP) ## Benchmarks: echo baseline, then every scenario as a ratio of it
 	$(PY) -m bench $(BENCH_ARGS)
 
+CAPACITY_SCENARIOS ?= registry_load payment_create notify_smtp front_doors identity_tokens
+.PHONY: capacity
+capacity: $(STAMP) ## Capacity model: the scenarios it needs with --json, then docs/CAPACITY.md recomputed from them
+	$(PY) -m bench --json bench/results/capacity.json --only $(CAPACITY_SCENARIOS) $(BENCH_ARGS)
+	$(PY) -m tools.capacity.model bench/results/capacity.json --write docs/CAPACITY.md
+
 .PHONY: clean
 clean: ## Remove the virtual environment, data folder and build output
 	rm -rf $(VENV) .lienthong dist build client/build .pytest_cache .mypy_cache .ruff_cache

@@ -46,6 +46,8 @@ ensure_npm examples/node @grpc/grpc-js   # tests/journey/test_node_client.py
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || ensure_deb postgresql initdb
 ensure_deb nats-server
 ensure_deb redis-server
+# tests/scale: PgBouncer in transaction mode between the services and PostgreSQL (runs as the postgres user)
+ensure_deb pgbouncer
 
 # The citizen portal's browser tests (tests/portal): Debian's Chromium, driven by Playwright at /usr/bin/chromium.
 ensure_deb chromium

@@ -224,6 +224,9 @@ async def _deliver(
     result.notes.append(
         "messages/s from worker start to an empty queue; CPU us/call = worker CPU per message"
     )
+    from bench.storage import bytes_per_row
+
+    result.metrics["bytes_per_notification"] = await bytes_per_row(url, "notifications") or 0.0
     return result
 
 

@@ -109,6 +109,9 @@ async def run(ctx: BenchContext) -> list[Result]:
         },
     )
     result.notes.append("rps = payments reaching SUCCESS per second; latency = CreatePayment+StartPayment")
+    from bench.storage import bytes_per_row
+
+    result.metrics["bytes_per_payment"] = await bytes_per_row(url, "payments") or 0.0
     if errors:
         result.notes.append(f"sample error: {errors[0]}")
     return [result]

@@ -201,7 +201,30 @@ async def run(ctx: BenchContext) -> list[Result]:
         concurrency=32,
     )
     read.notes.extend(["goal: x echo >= 0.5, p99 < 20 ms", "outbox cleared before reads"])
+    await _storage(url, load, read)
     return [load, read]
+
+
+async def _storage(url: str, load: Result, read: Result) -> None:
+    """Bytes on disk (tables + indexes + TOAST) per citizen record (with its version row) and per access-log
+    entry (the reads just measured wrote one each): the storage figures of docs/CAPACITY.md."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        await conn.execute("ANALYZE citizens, citizen_versions, access_log")
+        size = "SELECT pg_total_relation_size($1::regclass)"
+        records = await conn.fetchval("SELECT count(*) FROM citizens")
+        entries = await conn.fetchval("SELECT count(*) FROM access_log")
+        citizen_bytes = await conn.fetchval(size, "citizens") + await conn.fetchval(size, "citizen_versions")
+        log_bytes = await conn.fetchval(size, "access_log")
+    finally:
+        await conn.close()
+    if records:
+        load.metrics["bytes_per_citizen_record"] = round(citizen_bytes / records)
+    if entries:
+        read.metrics["bytes_per_access_log_entry"] = round(log_bytes / entries)
+        read.metrics["access_log_entries"] = entries
 
 
 async def _grant(target: str, mint, pb) -> None:

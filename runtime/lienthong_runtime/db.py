@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from .files import private_sqlite
 
+#: The pool of an engine made by :func:`create_engine` unless the caller sizes it: at most the sum connections.
+DEFAULT_POOL_SIZE, DEFAULT_MAX_OVERFLOW = 20, 5
 ASYNC_DRIVERS = {"postgresql": "postgresql+asyncpg", "sqlite": "sqlite+aiosqlite"}
 
 
@@ -23,6 +25,29 @@ def async_url(url: str) -> str:
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+#: ``?prepared_statement_cache_size=0`` on a PostgreSQL URL (SQLAlchemy's own option) says a transaction-mode
+#: pooler that cannot keep prepared statements (PgBouncer before 1.21; Debian 12 ships 1.18) sits in between:
+#: every driver then uses unnamed statements, parsed again with each execution in the same round trip, so that no
+#: statement outlives the transaction that holds a server connection. About one Parse per call more on the server.
+NO_PREPARED = "prepared_statement_cache_size"
+
+
+def behind_transaction_pooler(url: str) -> bool:
+    """Whether ``url`` asks for no prepared statements (see :data:`NO_PREPARED`)."""
+    return make_url(url).query.get(NO_PREPARED) == "0"
+
+
+def asyncpg_connect_args(url: str) -> tuple[str, dict[str, Any]]:
+    """The DSN and keyword arguments for ``asyncpg.connect``/``create_pool`` from a service's database URL: the
+    SQLAlchemy driver name and the pooler option (which asyncpg would send as a server setting) are taken out."""
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {}
+    if parsed.query.get(NO_PREPARED) == "0":
+        kwargs["statement_cache_size"] = 0
+    parsed = parsed.difference_update_query([NO_PREPARED]).set(drivername="postgresql")
+    return parsed.render_as_string(hide_password=False), kwargs
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -50,15 +75,25 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
+    if behind_transaction_pooler(url):
+        # SQLAlchemy names each statement it prepares: unnamed ones ("") are re-parsed per execution by asyncpg
+        # (statement_cache_size=0), so none is left on a server connection another client gets next.
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args |= {"statement_cache_size": 0, "prepared_statement_name_func": _unnamed}
+        kwargs["connect_args"] = connect_args
     if "poolclass" not in kwargs:
         # No pre-ping: on asyncpg it costs three round trips per checkout. A connection lost to a database
         # restart fails its call once with UNAVAILABLE (see interceptors), which clients retry; recycling
         # bounds how long an idle connection is trusted. Overflow connections are kept small because they are
         # closed on return, so steady concurrency above the pool would keep reconnecting.
-        kwargs.setdefault("pool_size", 20)
-        kwargs.setdefault("max_overflow", 5)
+        kwargs.setdefault("pool_size", DEFAULT_POOL_SIZE)
+        kwargs.setdefault("max_overflow", DEFAULT_MAX_OVERFLOW)
         kwargs.setdefault("pool_recycle", 1800)
     return create_async_engine(url, **kwargs)
+
+
+def _unnamed() -> str:
+    return ""
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -290,8 +291,17 @@ class DistributedPlatform:
 
 
 # --- construction -----------------------------------------------------------------------------------------------
-def start_platform(workdir: Path, pg_server: str, nats_url: str, *, redis_url: str) -> DistributedPlatform:
-    """Create the databases and secrets, migrate, start every process and wait until all serve."""
+def start_platform(
+    workdir: Path,
+    pg_server: str,
+    nats_url: str,
+    *,
+    redis_url: str,
+    serve_through: Callable[[str], str] | None = None,
+) -> DistributedPlatform:
+    """Create the databases and secrets, migrate, start every process and wait until all serve.
+    ``serve_through`` rewrites each block's database URL after the migrations (which talk to PostgreSQL
+    itself), e.g. to reach it through a connection pooler."""
     secrets = workdir / "secrets"
     subprocess.run(
         ["sh", str(DEPLOY / "compose" / "make-secrets.sh"), str(secrets)],
@@ -315,6 +325,9 @@ def start_platform(workdir: Path, pg_server: str, nats_url: str, *, redis_url: s
         for name in GATEWAY_REPLICAS:
             processes[name].start(workdir)
         migrate_all(platform)
+        if serve_through is not None:
+            for name, url in database_urls.items():
+                (secrets / f"{name}_database_url").write_text(serve_through(url) + "\n")
         for name in BUILDING_BLOCKS:
             processes[name].start(workdir)
         platform.start_bootstrap()

@@ -99,6 +99,13 @@ async def build(settings: Settings) -> ServiceApp:
     return (await assemble(settings)).app
 
 
+def pool_split(size: int) -> tuple[int, int]:
+    """``database_pool_size`` split between the SQLAlchemy engine and the asyncpg pool of the hot path; their sum
+    is the most PostgreSQL connections one payment process opens."""
+    engine = max(2, size // 5)
+    return engine, max(1, size - engine)
+
+
 async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None) -> Assembly:
     """Wire everything. ``verifier`` replaces identity's JWKS verifier (tests, benchmarks)."""
     keyring = load_keys(settings)  # before anything opens: production refuses to start without keys
@@ -108,8 +115,8 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
         # Create, start and provider notifications run on asyncpg directly (adapters/pg.py); the engine
         # serves the rest (reads, refunds, expiry, reports, the outbox relay). Together they stay within
         # database_pool_size connections.
-        engine_size = max(2, settings.database_pool_size // 5)
-        hot = PgPool(settings.database_url, max(1, settings.database_pool_size - engine_size))
+        engine_size, hot_size = pool_split(settings.database_pool_size)
+        hot = PgPool(settings.database_url, hot_size)
         # The engine's settings, measured on the create/start/notify path when it still ran there:
         # * a fixed pool: the runtime's default closes overflow connections on return, so steady concurrency
         #   above the pool kept paying for new connections;

@@ -7,7 +7,14 @@ from typing import Any
 from lienthong.registry.v1 import registry_pb2, registry_pb2_grpc
 from lienthong_runtime.auth import TokenVerifier
 from lienthong_runtime.config import load_settings as _load
-from lienthong_runtime.db import async_url, create_engine, is_sqlite, session_factory
+from lienthong_runtime.db import (
+    DEFAULT_MAX_OVERFLOW,
+    DEFAULT_POOL_SIZE,
+    async_url,
+    create_engine,
+    is_sqlite,
+    session_factory,
+)
 from lienthong_runtime.events import OutboxRelay, connect_bus
 from lienthong_runtime.jwks import verifier_from_settings
 from lienthong_runtime.server import ServiceApp
@@ -16,6 +23,7 @@ from .adapters.access_log_writer import AccessLogWriter
 from .adapters.crypto import load_keys
 from .adapters.pg_reader import PgReader
 from .adapters.policy_cache import PolicyCache
+from .adapters.replicas import MONITOR_POOL, READ_POOL, ReplicaRouter, split_urls
 from .adapters.sealed_events import unsealing_bus
 from .adapters.tables import outbox
 from .config import Settings
@@ -23,6 +31,15 @@ from .grpc_api import RegistryService
 from .handlers import Registry
 
 SERVICE_NAME = registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name
+
+
+def database_connections(settings: Settings) -> dict[str, int]:
+    """The most PostgreSQL connections one registry process opens, per server ("primary", and "standby" for
+    each standby): the write engine, the read engine, the by-ID pool, the access-log writer and the monitor."""
+    reads = READ_POOL["pool_size"] + READ_POOL["max_overflow"] + settings.db_pool_size
+    primary = DEFAULT_POOL_SIZE + DEFAULT_MAX_OVERFLOW + reads + 1
+    standbys = split_urls(settings.read_replica_urls)
+    return {"primary": primary + (MONITOR_POOL if standbys else 0)} | ({"standby": reads} if standbys else {})
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -35,22 +52,25 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     sqlite = is_sqlite(settings.database_url)
     # Reads outside a transaction use a separate AUTOCOMMIT pool (no BEGIN/ROLLBACK round trips), and the
     # by-ID read an asyncpg pool of its own (PgReader); neither pre-pings (pool_recycle bounds connection age).
-    pool = (
-        {}
-        if sqlite
-        else {
-            "pool_size": 5,
-            "max_overflow": 10,
-            "pool_pre_ping": False,
-            "pool_recycle": 1800,
-        }
-    )
+    pool = {} if sqlite else {**READ_POOL, "pool_pre_ping": False, "pool_recycle": 1800}
     engine = create_engine(settings.database_url)
     read_engine = (
         None if sqlite else create_engine(settings.database_url, isolation_level="AUTOCOMMIT", **pool)
     )
     reader = None if sqlite else PgReader(async_url(settings.database_url), settings.db_pool_size)
     sessions = session_factory(engine)
+    standbys = [] if sqlite else split_urls(settings.read_replica_urls)
+    replicas = (
+        ReplicaRouter.build(
+            settings.database_url,
+            standbys,
+            settings.db_pool_size,
+            settings.replica_max_lag_seconds,
+            settings.replica_check_seconds,
+        )
+        if standbys
+        else None
+    )
     bus = connect_bus(settings.bus_url)
     verifier = verifier or verifier_from_settings(settings)
     writer = AccessLogWriter(
@@ -72,6 +92,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         read_engine=read_engine,
         policies=PolicyCache(settings.policy_cache_seconds),
         reader=reader,
+        replicas=replicas,
     )
 
     async def close() -> None:
@@ -81,6 +102,8 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
             await read_engine.dispose()
         if reader is not None:
             await reader.close()
+        if replicas is not None:
+            await replicas.close()
 
     servicer = RegistryService(registry)
     return ServiceApp(
@@ -90,7 +113,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         service_names=[SERVICE_NAME],
         verifier=verifier,
         identity_events_bus=bus,
-        background=[relay.run],
+        background=[relay.run] + ([replicas.run] if replicas is not None else []),
         on_stop=[writer.close, close],
         database=engine,
     )

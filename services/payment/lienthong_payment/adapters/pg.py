@@ -22,6 +22,7 @@ from typing import Any, TypeGuard
 
 import asyncpg
 
+from lienthong_runtime.db import asyncpg_connect_args
 from lienthong_runtime.db_errors import database_unavailable, database_unavailable_error
 from lienthong_runtime.errors import Unavailable
 
@@ -176,7 +177,7 @@ class PgPool:
     """A lazily opened asyncpg pool (created in the running event loop on first use)."""
 
     def __init__(self, url: str, size: int) -> None:
-        self.url = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+        self.url, self.connect_args = asyncpg_connect_args(url)
         self.size = size
         self._pool: Any = None
         self._lock = asyncio.Lock()
@@ -185,7 +186,7 @@ class PgPool:
         async with self._lock:
             if self._pool is None:
                 self._pool = await asyncpg.create_pool(
-                    self.url, min_size=1, max_size=self.size, reset=_rollback_if_open
+                    self.url, min_size=1, max_size=self.size, reset=_rollback_if_open, **self.connect_args
                 )
         return self._pool
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from lienthong_runtime.db import asyncpg_connect_args
 from lienthong_runtime.errors import Unavailable
 
 from ..domain.access_log import AccessLogEntry
@@ -112,7 +113,8 @@ class AccessLogWriter:
         import asyncpg
 
         if self._conn is None:
-            self._conn = await asyncpg.connect(self.pg_url)
+            dsn, options = asyncpg_connect_args(self.pg_url)
+            self._conn = await asyncpg.connect(dsn, **options)
         if self._tail is not None:
             # Usually this process is the only writer: one round trip, no lock, no tail read.
             try:

@@ -107,13 +107,16 @@ class CitizenStore:
         row = (await conn.execute(select(citizens).where(citizens.c.pid_index == pid_index))).first()
         return self._citizen(row._mapping) if row else None
 
-    async def find(self, reading: Callable[[], Any], personal_id: str) -> Citizen | None:
-        """The record for a read outside a transaction: through the asyncpg reader on PostgreSQL, else on a
-        connection from ``reading()``."""
-        if self.reader is None:
+    async def find(
+        self, reading: Callable[[], Any], personal_id: str, *, reader: PgReader | None = None
+    ) -> Citizen | None:
+        """The record for a read outside a transaction: through the asyncpg reader on PostgreSQL (``reader``, a
+        standby's, or the primary's), else on a connection from ``reading()``."""
+        reader = reader or self.reader
+        if reader is None:
             async with reading() as conn:
                 return await self.get(conn, personal_id)
-        record = await self.reader.citizen_row(self.index.personal_id(personal_id))
+        record = await reader.citizen_row(self.index.personal_id(personal_id))
         return self._citizen(record) if record else None
 
     async def insert(

@@ -93,7 +93,7 @@ async def create_citizen(
                 )
             ],
         )
-    reg.wake_relay()
+    await reg.written(caller)
     return record
 
 
@@ -229,5 +229,5 @@ async def update_citizen(
                 )
             ],
         )
-    reg.wake_relay()
+    await reg.written(caller)
     return updated

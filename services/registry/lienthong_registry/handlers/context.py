@@ -23,6 +23,7 @@ from ..adapters.citizen_store import CitizenStore, to_us
 from ..adapters.crypto import CitizenIndex, Keyring
 from ..adapters.pg_reader import PgReader
 from ..adapters.policy_cache import PolicyCache
+from ..adapters.replicas import ReplicaRouter, caller_key
 from ..domain import personal_id as pid_rules
 from ..domain.access_log import AccessAction, AccessLogEntry
 
@@ -61,6 +62,8 @@ class Registry:
     policies: PolicyCache = field(default_factory=lambda: PolicyCache(0.0))
     #: The asyncpg pool of the by-ID read on PostgreSQL.
     reader: PgReader | None = None
+    #: Hot standbys for purpose-bound reads (``read_replica_urls``); None: every read on the primary.
+    replicas: ReplicaRouter | None = None
 
     def __post_init__(self) -> None:
         self.citizens = CitizenStore(self.keyring, self.index, self.reader)
@@ -81,6 +84,13 @@ class Registry:
     def wake_relay(self) -> None:
         if self.relay is not None:
             self.relay.wake()
+
+    async def written(self, caller: Caller) -> None:
+        """After a write committed: publish its event soon, and let the writer read it back (from the primary
+        until a standby has replayed it)."""
+        self.wake_relay()
+        if self.replicas is not None:
+            await self.replicas.wrote(caller_key(caller.agency_id, caller.client_id))
 
     def log_entry(
         self,

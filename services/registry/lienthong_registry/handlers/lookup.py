@@ -15,6 +15,7 @@ from ..domain.names import name_key, names_match, stored_name
 from ..domain.sex import LifeStatus, Sex
 from .context import Caller, Registry, check_personal_id, decode_token, encode_token, page_size
 from .reads import policy_for
+from .routing import find_citizen, read_on
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ async def verify_citizen(
     if claims.empty():
         raise invalid("claims", "claim at least one attribute")
     policy = await policy_for(reg, caller, purpose)
-    citizen = await reg.citizens.find(reg.reading, personal_id)
+    citizen = await find_citizen(reg, caller, personal_id)
     result = citizen is not None and matches(citizen, claims)
     await reg.log.append(
         [
@@ -101,8 +102,11 @@ async def search_citizens(
     limit = page_size(size)
     after = decode_token(token, "search", bytes.fromhex)
     policy = await policy_for(reg, caller, purpose)
-    async with reg.reading() as session:
-        found = await reg.citizens.search(session, name, birth.isoformat(), province, after, limit + 1)
+    found = await read_on(
+        reg,
+        caller,
+        lambda conn: reg.citizens.search(conn, name, birth.isoformat(), province, after, limit + 1),
+    )
     more, found = len(found) > limit, found[:limit]
     views = [disclose(c, policy) for c, _ in found]
     await reg.log.append(

@@ -8,6 +8,7 @@ from ..adapters.citizen_store import VersionMeta
 from ..domain.access_log import AccessAction
 from ..domain.disclosure import CitizenView, DisclosurePolicy, check_purpose, disclose, require_policy
 from .context import Caller, Registry, check_personal_id, decode_token, encode_token, int_cursor, page_size
+from .routing import find_citizen, read_on
 
 
 async def policy_for(reg: Registry, caller: Caller, purpose: str) -> DisclosurePolicy:
@@ -21,7 +22,7 @@ async def policy_for(reg: Registry, caller: Caller, purpose: str) -> DisclosureP
 async def get_citizen(reg: Registry, caller: Caller, personal_id: str, purpose: str) -> CitizenView:
     check_personal_id(personal_id)
     policy = await policy_for(reg, caller, purpose)
-    citizen = await reg.citizens.find(reg.reading, personal_id)
+    citizen = await find_citizen(reg, caller, personal_id)
     if citizen is None:
         raise NotFound("no citizen with this personal ID", reason="CITIZEN_NOT_FOUND")
     view = disclose(citizen, policy)
@@ -48,8 +49,9 @@ async def list_household(
     limit = page_size(size)
     after = decode_token(token, "household", lambda v: (int_cursor(v[0]), bytes.fromhex(v[1])))
     policy = await policy_for(reg, caller, purpose)
-    async with reg.reading() as session:
-        members = await reg.citizens.household(session, household_id, after, limit + 1)
+    members = await read_on(
+        reg, caller, lambda conn: reg.citizens.household(conn, household_id, after, limit + 1)
+    )
     more, members = len(members) > limit, members[:limit]
     views = [disclose(c, policy) for c, _ in members]
     await reg.log.append(
@@ -76,8 +78,9 @@ async def citizen_history(
     limit = page_size(size)
     before = decode_token(token, "history", int_cursor)
     policy = await policy_for(reg, caller, purpose)
-    async with reg.reading() as session:
-        versions = await reg.citizens.history(session, personal_id, before, limit + 1)
+    versions = await read_on(
+        reg, caller, lambda conn: reg.citizens.history(conn, personal_id, before, limit + 1)
+    )
     if not versions and before is None:
         raise NotFound("no citizen with this personal ID", reason="CITIZEN_NOT_FOUND")
     more, versions = len(versions) > limit, versions[:limit]

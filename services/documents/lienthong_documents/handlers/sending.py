@@ -122,6 +122,12 @@ async def _deliver(
             )
         if code == me.code:
             raise invalid("recipient_codes", "cannot include the sender itself")
+        if found[code].suspended:
+            raise FailedPrecondition(
+                f"agency {code} is suspended and receives nothing",
+                reason="RECIPIENT_SUSPENDED",
+                metadata={"recipient_code": code},
+            )
     files = await uow.attachments.unsent(me.agency_id, cmd.attachment_ids)
     if len(files) != len(cmd.attachment_ids):
         raise NotFound(

@@ -60,5 +60,5 @@ async def on_document_sent(notify: Notify, event: EventEnvelope) -> None:
             )
             key = f"event:{event.id}:{recipient.code}"
             batch.append(NewNotification(n, key, "", ONE_OFF, notify.retry.give_up_time(now)))
-        await notification_store.add(session, batch)
+        await notification_store.add(session, batch, notify.personal)
     notify.wake()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, false, func, insert, select, update
+from sqlalchemy import Select, false, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.directory import DirectoryAgency, fold
@@ -68,9 +68,10 @@ class DirectoryRepository:
         row = (await self.session.execute(_select().where(t.c.code == code))).first()
         return _from_row(row) if row else None
 
-    async def by_codes(self, codes: list[str]) -> dict[str, DirectoryAgency]:
-        rows = (await self.session.execute(_select().where(t.c.code.in_(codes)))).all()
-        return {row.code: _from_row(row) for row in rows}
+    async def by_agency_or_codes(self, agency_id: str, codes: list[str]) -> list[DirectoryAgency]:
+        """The entries of ``agency_id`` and of ``codes``, in one query (a sender and its recipients)."""
+        stmt = _select().where(or_(t.c.agency_id == agency_id, t.c.code.in_(codes)))
+        return [_from_row(row) for row in (await self.session.execute(stmt)).all()]
 
     async def by_agency(self, agency_id: str) -> DirectoryAgency | None:
         row = (await self.session.execute(_select().where(t.c.agency_id == agency_id))).first()

@@ -83,7 +83,11 @@ class Context:
 async def member(uow: UnitOfWork, caller: Caller) -> DirectoryAgency:
     """The caller's directory entry; an agency outside the directory, or suspended by identity, can neither send
     nor receive."""
-    me = await uow.directory.by_agency(caller.agency_id) if caller.agency_id else None
+    return as_member(await uow.directory.by_agency(caller.agency_id) if caller.agency_id else None)
+
+
+def as_member(me: DirectoryAgency | None) -> DirectoryAgency:
+    """The checks of :func:`member` on an entry already read."""
     if me is None:
         raise FailedPrecondition(
             "the calling agency is not in the document directory", reason="AGENCY_NOT_IN_DIRECTORY"

@@ -35,6 +35,7 @@ MIB = 1024 * 1024
 UPLOAD_MIB = 64
 ROUNDS = 3
 SCOPES = ("documents.send", "documents.read", "documents.process")
+SENDER, RECEIVER = "agency-bench-sender", "agency-bench-receiver"
 
 
 async def run(ctx: BenchContext) -> list[Result]:
@@ -54,6 +55,7 @@ async def run(ctx: BenchContext) -> list[Result]:
         "BENCH_JWKS": json.dumps(mint.jwks()),
         "BENCH_ISSUER": mint.issuer,
         "BENCH_AUDIENCE": mint.audience,
+        "BENCH_AGENCIES": f"{SENDER},{RECEIVER}",
     }
     service = await ctx.start_server(
         ["-m", "bench.scenarios.documents_exchange", "serve"], name="documents", env=env
@@ -63,7 +65,7 @@ async def run(ctx: BenchContext) -> list[Result]:
         name="gateway",
         env=env,
     )
-    sender, receiver = "agency-bench-sender", "agency-bench-receiver"
+    sender, receiver = SENDER, RECEIVER
     options = [("grpc.so_reuseport", 0)]
     async with (
         grpc.aio.insecure_channel(service.target, options=options) as direct,
@@ -207,9 +209,22 @@ async def _serve() -> None:
     settings = load_settings(host="127.0.0.1", port=0, http_port=0, bus_url="memory://", log_level="WARNING")
     server = Server(await build(settings, verifier=verifier))
     await server.start()
+    await _identity_created(os.environ["BENCH_AGENCIES"].split(","))
     print(f"READY {server.bound_port}", flush=True)
     await _until_signalled()
     await server.stop(1.0)
+
+
+async def _identity_created(agency_ids: list[str]) -> None:
+    """identity's AgencyCreated for the bench agencies, on the service's bus: the directory registers only agencies
+    identity created."""
+    from lienthong.identity.v1 import events_pb2 as identity_events
+    from lienthong_runtime.events import connect_bus, envelope
+
+    bus = connect_bus("memory://")
+    for agency_id in agency_ids:
+        created = identity_events.AgencyCreated(agency_id=agency_id, display_name=agency_id)
+        await bus.publish(envelope("identity", created, subject=agency_id, agency_id=agency_id))
 
 
 async def _gateway(upstream: str) -> None:

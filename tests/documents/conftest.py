@@ -1,8 +1,9 @@
 """Fixtures of the documents tests: the whole service on a fresh PostgreSQL database, driven through gRPC.
 
 ``docs`` starts the real composition root (migrated schema, a production-shaped attachment keyring, a trust list
-holding a test CA, a locally minted token verifier) on a Unix socket. ``docs.agency()`` registers a fresh
-agency in the directory and returns a client calling as that agency with every documents scope.
+holding a test CA, a locally minted token verifier, the embedded bus) on a Unix socket. ``docs.identity_created()``
+publishes identity's ``AgencyCreated`` on that bus, as identity does; ``docs.agency()`` does so for a fresh agency,
+registers it in the directory and returns a client calling as that agency with every documents scope.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ import pytest
 from lienthong.common.v1 import date_pb2
 from lienthong.documents.v1 import documents_pb2 as pb
 from lienthong.documents.v1 import documents_pb2_grpc
+from lienthong.identity.v1 import events_pb2 as identity_events
 from lienthong_documents.bootstrap import build, load_settings
 from lienthong_runtime import migrations
 from lienthong_runtime.crypto import b64encode
+from lienthong_runtime.events import connect_bus, envelope
 from lienthong_runtime.server import ServiceApp
 from lienthong_runtime.testing import TokenMint, running
 
@@ -124,9 +127,27 @@ class Docs:
     def admin_md(self) -> tuple[tuple[str, str], ...]:
         return self.mint.metadata(("documents.directory.admin",), agency="platform")
 
+    async def identity_says(self, message: Any, agency_id: str) -> str:
+        """Publish one of identity's agency events on the service's bus; returns the event id."""
+        event = envelope("identity", message, subject=agency_id, agency_id=agency_id)
+        await connect_bus(self.app.settings.bus_url).publish(event)
+        return event.id
+
+    async def identity_created(self, agency_id: str, name: str = "", province: str = "01") -> str:
+        return await self.identity_says(
+            identity_events.AgencyCreated(
+                agency_id=agency_id,
+                display_name=name or f"Agency {agency_id}",
+                kind="AGENCY_KIND_PROVINCE" if province else "AGENCY_KIND_MINISTRY",
+                province_code=province,
+            ),
+            agency_id,
+        )
+
     async def agency(self, name: str = "", province: str = "01", email: str = "") -> Agency:
         agency_id = f"agency-{uuid.uuid4().hex[:12]}"
         code = new_code()
+        await self.identity_created(agency_id, name, province)
         await self.stub.RegisterAgency(
             pb.RegisterAgencyRequest(
                 agency_id=agency_id,
@@ -153,6 +174,7 @@ def docs_settings(url: str, tmp: Path, pki: Pki, **overrides: Any) -> Any:
         "http_port": 0,
         "data_dir": str(tmp),
         "subscription_poll_interval": 0.2,
+        "agency_event_wait": 2.0,
         **overrides,
     }
     return load_settings(**values)

@@ -48,15 +48,15 @@ async def test_register_look_up_and_search(docs: Docs):
 async def test_one_agency_one_code_and_the_format_is_checked(docs: Docs):
     agency = await docs.agency()
     admin = docs.admin_md()
+    other = f"agency-{uuid.uuid4().hex[:12]}"
+    await docs.identity_created(other)
     cases = [
         (
             pb.RegisterAgencyRequest(agency_id=agency.agency_id, code="000.00.01.H77", display_name="x"),
             grpc.StatusCode.ALREADY_EXISTS,
         ),
         (
-            pb.RegisterAgencyRequest(
-                agency_id=f"agency-{uuid.uuid4().hex}", code=agency.code, display_name="x"
-            ),
+            pb.RegisterAgencyRequest(agency_id=other, code=agency.code, display_name="x"),
             grpc.StatusCode.ALREADY_EXISTS,
         ),
         (

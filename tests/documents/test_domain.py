@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import io
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from lienthong_documents.adapters import edxml
 from lienthong_documents.adapters.blobs import CHUNK, ChunkReader
 from lienthong_documents.domain.codes import level1, normalise_code
-from lienthong_documents.domain.directory import fold
+from lienthong_documents.domain.directory import fold, newer
 from lienthong_documents.domain.status import Status, advance
 from lienthong_runtime.errors import InvalidArgument
 
@@ -124,3 +124,11 @@ def test_chunk_reader_seeks_and_reads_across_chunks():
     assert reader.read(10) == data[CHUNK - 5 : CHUNK + 5]
     assert reader.read(0) == b"" and reader.tell() == CHUNK + 5
     assert set(fetched) == {0, 1, 2}
+
+
+def test_a_suspension_state_moves_only_to_a_newer_instant():
+    t = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
+    assert newer(None, t)  # never suspended: any event applies
+    assert newer(t, t + timedelta(microseconds=1))
+    assert not newer(t, t)  # a repeated event
+    assert not newer(t, t - timedelta(seconds=30))  # a late one

@@ -1,5 +1,5 @@
 """Composition root of the documents service: wires settings, the keyring, the PDF verifier, the handlers'
-context and the server."""
+context, the consumer of identity's agency events and the server."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from .adapters.pdf_signatures import PdfVerifier, load_trust_roots
 from .adapters.tables import outbox
 from .config import Settings
 from .grpc_api import DocumentsService
+from .handlers import identity_events
 from .handlers.context import Context
 from .handlers.housekeeping import purge_unsent_forever
 
@@ -58,6 +59,9 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     ctx = create_context(settings, resources)
     ctx.relay = OutboxRelay(resources.sessions, outbox, resources.bus)
     servicer = DocumentsService(ctx)
+    # Subscribed here, not when serving: in the embedded mode (memory bus, every block in one process) identity
+    # publishes its agencies as soon as it serves, and a consumer of the memory bus gets only later events.
+    await identity_events.subscribe(ctx, resources.bus)
     ttl = timedelta(seconds=settings.unsent_attachment_ttl)
 
     async def housekeeping() -> None:

@@ -30,3 +30,6 @@ class Settings(ServiceSettings):
     unsent_attachment_ttl: int = 24 * 3600
     #: How often a subscription looks for new inbox events written by another replica (seconds).
     subscription_poll_interval: float = 1.0
+    #: How long RegisterAgency waits for identity's AgencyCreated of an agency it does not know yet (seconds),
+    #: so that an operator may register an agency right after creating it; then FAILED_PRECONDITION AGENCY_UNKNOWN.
+    agency_event_wait: float = 5.0

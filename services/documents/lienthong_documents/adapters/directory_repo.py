@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Select, false, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.directory import DirectoryAgency, fold
 from ..domain.signatures import ReceivePolicy
 from .tables import directory as t
+from .tables import identity_agencies as ia
+
+# Each entry with identity's suspension of its agency (an entry whose agency no event has named yet, e.g.
+# registered before documents followed identity, is not suspended).
+_SUSPENDED = func.coalesce(ia.c.suspended, false()).label("suspended")
+
+
+def _select() -> Select[Any]:
+    return select(t, _SUSPENDED).select_from(t.outerjoin(ia, ia.c.agency_id == t.c.agency_id))
 
 
 def _from_row(row: Any) -> DirectoryAgency:
@@ -21,6 +30,7 @@ def _from_row(row: Any) -> DirectoryAgency:
         policy=ReceivePolicy(row.refuse_unsigned, row.refuse_invalid_signature),
         notification_email=row.notification_email,
         created_at=row.created_at,
+        suspended=bool(row.suspended),
     )
 
 
@@ -55,22 +65,23 @@ class DirectoryRepository:
         )
 
     async def by_code(self, code: str) -> DirectoryAgency | None:
-        row = (await self.session.execute(select(t).where(t.c.code == code))).first()
+        row = (await self.session.execute(_select().where(t.c.code == code))).first()
         return _from_row(row) if row else None
 
-    async def by_codes(self, codes: list[str]) -> dict[str, DirectoryAgency]:
-        rows = (await self.session.execute(select(t).where(t.c.code.in_(codes)))).all()
-        return {row.code: _from_row(row) for row in rows}
+    async def by_agency_or_codes(self, agency_id: str, codes: list[str]) -> list[DirectoryAgency]:
+        """The entries of ``agency_id`` and of ``codes``, in one query (a sender and its recipients)."""
+        stmt = _select().where(or_(t.c.agency_id == agency_id, t.c.code.in_(codes)))
+        return [_from_row(row) for row in (await self.session.execute(stmt)).all()]
 
     async def by_agency(self, agency_id: str) -> DirectoryAgency | None:
-        row = (await self.session.execute(select(t).where(t.c.agency_id == agency_id))).first()
+        row = (await self.session.execute(_select().where(t.c.agency_id == agency_id))).first()
         return _from_row(row) if row else None
 
     async def search(
         self, query: str, code_prefix: str, province: str, size: int, after: str
     ) -> list[DirectoryAgency]:
         """Up to ``size + 1`` entries ordered by code, after the code ``after``."""
-        stmt = select(t).order_by(t.c.code).limit(size + 1)
+        stmt = _select().order_by(t.c.code).limit(size + 1)
         for word in fold(query).split():
             escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             stmt = stmt.where(t.c.search_name.like(f"%{escaped}%", escape="\\"))

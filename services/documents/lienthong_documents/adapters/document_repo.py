@@ -97,23 +97,51 @@ class DocumentRepository:
                 send_time=doc.send_time,
             )
         )
-        for r in doc.recipients:
-            await self.session.execute(
-                insert(recipients).values(
-                    document_id=doc.id,
-                    agency_id=r.agency_id,
-                    code=r.code,
-                    display_name=r.display_name,
-                    status=r.status.value,
-                    status_time=r.status_time,
-                    recall=r.recall.value,
-                    send_time=doc.send_time,
-                    urgency=m.urgency.value,
-                    sender_code=doc.sender_code,
-                )
-            )
-            await self.add_history(r, "")
-            await self.add_inbox_event(r.agency_id, doc.id, "ARRIVED", doc.send_time)
+        # One statement per table for all recipients (an executemany), not three per recipient.
+        await self.session.execute(
+            insert(recipients),
+            [
+                {
+                    "document_id": doc.id,
+                    "agency_id": r.agency_id,
+                    "code": r.code,
+                    "display_name": r.display_name,
+                    "status": r.status.value,
+                    "status_time": r.status_time,
+                    "recall": r.recall.value,
+                    "send_time": doc.send_time,
+                    "urgency": m.urgency.value,
+                    "sender_code": doc.sender_code,
+                }
+                for r in doc.recipients
+            ],
+        )
+        await self.session.execute(
+            insert(status_history),
+            [
+                {
+                    "document_id": r.document_id,
+                    "agency_id": r.agency_id,
+                    "status": r.status.value,
+                    "recall": r.recall.value,
+                    "reason": "",
+                    "changed_at": r.status_time,
+                }
+                for r in doc.recipients
+            ],
+        )
+        await self.session.execute(
+            insert(inbox_events),
+            [
+                {
+                    "agency_id": r.agency_id,
+                    "document_id": doc.id,
+                    "kind": "ARRIVED",
+                    "created_at": doc.send_time,
+                }
+                for r in doc.recipients
+            ],
+        )
 
     async def _complete(self, docs: list[Document]) -> list[Document]:
         if not docs:

@@ -34,6 +34,21 @@ directory = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+# identity's agencies as its events told them (AgencyCreated, AgencySuspended, AgencyResumed): the directory
+# registers only agencies known here, and a suspended one can neither send nor receive. ``state_time`` is the
+# instant of the suspension or resumption last applied, so a late event never undoes a newer one.
+identity_agencies = Table(
+    "identity_agencies",
+    metadata,
+    Column("agency_id", String(64), primary_key=True),
+    Column("display_name", String(200), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("province_code", String(4), nullable=False),
+    Column("suspended", Boolean, nullable=False),
+    Column("state_time", UtcDateTime),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 attachments = Table(
     "attachments",
     metadata,

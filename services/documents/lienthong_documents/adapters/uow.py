@@ -14,6 +14,7 @@ from .attachment_repo import AttachmentRepository
 from .blobs import ChunkWriter
 from .directory_repo import DirectoryRepository
 from .document_repo import DocumentRepository
+from .identity_agency_repo import IdentityAgencyRepository
 from .tables import outbox
 
 
@@ -30,6 +31,7 @@ class UnitOfWork:
         await self.session.begin()
         s = self.session
         self.directory = DirectoryRepository(s)
+        self.identity_agencies = IdentityAgencyRepository(s)
         self.attachments = AttachmentRepository(s)
         self.documents = DocumentRepository(s, self.attachments)
         return self

@@ -35,15 +35,21 @@ def check_header(file_name: str, content_type: str) -> tuple[str, str]:
 class Intake:
     """One attachment being received: ``write`` as content comes, then ``finish``."""
 
-    def __init__(self, ctx: Context, agency_id: str, file_name: str, content_type: str) -> None:
+    def __init__(self, ctx: Context, caller: Caller, file_name: str, content_type: str) -> None:
         self.ctx = ctx
+        self.caller = caller
         self.id = new_attachment_id()
-        self.agency_id = agency_id
+        self.agency_id = ""
         self.file_name, self.content_type = check_header(file_name, content_type)
         self.uow: UnitOfWork = ctx.uow()
 
     async def __aenter__(self) -> Intake:
         await self.uow.__aenter__()
+        try:  # the membership check in the upload's own transaction (one transaction per upload, not two)
+            self.agency_id = (await member(self.uow, self.caller)).agency_id
+        except BaseException as exc:
+            await self.uow.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
         self.writer = self.uow.chunk_writer(self.id)
         return self
 
@@ -88,9 +94,7 @@ async def upload(ctx: Context, caller: Caller, parts: AsyncIterator[tuple[str, o
         raise invalid(
             "header", "the first message of an upload is its header", reason="UPLOAD_HEADER_MISSING"
         )
-    async with ctx.uow() as uow:
-        me = await member(uow, caller)
-    async with Intake(ctx, me.agency_id, *value) as intake:
+    async with Intake(ctx, caller, *value) as intake:
         async for kind, data in parts:
             if kind != "chunk" or not isinstance(data, bytes):
                 raise invalid("header", "only the first message is a header", reason="UPLOAD_HEADER_REPEATED")

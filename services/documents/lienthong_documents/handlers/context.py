@@ -26,7 +26,8 @@ log = logging.getLogger("lienthong.documents")
 
 
 class Arrivals:
-    """Wakes this process's inbox subscriptions when something is committed to an inbox."""
+    """Wakes this process's waiters when something is committed: inbox subscriptions (an inbox changed), and
+    registrations waiting for identity's agency event (an agency event was applied)."""
 
     def __init__(self) -> None:
         self._event = asyncio.Event()
@@ -61,6 +62,8 @@ class Context:
     pdf: PdfVerifier
     relay: OutboxRelay | None = None
     arrivals: Arrivals = field(default_factory=Arrivals)
+    #: Wakes registrations waiting for an agency identity has just created.
+    agency_events: Arrivals = field(default_factory=Arrivals)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.keyring)
@@ -78,12 +81,19 @@ class Context:
 
 
 async def member(uow: UnitOfWork, caller: Caller) -> DirectoryAgency:
-    """The caller's directory entry; an agency outside the directory can neither send nor receive."""
-    me = await uow.directory.by_agency(caller.agency_id) if caller.agency_id else None
+    """The caller's directory entry; an agency outside the directory, or suspended by identity, can neither send
+    nor receive."""
+    return as_member(await uow.directory.by_agency(caller.agency_id) if caller.agency_id else None)
+
+
+def as_member(me: DirectoryAgency | None) -> DirectoryAgency:
+    """The checks of :func:`member` on an entry already read."""
     if me is None:
         raise FailedPrecondition(
             "the calling agency is not in the document directory", reason="AGENCY_NOT_IN_DIRECTORY"
         )
+    if me.suspended:
+        raise FailedPrecondition("the calling agency is suspended", reason="AGENCY_SUSPENDED")
     return me
 
 

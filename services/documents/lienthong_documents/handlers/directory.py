@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 
-from lienthong_runtime.errors import AlreadyExists, NotFound, invalid
+from lienthong_runtime.errors import AlreadyExists, FailedPrecondition, NotFound, invalid
 
 from ..domain.codes import normalise_code
-from ..domain.directory import DirectoryAgency
+from ..domain.directory import DirectoryAgency, KnownAgency
 from ..domain.signatures import ReceivePolicy
 from .context import Caller, Context, member
 
 PROVINCE_CODE_LENGTH = 2
+#: While waiting for an agency event, look at the database this often (another replica may apply it).
+AGENCY_POLL_S = 0.25
 
 
 def _email(value: str) -> str:
@@ -26,19 +29,52 @@ def _email(value: str) -> str:
         raise invalid("notification_email", "is not an e-mail address") from None
 
 
+async def known_agency(ctx: Context, agency_id: str) -> KnownAgency:
+    """identity's agency ``agency_id`` as its events told documents, waiting up to ``agency_event_wait`` for an
+    AgencyCreated still on its way (an agency registered right after identity created it)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + ctx.settings.agency_event_wait
+    while True:
+        signal = ctx.agency_events.current()
+        async with ctx.uow() as uow:
+            known = await uow.identity_agencies.get(agency_id)
+        if known is not None and known.created:
+            return known
+        left = deadline - loop.time()
+        if left <= 0:
+            raise FailedPrecondition(
+                "identity has no such agency (or its AgencyCreated event has not reached documents yet)",
+                reason="AGENCY_UNKNOWN",
+                metadata={"agency_id": agency_id},
+            )
+        try:
+            await asyncio.wait_for(signal.wait(), min(left, AGENCY_POLL_S))
+        except TimeoutError:
+            pass
+
+
 async def register(
     ctx: Context, agency_id: str, code: str, name: str, province: str, email: str
 ) -> DirectoryAgency:
+    """Register identity's agency ``agency_id`` under ``code``; an empty name or province is identity's."""
     code = normalise_code(code)
-    if not agency_id.strip() or len(agency_id) > 64:
+    agency_id = agency_id.strip()
+    if not agency_id or len(agency_id) > 64:
         raise invalid("agency_id", "is required (identity's agency id)")
     name = " ".join(name.split())
-    if not name or len(name) > 200:
-        raise invalid("display_name", "is required, at most 200 characters")
+    if len(name) > 200:
+        raise invalid("display_name", "is at most 200 characters")
     if province and (len(province) != PROVINCE_CODE_LENGTH or not province.isdigit()):
         raise invalid("province_code", "is two digits (2025 province list) or empty")
+    email = _email(email)
+    known = await known_agency(ctx, agency_id)
+    name = name or " ".join(known.display_name.split())[:200]
+    if not name:
+        raise invalid("display_name", "is required (identity has not told this agency's name)")
+    if not province and len(known.province_code) == PROVINCE_CODE_LENGTH and known.province_code.isdigit():
+        province = known.province_code
     agency = DirectoryAgency(
-        code, agency_id.strip(), name, province, ReceivePolicy(), _email(email), ctx.now()
+        code, agency_id, name, province, ReceivePolicy(), email, ctx.now(), known.suspended
     )
     try:
         async with ctx.uow() as uow:

@@ -79,9 +79,9 @@ async def import_package(
                 raise InvalidArgument("the edXML package is too large", reason="PACKAGE_TOO_LARGE")
             for start in range(0, len(data), FEED):
                 reader.feed(data[start : start + FEED])
-                await _apply(ctx, me.agency_id, reader.drain(), open_, attachment_ids)
+                await _apply(ctx, caller, reader.drain(), open_, attachment_ids)
         reader.feed(b"", final=True)
-        await _apply(ctx, me.agency_id, reader.drain(), open_, attachment_ids)
+        await _apply(ctx, caller, reader.drain(), open_, attachment_ids)
     except ValueError as exc:
         raise invalid("chunk", f"the edXML package is malformed: {exc}", reason="EDXML_MALFORMED") from None
     finally:
@@ -123,14 +123,14 @@ async def import_package(
 
 
 async def _apply(
-    ctx: Context, agency_id: str, items: list[tuple[str, object]], open_: list[Intake], ids: list[str]
+    ctx: Context, caller: Caller, items: list[tuple[str, object]], open_: list[Intake], ids: list[str]
 ) -> None:
     for kind, value in items:
         if kind == "begin":
             name, content_type = cast(tuple[str, str], value)
             if open_:
                 raise ValueError("an attachment inside an attachment")
-            open_.append(await Intake(ctx, agency_id, name or "attachment", content_type).__aenter__())
+            open_.append(await Intake(ctx, caller, name or "attachment", content_type).__aenter__())
         elif kind == "data" and open_:
             await open_[0].write(cast(bytes, value))
         elif kind == "end" and open_:

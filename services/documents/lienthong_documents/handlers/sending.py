@@ -26,7 +26,7 @@ from ..domain.documents import (
     new_document_id,
 )
 from ..domain.status import Recall, Status
-from .context import Caller, Context, member, not_found, visible
+from .context import Caller, Context, as_member, member, not_found, visible
 from .convert_events import recipient_event, timestamp
 
 MAX_REASON = 2000
@@ -85,11 +85,14 @@ async def send(ctx: Context, caller: Caller, cmd: SendCommand) -> Document:
     fingerprint = cmd.fingerprint()
     try:
         async with ctx.uow() as uow:
-            me = await member(uow, caller)
+            # The sender and its recipients in one query.
+            entries = await uow.directory.by_agency_or_codes(caller.agency_id, cmd.recipient_codes)
+            me = as_member(next((e for e in entries if e.agency_id == caller.agency_id), None))
             existing = await uow.documents.by_idempotency_key(me.agency_id, cmd.idempotency_key)
             if existing is not None:
                 return _replayed(existing, fingerprint)
-            doc = await _deliver(ctx, uow, caller, me, cmd, fingerprint)
+            found = {e.code: e for e in entries if e.code in cmd.recipient_codes}
+            doc = await _deliver(ctx, uow, caller, me, found, cmd, fingerprint)
     except IntegrityError:  # the same key sent concurrently: answer with the winner
         async with ctx.uow() as uow:
             existing = await uow.documents.by_idempotency_key(caller.agency_id, cmd.idempotency_key)
@@ -109,10 +112,15 @@ def _replayed(existing: Document, fingerprint: str) -> Document:
 
 
 async def _deliver(
-    ctx: Context, uow: UnitOfWork, caller: Caller, me: DirectoryAgency, cmd: SendCommand, fingerprint: str
+    ctx: Context,
+    uow: UnitOfWork,
+    caller: Caller,
+    me: DirectoryAgency,
+    found: dict[str, DirectoryAgency],
+    cmd: SendCommand,
+    fingerprint: str,
 ) -> Document:
     now = ctx.now()
-    found = await uow.directory.by_codes(cmd.recipient_codes)
     for code in cmd.recipient_codes:
         if code not in found:
             raise NotFound(
@@ -122,6 +130,12 @@ async def _deliver(
             )
         if code == me.code:
             raise invalid("recipient_codes", "cannot include the sender itself")
+        if found[code].suspended:
+            raise FailedPrecondition(
+                f"agency {code} is suspended and receives nothing",
+                reason="RECIPIENT_SUSPENDED",
+                metadata={"recipient_code": code},
+            )
     files = await uow.attachments.unsent(me.agency_id, cmd.attachment_ids)
     if len(files) != len(cmd.attachment_ids):
         raise NotFound(

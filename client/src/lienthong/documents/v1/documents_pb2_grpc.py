@@ -163,7 +163,9 @@ class DocumentsServiceServicer:
     def RegisterAgency(self, request, context):
         """Registers an agency of identity in the directory with its identifier code (one agency, one code).
         A malformed code is INVALID_ARGUMENT (reason AGENCY_CODE_INVALID); a code or agency already registered is
-        ALREADY_EXISTS.
+        ALREADY_EXISTS. Only an agency identity created can be registered: documents learns them from identity's
+        AgencyCreated events and waits a few seconds for one still on its way, then answers FAILED_PRECONDITION
+        (reason AGENCY_UNKNOWN). An agency identity suspended can neither send nor receive until resumed.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

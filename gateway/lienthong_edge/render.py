@@ -120,6 +120,7 @@ def render(
     served = {b: t for b, t in gateway.upstreams.items() if t}
     without = sorted(b for b in BLOCKS if b not in served)
     peer_lines, peers_opt = _peers(edge)
+    cache = edge.verify_cache_s > 0
 
     glob = [
         "global",
@@ -195,7 +196,7 @@ def render(
         "    http-request set-var(txn.rule) var(txn.route),field(1,:)",
         "    http-request set-var(txn.cls) var(txn.route),field(2,:)",
         "    http-request set-var(txn.why) str(no_rule) if grpc { var(txn.rule) -m str n }",
-        *("    " + line for line in r.token_rules(gateway, edge.key_slots, maps, state)),
+        *("    " + line for line in r.token_rules(gateway, edge.key_slots, maps, state, verify_cache=cache)),
         *("    " + line for line in r.scope_rules(groups)),
         *("    " + line for line in r.limit_rules(gateway, maps)),
         *(
@@ -225,6 +226,12 @@ def render(
             f"backend {table}",
             f"    stick-table type {kind} size 1m expire {expire}ms store gpc0,gpc0_rate({r.window_ms(budget)}ms)"
             f"{peers_opt}",
+            "",
+        ]
+    if edge.verify_cache_s > 0:  # deliberately without peers: each process verifies for itself
+        backends += [
+            f"backend {r.VERIFIED_TABLE}",
+            f"    stick-table type binary len 32 size 100k expire {edge.verify_cache_s}s store gpt0",
             "",
         ]
     metrics = []

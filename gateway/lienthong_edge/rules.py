@@ -31,8 +31,20 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def token_rules(gateway: GatewaySettings, slots: int, maps: str, state: str) -> list[str]:
-    """Who is calling: bearer token, header, algorithm, key, signature, claims, revocation."""
+#: The table of tokens whose signature this engine process has verified (by SHA-256 of the whole token).
+VERIFIED_TABLE = "st_verified"
+
+
+def token_rules(
+    gateway: GatewaySettings, slots: int, maps: str, state: str, *, verify_cache: bool = True
+) -> list[str]:
+    """Who is calling: bearer token, header, algorithm, key, signature, claims, revocation.
+
+    With ``verify_cache`` a token's signature is verified once per engine process and its hash remembered in
+    :data:`VERIFIED_TABLE` (OpenSSL 3's ECDSA verify is most of an admitted call's cost, and a client sends one
+    token for many calls). Only a signature that verified is remembered, only for a ``kid`` the engine still
+    holds, and the table is not shared by peers, so a reload (new keys) starts it empty; every other check
+    (algorithm, type, claims, times, revocation) still runs on every call."""
     leeway = round(gateway.token_leeway)
     rules = [
         "http-request set-var(txn.why) str(missing) if grpc !has_auth",
@@ -51,11 +63,24 @@ def token_rules(gateway: GatewaySettings, slots: int, maps: str, state: str) -> 
     ]
     # One verification per call, by the key slot the agent assigned to the token's kid.
     rules.append(f"http-request set-var(txn.slot) var(txn.kid),map({state}/kids.map) if {ON}")
+    fresh = ""
+    if verify_cache:
+        rules += [
+            f"http-request set-var(txn.th) var(txn.tok),sha2(256) if {ON} {{ var(txn.slot) -m found }}",
+            f"http-request set-var(txn.sig) int(1) if {ON} {{ var(txn.th),table_gpt0({VERIFIED_TABLE}) -m int 1 }}",
+        ]
+        fresh = " !{ var(txn.sig) -m found }"
     for slot in range(slots):
         rules.append(
             f'http-request set-var(txn.sig) var(txn.tok),jwt_verify("ES256","{state}/keys/slot{slot}.pem") '
-            f"if {ON} {{ var(txn.slot) -m str {slot} }}"
+            f"if {ON} {{ var(txn.slot) -m str {slot} }}{fresh}"
         )
+    if verify_cache:  # remembered only once verified (sc2: sc0 and sc1 are the rate limits')
+        rules += [
+            f"http-request track-sc2 var(txn.th) table {VERIFIED_TABLE} if {ON} {{ var(txn.sig) -m int 1 }} "
+            f"!{{ var(txn.th),table_gpt0({VERIFIED_TABLE}) -m int 1 }}",
+            f"http-request sc-set-gpt0(2) 1 if {ON} {{ var(txn.sig) -m int 1 }} {{ sc_tracked(2) }}",
+        ]
     rules += [
         f"http-request set-var(txn.why) str(kid) if {ON} !{{ var(txn.sig) -m found }}",
         f"http-request set-var(txn.why) str(signature) if {ON} {{ var(txn.sig) -m int 0 }}",

@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml client/pyproject.toml
 venv: $(STAMP) ## Create the virtual environment (.venv) and install everything
 
 .PHONY: run
-run: $(STAMP) ## Run every service and the gateway on the embedded default (SQLite, in-process bus)
+run: $(STAMP) ## Run every service, the gateway (gRPC and REST) and the citizen portal on the embedded default (SQLite, in-process bus)
 	$(BIN)/lienthong dev
 
 .PHONY: system-deps

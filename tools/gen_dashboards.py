@@ -222,6 +222,7 @@ BLOCKS: dict[str, list[dict]] = {
         ),
         *consumer_panels("notify"),
     ],
+    "documents": [*rpc_panels("documents"), *storage_panels("documents"), *consumer_panels("documents")],
     "gateway": [
         *rpc_panels("gateway"),
         panel(

@@ -57,7 +57,7 @@ def create_context(settings: Settings, resources: Resources) -> Context:
 async def build(settings: Settings, *, verifier: TokenVerifier | None = None) -> ServiceApp:
     resources = open_resources(settings, verifier=verifier)
     ctx = create_context(settings, resources)
-    ctx.relay = OutboxRelay(resources.sessions, outbox, resources.bus)
+    ctx.relay = OutboxRelay(resources.sessions, outbox, resources.bus, service="documents")
     servicer = DocumentsService(ctx)
     # Subscribed here, not when serving: in the embedded mode (memory bus, every block in one process) identity
     # publishes its agencies as soon as it serves, and a consumer of the memory bus gets only later events.
@@ -76,4 +76,5 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         identity_events_bus=resources.bus,
         on_stop=[resources.close],
         background=[ctx.relay.run, housekeeping],
+        database=resources.sessions.kw["bind"],
     )

@@ -139,3 +139,17 @@ async def test_forged_page_tokens_are_invalid_arguments(registry):
             await call(request, metadata=md)
         assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT, call
         assert reason(caught.value) == "PAGE_TOKEN_INVALID"
+
+
+async def test_concurrent_puts_of_one_policy_all_succeed_and_the_policy_is_whole(registry):
+    """Two front doors may replay the same PUT at once (the multi-process journey through PgBouncer did): the
+    upsert is one statement, so no call collides on the key and answers INTERNAL."""
+    import asyncio
+
+    await asyncio.gather(*(registry.policy("agency-race", "r.one", ["sex", "full_name"]) for _ in range(12)))
+    got = (
+        await registry.stub.GetDisclosurePolicy(
+            pb.GetDisclosurePolicyRequest(agency_id="agency-race", purpose="r.one"), metadata=registry.md()
+        )
+    ).policy
+    assert list(got.fields) == ["full_name", "sex"] and got.create_time.seconds > 0

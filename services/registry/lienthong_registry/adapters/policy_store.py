@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy import delete, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..domain.disclosure import DisclosurePolicy
@@ -31,15 +33,15 @@ async def get(
 
 
 async def put(session: AsyncSession, p: DisclosurePolicy, now_us: int) -> DisclosurePolicy:
-    """Create or replace; the creation time of a replaced policy is kept."""
+    """Create or replace in one statement (an upsert), so two concurrent calls for the same policy never collide
+    on its key; the creation time of a replaced policy is kept."""
     values = {"fields": " ".join(p.fields), "legal_basis": p.legal_basis, "updated_us": now_us}
-    done = await session.execute(
-        update(t).where(t.c.agency_id == p.agency_id, t.c.purpose == p.purpose).values(**values)
+    dialect = session.bind.dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(t).values(agency_id=p.agency_id, purpose=p.purpose, created_us=now_us, **values)
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=[t.c.agency_id, t.c.purpose], set_=values)
     )
-    if done.rowcount == 0:  # type: ignore[attr-defined]
-        await session.execute(
-            insert(t).values(agency_id=p.agency_id, purpose=p.purpose, created_us=now_us, **values)
-        )
     stored = await get(session, p.agency_id, p.purpose)
     assert stored is not None
     return stored

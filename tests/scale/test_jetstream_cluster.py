@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import nats
 import pytest
@@ -56,6 +57,23 @@ async def _meta_leader(servers: str) -> None:
             await asyncio.sleep(0.3)
 
 
+async def _replicated_stream(js: Any, stream: str) -> Any:
+    """The stream's info once its three replicas have a leader (creating an R3 stream takes a moment, longer on
+    a loaded machine: a single request may time out or find no stream yet)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            info = await js.stream_info(stream)
+            if info.cluster and info.cluster.leader and len(info.cluster.replicas or []) == 2:
+                return info
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError(f"stream {stream} has no leader and two replicas after 30 s")
+        await asyncio.sleep(0.3)
+
+
 async def test_losing_the_stream_leader_loses_nothing_and_applies_nothing_twice(
     pg_url: str, cluster: NatsCluster
 ) -> None:
@@ -72,7 +90,7 @@ async def test_losing_the_stream_leader_loses_nothing_and_applies_nothing_twice(
     stream = publisher.options.event_stream
     try:
         js = await publisher.jetstream()
-        info = await js.stream_info(stream)
+        info = await _replicated_stream(js, stream)
         assert info.config.num_replicas == 3
         leader = info.cluster.leader if info.cluster else None
         assert leader is not None and len(info.cluster.replicas or []) == 2

@@ -373,3 +373,13 @@ def bearer_token(metadata: Any) -> str | None:
                 return token.strip()
             raise Unauthenticated("authorization must be 'Bearer <token>'", reason="TOKEN_MALFORMED")
     return None
+
+
+def require_agency() -> Principal:
+    """The calling agency's machine client: a verified token that names an agency. A token without one (a citizen
+    token, an operator token) is PERMISSION_DENIED ``AGENCY_REQUIRED`` in every service. The agency is always
+    ``principal.agency_id``, never a request field."""
+    principal = require_principal()
+    if principal.kind != "client" or not principal.agency_id:
+        raise PermissionDenied("this method is for an agency's machine client", reason="AGENCY_REQUIRED")
+    return principal

@@ -6,9 +6,10 @@ Only tests import this module.
 from __future__ import annotations
 
 import contextlib
+import copy
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any
 
 import grpc
@@ -18,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .auth import KeySource, RevocationState, TokenVerifier
 from .server import Server, ServiceApp
+from .uow import UnitOfWork
 
 TEST_ISSUER = "https://identity.test.lienthong"
 TEST_AUDIENCE = "lienthong"
@@ -110,3 +112,47 @@ async def running(app: ServiceApp, unix_socket: str) -> AsyncIterator[grpc.aio.C
     finally:
         await channel.close(None)
         await server.stop(0)
+
+
+class InMemoryUnitOfWork(UnitOfWork):
+    """The base of every service's in-memory fake unit of work (``tests/<svc>/fakes.py``).
+
+    State lives in plain attributes listed in ``state`` (dicts/lists the fake repositories share across
+    transactions); a transaction works on them directly and a rollback restores the deep copy taken when it
+    began, so a handler that raises leaves nothing behind, as with the database. ``outbox`` holds every committed
+    event in commit order; ``commits`` counts commits (a test can assert a read committed nothing)."""
+
+    #: Names of the attributes holding the fake's stored state.
+    state: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outbox: list[Any] = []
+        self.commits = 0
+        self._snapshot: dict[str, Any] = {}
+
+    async def _begin(self) -> None:
+        self._snapshot = {name: copy.deepcopy(getattr(self, name)) for name in self.state}
+
+    async def _commit(self) -> None:
+        self.commits += 1
+        self._snapshot = {}
+
+    async def _rollback(self) -> None:
+        # In place, so repositories holding a reference to a container see the restored contents.
+        for name, saved in self._snapshot.items():
+            current = getattr(self, name)
+            if isinstance(current, dict):
+                current.clear()
+                current.update(saved)
+            elif isinstance(current, list):
+                current[:] = saved
+            elif isinstance(current, set):
+                current.clear()
+                current.update(saved)
+            else:
+                setattr(self, name, saved)
+        self._snapshot = {}
+
+    async def _write_outbox(self, events: Sequence[Any]) -> None:
+        self.outbox.extend(events)

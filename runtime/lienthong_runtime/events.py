@@ -11,12 +11,8 @@ record each event id they processed in ``processed_events`` in the same transact
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar
-from urllib.parse import parse_qsl, urlsplit
+from typing import Any, TypeVar
 
 from google.protobuf import any_pb2, timestamp_pb2
 from google.protobuf.message import Message
@@ -36,9 +32,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lienthong.common.v1.events_pb2 import EventEnvelope
 
+from .bus import Bus, DeadLetter, Handler, OperableBus, bus_url_options, deliver, redelivery_delay
+from .ids import new_id
+from .memory_bus import MemoryBus
+from .relay import OutboxRelay
+from .request_context import current_request_id
+
 log = logging.getLogger("lienthong.events")
 
-Handler = Callable[[EventEnvelope], Awaitable[None]]
 M = TypeVar("M", bound=Message)
 
 
@@ -75,20 +76,23 @@ def event_type(message: Message) -> str:
 def envelope(
     source: str, message: Message, *, subject: str = "", agency_id: str = "", correlation_id: str = ""
 ) -> EventEnvelope:
-    """Wrap a v1 event message in the common envelope with a fresh id and the current time."""
+    """Wrap a v1 event message in the common envelope with a fresh (time-ordered) id and the current time.
+
+    ``correlation_id`` defaults to the id of the request being handled (an RPC's, or in a consumer the one its
+    event carried), so an event can be traced back to the call that caused it."""
     payload = any_pb2.Any()
     payload.Pack(message)
     now = timestamp_pb2.Timestamp()
     now.GetCurrentTime()
     return EventEnvelope(
-        id=uuid.uuid4().hex,
+        id=new_id(),
         type=event_type(message),
         source=source,
         time=now,
         subject=subject,
         agency_id=agency_id,
         payload=payload,
-        correlation_id=correlation_id,
+        correlation_id=correlation_id or current_request_id(),
     )
 
 
@@ -133,58 +137,6 @@ def subject_of(event_type_name: str) -> str:
     return event_type_name
 
 
-def redelivery_delay(base: float, deliveries: int) -> float:
-    """Wait before the next delivery after ``deliveries`` failed ones: base, 2x, 4x ... capped at 60 s."""
-    return min(base * 2 ** max(deliveries - 1, 0), 60.0)
-
-
-def bus_url_options(url: str) -> tuple[str, dict[str, str]]:
-    """Split ``scheme://host:port?max_deliver=5&...`` into the URL without query and its options."""
-    parts = urlsplit(url)
-    return parts._replace(query="").geturl(), dict(parse_qsl(parts.query))
-
-
-@dataclass(frozen=True)
-class DeadLetter:
-    """An event a consumer gave up on after ``deliveries`` failed attempts, kept for inspection and replay."""
-
-    seq: int
-    consumer: str
-    event: EventEnvelope
-    reason: str
-    deliveries: int
-    time: datetime
-
-
-class Bus(Protocol):
-    """At-least-once publish/subscribe of envelopes, with durable named consumers."""
-
-    async def publish(self, event: EventEnvelope) -> None: ...
-
-    async def subscribe(self, consumer: str, types: Sequence[str], handler: Handler) -> None: ...
-
-    async def close(self) -> None: ...
-
-
-class OperableBus(Bus, Protocol):
-    """What operators use (``lienthong events ...``); both buses implement it."""
-
-    async def list_dead_letters(self, consumer: str | None = None, limit: int = 100) -> list[DeadLetter]: ...
-
-    async def replay_dead_letters(self, consumer: str, seqs: Sequence[int] | None = None) -> int: ...
-
-    async def replay(
-        self,
-        consumer: str,
-        *,
-        since_seq: int | None = None,
-        since_time: datetime | None = None,
-        types: Sequence[str] = (),
-    ) -> int: ...
-
-    async def status(self) -> dict[str, Any]: ...
-
-
 _memory_buses: dict[str, MemoryBus] = {}
 
 
@@ -209,10 +161,8 @@ def connect_bus(url: str) -> Any:
     raise ValueError(f"unsupported bus URL scheme: {url.split(':', 1)[0]}")
 
 
-# The embedded bus and the relay live in their own modules; re-exported here, the one place services import from.
-from .memory_bus import MemoryBus  # noqa: E402
-from .relay import OutboxRelay  # noqa: E402
-
+# The bus basics, the embedded bus and the relay live in their own modules (none imports this one); re-exported
+# here, the one place services import from.
 __all__ = [
     "Bus",
     "DeadLetter",
@@ -221,11 +171,14 @@ __all__ = [
     "OperableBus",
     "OutboxRelay",
     "add_event",
+    "bus_url_options",
     "connect_bus",
+    "deliver",
     "envelope",
     "event_type",
     "first_delivery",
     "outbox_table",
     "payload_of",
     "processed_events_table",
+    "redelivery_delay",
 ]

@@ -3,29 +3,28 @@ one JSON access-log line and Prometheus metrics per call, and a clean status for
 
 from __future__ import annotations
 
-import contextvars
 import inspect
 import logging
 import re
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 import grpc
 
 from . import metrics
-from .auth import TokenVerifier, bearer_token, current_principal, set_principal
+from .access import authorization_header, authorize
+from .auth import TokenVerifier, current_principal, set_principal
 from .contract import access_rule
 from .db_errors import database_unavailable
-from .errors import DomainError, InvalidArgument, PermissionDenied, Unauthenticated, Unavailable
+from .errors import DomainError, InvalidArgument
+from .ids import new_id
+from .request_context import current_request_id, current_traceparent, set_request_id, set_traceparent
 from .status import domain_error_status, error_status, internal_status
 
 log = logging.getLogger("lienthong.access")
 errors_log = logging.getLogger("lienthong.errors")
 
-_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("lienthong_request_id", default="")
-_traceparent: contextvars.ContextVar[str] = contextvars.ContextVar("lienthong_traceparent", default="")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 #: Infrastructure services every server offers without a token.
@@ -36,12 +35,7 @@ OPEN_SERVICES = (
 )
 
 
-def current_request_id() -> str:
-    return _request_id.get()
-
-
-def current_traceparent() -> str:
-    return _traceparent.get()
+__all__ = ["OPEN_SERVICES", "CallPipeline", "current_request_id", "current_traceparent"]
 
 
 class _Undecodable:
@@ -96,28 +90,11 @@ class CallPipeline(grpc.aio.ServerInterceptor):
         )
 
     async def _authorize(self, method: str, metadata: Any) -> None:
+        # The same admission as the gateway's (lienthong_runtime.access.authorize): one status and reason for
+        # each refusal at either door.
         if self.verifier is None or method.startswith(OPEN_SERVICES):
             return
-        rule = access_rule(method)
-        if rule is None:
-            raise PermissionDenied("this method declares no access rule", reason="METHOD_NOT_ALLOWED")
-        token = bearer_token(metadata)
-        if token is None:
-            if rule.public:
-                return
-            raise Unauthenticated("this method needs an access token", reason="TOKEN_MISSING")
-        try:
-            principal = await self.verifier.verify(token)
-        except (
-            Unauthenticated,
-            Unavailable,
-        ):  # Unavailable: the signing keys cannot be fetched (KEYS_UNAVAILABLE)
-            if rule.public:
-                return  # a public method ignores a bad or unverifiable token rather than failing the caller
-            raise
-        if not rule.public:
-            principal.require_scopes(rule.scopes)
-        set_principal(principal)
+        set_principal(await authorize(access_rule(method), authorization_header(metadata), self.verifier))
 
     def _begin(self, metadata: Any) -> str:
         rid = ""
@@ -125,9 +102,9 @@ class CallPipeline(grpc.aio.ServerInterceptor):
             if key == "x-request-id" and isinstance(value, str) and _REQUEST_ID.match(value):
                 rid = value
             elif key == "traceparent" and isinstance(value, str) and len(value) <= 128:
-                _traceparent.set(value)
-        rid = rid or uuid.uuid4().hex
-        _request_id.set(rid)
+                set_traceparent(value)
+        rid = rid or new_id()
+        set_request_id(rid)
         set_principal(None)
         return rid
 

@@ -1,7 +1,8 @@
 """Structured JSON logs on stderr: one object a line, never a secret, token or request body.
 
 Personal data has one rule in logs as in tables and outboxes: it is not written in clear. Code logs ids, not
-people; as a last line of defence every line (including third-party loggers' messages, such as an SMTP
+people. A line written while a request is handled (or an event it caused, in a consumer) carries its
+``request_id``. As a last line of defence every line (including third-party loggers' messages, such as an SMTP
 library naming envelope addresses) has e-mail addresses, 12-digit personal IDs and Vietnamese phone numbers
 replaced by a placeholder before it is written."""
 
@@ -13,6 +14,8 @@ import re
 import sys
 import time
 from typing import Any
+
+from .request_context import current_request_id
 
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
@@ -60,6 +63,11 @@ class JsonFormatter(logging.Formatter):
         for key, value in record.__dict__.items():
             if key not in _RESERVED and not key.startswith("_"):
                 entry[key] = value
+        if "request_id" not in entry:
+            # Lines logged while a request (or an event it caused, in a consumer) is handled name it.
+            request_id = current_request_id()
+            if request_id:
+                entry["request_id"] = request_id
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return redact(_ENCODE(entry))

@@ -15,7 +15,7 @@ from typing import Any
 from lienthong.common.v1.events_pb2 import EventEnvelope
 
 from . import metrics
-from .events import DeadLetter, Handler, redelivery_delay
+from .bus import DeadLetter, Handler, deliver, redelivery_delay
 
 log = logging.getLogger("lienthong.events")
 
@@ -127,7 +127,7 @@ class MemoryBus:
         seq, event, deliveries = item
         deliveries += 1
         try:
-            await consumer.handler(event)
+            await deliver(consumer.handler, event)
             metrics.BUS_HANDLED.labels(consumer.name, "ok").inc()
         except asyncio.CancelledError:
             raise

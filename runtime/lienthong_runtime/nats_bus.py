@@ -37,7 +37,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import nats
 import nats.errors
@@ -48,8 +48,10 @@ from nats.js import JetStreamContext, api
 from lienthong.common.v1.events_pb2 import EventEnvelope
 
 from . import metrics
-from .events import Handler, bus_url_options, redelivery_delay
-from .nats_operations import EVENTS, JetStreamOperations
+from .bus import Handler, bus_url_options, deliver, redelivery_delay
+from .nats_operations import EVENTS, JetStreamOperations, JetStreamOptions
+
+__all__ = ["JetStreamBus", "JetStreamOptions", "event_subject"]
 
 log = logging.getLogger("lienthong.events.nats")
 
@@ -66,50 +68,6 @@ def event_subject(event: EventEnvelope) -> str:
     if not _TOKEN.match(agency):
         agency = "x" + hashlib.sha256(agency.encode()).hexdigest()[:24]
     return f"{event.type}.{agency}"
-
-
-@dataclass(frozen=True)
-class JetStreamOptions:
-    """Bus options, from the query of the bus URL."""
-
-    stream: str = "LIENTHONG"
-    namespace: str = ""
-    max_deliver: int = 5
-    ack_wait: float = 30.0
-    nak_delay: float = 1.0
-    duplicate_window: float = 600.0
-    max_age: float = 7 * 86400.0
-    #: A durable consumer nobody pulled from for this long is removed (per-replica names must not pile up).
-    consumer_idle: float = 7 * 86400.0
-    dlq_max_age: float = 30 * 86400.0
-    publish_timeout: float = 5.0
-    batch: int = 16
-    replicas: int = 1
-    deliver: str = "all"
-
-    @classmethod
-    def from_query(cls, query: dict[str, str]) -> JetStreamOptions:
-        kinds = {f.name: f.type for f in fields(cls)}
-        unknown = set(query) - set(kinds)
-        if unknown:
-            raise ValueError(f"unknown bus option(s): {', '.join(sorted(unknown))}")
-        cast = {"int": int, "float": float, "str": str}
-        return cls(**{k: cast[str(kinds[k])](v) for k, v in query.items()})
-
-    @property
-    def event_stream(self) -> str:
-        return f"{self.stream}_{self.namespace.upper()}" if self.namespace else self.stream
-
-    @property
-    def dlq_stream(self) -> str:
-        return f"{self.event_stream}_DLQ"
-
-    @property
-    def replay_stream(self) -> str:
-        return f"{self.event_stream}_REPLAY"
-
-    def subject(self, tail: str) -> str:
-        return f"{self.namespace}.{tail}" if self.namespace else tail
 
 
 @dataclass(frozen=True)
@@ -302,7 +260,7 @@ class JetStreamBus(JetStreamOperations):
             await self._dead_letter(spec, msg, "no answer from the handler", deliveries, event.type)
             return
         try:
-            await spec.handler(event)
+            await deliver(spec.handler, event)
         except asyncio.CancelledError:
             with contextlib.suppress(Exception):
                 await msg.nak()

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import nats.errors
 from nats.aio.msg import Msg
@@ -15,13 +16,54 @@ from nats.js import JetStreamContext, api
 
 from lienthong.common.v1.events_pb2 import EventEnvelope
 
-from .events import DeadLetter
-
-if TYPE_CHECKING:
-    from .nats_bus import JetStreamOptions
+from .bus import DeadLetter
 
 #: Every event subject below the namespace: ``lienthong.<service>.v<N>.<Event>.<agency>``.
 EVENTS = "lienthong.*.*.*.*"
+
+
+@dataclass(frozen=True)
+class JetStreamOptions:
+    """Bus options, from the query of the bus URL."""
+
+    stream: str = "LIENTHONG"
+    namespace: str = ""
+    max_deliver: int = 5
+    ack_wait: float = 30.0
+    nak_delay: float = 1.0
+    duplicate_window: float = 600.0
+    max_age: float = 7 * 86400.0
+    #: A durable consumer nobody pulled from for this long is removed (per-replica names must not pile up).
+    consumer_idle: float = 7 * 86400.0
+    dlq_max_age: float = 30 * 86400.0
+    publish_timeout: float = 5.0
+    batch: int = 16
+    replicas: int = 1
+    deliver: str = "all"
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> JetStreamOptions:
+        kinds = {f.name: f.type for f in fields(cls)}
+        unknown = set(query) - set(kinds)
+        if unknown:
+            raise ValueError(f"unknown bus option(s): {', '.join(sorted(unknown))}")
+        cast = {"int": int, "float": float, "str": str}
+        return cls(**{k: cast[str(kinds[k])](v) for k, v in query.items()})
+
+    @property
+    def event_stream(self) -> str:
+        return f"{self.stream}_{self.namespace.upper()}" if self.namespace else self.stream
+
+    @property
+    def dlq_stream(self) -> str:
+        return f"{self.event_stream}_DLQ"
+
+    @property
+    def replay_stream(self) -> str:
+        return f"{self.event_stream}_REPLAY"
+
+    def subject(self, tail: str) -> str:
+        return f"{self.namespace}.{tail}" if self.namespace else tail
 
 
 class JetStreamOperations:

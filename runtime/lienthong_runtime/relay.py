@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from lienthong.common.v1.events_pb2 import EventEnvelope
 
 from . import metrics
-from .events import Bus
+from .bus import Bus
 
 log = logging.getLogger("lienthong.events")
 

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .auth import KeySource, RevocationState, TokenVerifier
+from .ids import new_id
 from .server import Server, ServiceApp
 from .uow import UnitOfWork
 
@@ -77,7 +78,7 @@ class TokenMint:
             "iss": self.issuer,
             "aud": self.audience,
             "scope": " ".join(scopes),
-            "jti": uuid.uuid4().hex,
+            "jti": new_id(),
             "iat": now,
             "exp": now + ttl,
         }

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from lienthong.common.v1.events_pb2 import EventEnvelope
 
 from .events import add_event, envelope
-from .interceptors import current_request_id
+from .request_context import current_request_id
 
 __all__ = ["SqlUnitOfWork", "UnitOfWork"]
 

@@ -47,13 +47,11 @@ async def test_an_exception_rolls_back_state_and_staged_events_in_place() -> Non
 
 
 async def test_events_carry_the_request_id_as_correlation_id() -> None:
-    from lienthong_runtime import interceptors
+    from lienthong_runtime.request_context import correlated
 
-    token = interceptors._request_id.set("req-42")
-    try:
+    with correlated("req-42"):
         uow = Store()
         async with uow:
             uow.publish(wrappers_pb2.StringValue(value="x"))
-        assert uow.outbox[0].correlation_id == "req-42"
-    finally:
-        interceptors._request_id.reset(token)
+            uow.publish(wrappers_pb2.StringValue(value="y"), correlation_id="given")
+        assert [e.correlation_id for e in uow.outbox] == ["req-42", "given"]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import grpc
 
-from bench.load import (
+from bench.load_base import (
     MAX_DURATION_S,
     LoadError,
     LoadResult,

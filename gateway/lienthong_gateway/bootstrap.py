@@ -33,6 +33,7 @@ from .forwarding import Forwarder
 from .ratelimit import RateLimiter, connect_redis
 from .rest.service import RestFace, build_rest_face
 from .routing import BLOCKS, Route, contract_routes
+from .streams import build_streaming
 from .tls import channel_factory, server_certificate
 from .upstreams import Upstreams
 
@@ -106,6 +107,7 @@ async def build_gateway(
         retry_reads=settings.retry_reads,
         default_timeout=settings.default_timeout,
         proxies=trusted_proxies(settings),
+        streaming=build_streaming,
     )
     certificate = server_certificate(settings)
     runtime_settings = settings

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import grpc
@@ -22,6 +21,7 @@ from lienthong_runtime import metrics
 from lienthong_runtime.auth import Principal
 from lienthong_runtime.errors import DomainError, Unavailable
 from lienthong_runtime.forwarded import FORWARDED_FOR, FORWARDING_HEADERS, PROXY_SECRET, TrustedProxies
+from lienthong_runtime.ids import new_id
 from lienthong_runtime.status import STATUS_DETAILS_KEY, domain_error_status, internal_status
 
 from .audit import AuditSink
@@ -63,6 +63,7 @@ class Forwarder(grpc.GenericRpcHandler):
         retry_reads: bool = True,
         default_timeout: float = 30.0,
         proxies: TrustedProxies | None = None,
+        streaming: Callable[[Forwarder, Route], grpc.RpcMethodHandler] | None = None,
     ) -> None:
         self.routes = routes
         self.upstreams = upstreams
@@ -74,6 +75,10 @@ class Forwarder(grpc.GenericRpcHandler):
         #: Who may tell the gateway a caller's address (the front door), and the secret the gateway itself
         #: proves it is the platform's proxy with to the services.
         self.proxies = proxies or TrustedProxies()
+        #: Builds the handler of a streaming route (``streams.build_streaming``, given by the composition root so
+        #: that this module needs no import of ``streams``, which builds on it); without it streaming routes are
+        #: not served (UNIMPLEMENTED).
+        self.streaming = streaming
         self._handlers: dict[str, grpc.RpcMethodHandler | None] = {}
         self._series: dict[tuple[str, str], tuple[Any, Any]] = {}
 
@@ -89,11 +94,9 @@ class Forwarder(grpc.GenericRpcHandler):
             self._handlers[method] = handler
         return handler
 
-    def _build(self, route: Route) -> grpc.RpcMethodHandler:
-        from .streams import build_streaming  # streaming shapes live in their own module
-
+    def _build(self, route: Route) -> grpc.RpcMethodHandler | None:
         if route.client_streaming or route.server_streaming:
-            return build_streaming(self, route)
+            return self.streaming(self, route) if self.streaming is not None else None
         return grpc.unary_unary_rpc_method_handler(self._unary(route))
 
     def timeout(self, context: grpc.aio.ServicerContext) -> float:
@@ -128,7 +131,7 @@ class Forwarder(grpc.GenericRpcHandler):
             elif not forwardable(key, value):
                 continue  # metadata the platform cannot pass on is dropped, not turned into INTERNAL
             outgoing.append((key, value))
-        request_id = admission.request_id = request_id or os.urandom(12).hex()
+        request_id = admission.request_id = request_id or new_id()
         client = self.proxies.client_address(peer or "", incoming)
         outgoing.append((FORWARDED_FOR, client))
         if self.proxies.secret:

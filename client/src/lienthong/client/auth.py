@@ -13,7 +13,7 @@ from typing import Any
 
 import grpc
 
-from lienthong.client.channel import replace_aio_details, replace_sync_details
+from lienthong.client.calls import replace_aio_details, replace_sync_details
 
 #: Refresh a token this many seconds before it expires (capped at half its lifetime).
 REFRESH_MARGIN = 60.0

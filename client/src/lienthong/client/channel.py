@@ -6,9 +6,27 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from importlib import resources
-from typing import Any, NamedTuple
+from typing import Any
 
 import grpc
+
+from lienthong.client.auth import AuthInterceptor, SyncAuthInterceptor
+from lienthong.client.calls import replace_aio_details, replace_sync_details
+
+__all__ = [
+    "CHANNEL_ARGUMENTS",
+    "DEFAULT_TIMEOUT",
+    "RETRY_SERVICE_CONFIG",
+    "SERVICE_CONFIG",
+    "DefaultTimeoutInterceptor",
+    "SyncDefaultTimeoutInterceptor",
+    "channel_options",
+    "connect",
+    "connect_sync",
+    "per_kind",
+    "replace_aio_details",
+    "replace_sync_details",
+]
 
 #: Deadline in seconds applied to a call made without one. A call with no deadline can hang forever. The same
 #: figure is each method's ``timeout`` in :data:`SERVICE_CONFIG` (the deadline other languages get from it).
@@ -48,43 +66,6 @@ def channel_options(*, retry: bool = True, extra: Sequence[tuple[str, Any]] = ()
     # By key: gRPC takes the first of two arguments with the same name, so appending would not override.
     options |= dict(extra)
     return list(options.items())
-
-
-class _SyncCallDetails(
-    NamedTuple(
-        "_SyncCallDetails",
-        [
-            ("method", str),
-            ("timeout", float | None),
-            ("metadata", Any),
-            ("credentials", Any),
-            ("wait_for_ready", Any),
-            ("compression", Any),
-        ],
-    ),
-    grpc.ClientCallDetails,
-):
-    """Concrete ``grpc.ClientCallDetails`` for the synchronous interceptors."""
-
-
-def replace_sync_details(details: grpc.ClientCallDetails, **changes: Any) -> grpc.ClientCallDetails:
-    """A copy of synchronous call details with some attributes changed."""
-    values: dict[str, Any] = {
-        name: getattr(details, name, None)
-        for name in ("method", "timeout", "metadata", "credentials", "wait_for_ready", "compression")
-    }
-    values.update(changes)
-    return _SyncCallDetails(**values)
-
-
-def replace_aio_details(details: grpc.aio.ClientCallDetails, **changes: Any) -> grpc.aio.ClientCallDetails:
-    """A copy of asyncio call details with some attributes changed."""
-    values: dict[str, Any] = {
-        name: getattr(details, name, None)
-        for name in ("method", "timeout", "metadata", "credentials", "wait_for_ready")
-    }
-    values.update(changes)
-    return grpc.aio.ClientCallDetails(**values)
 
 
 class DefaultTimeoutInterceptor(
@@ -221,8 +202,6 @@ def connect(
 
     Use it as ``async with connect(...) as channel:`` or call ``await channel.close()``.
     """
-    from lienthong.client.auth import AuthInterceptor
-
     chain: list[grpc.aio.ClientInterceptor] = []
     if default_timeout is not None:
         chain.append(DefaultTimeoutInterceptor(default_timeout))
@@ -249,8 +228,6 @@ def connect_sync(
 ) -> grpc.Channel:
     """Synchronous twin of :func:`connect`; ``token_source`` is a
     :class:`~lienthong.client.SyncTokenSource`."""
-    from lienthong.client.auth import SyncAuthInterceptor
-
     opts = channel_options(retry=retry, extra=options)
     creds = _credentials(tls, root_certificates)
     channel = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,10 +18,19 @@ from lienthong_runtime import migrations
 from lienthong_runtime.server import Server
 from lienthong_runtime.testing import TokenMint
 
+Platform = tuple[dict[str, grpc.aio.Channel], TokenMint]
 
-@pytest.fixture
-async def platform(tmp_path: Path) -> AsyncIterator[tuple[dict[str, grpc.aio.Channel], TokenMint]]:
-    """Channels to the five building blocks (SQLite, memory bus) and a mint their verifiers trust."""
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def serve_platform(data_dir: Path, bus_url: str = "") -> AsyncIterator[Platform]:
+    """Channels to the five building blocks (SQLite in ``data_dir``, the memory bus ``bus_url``) and a mint their
+    verifiers trust."""
     mint = TokenMint(issuer="https://identity.lienthong.local")
     servers: list[Server] = []
     channels: dict[str, grpc.aio.Channel] = {}
@@ -29,13 +39,15 @@ async def platform(tmp_path: Path) -> AsyncIterator[tuple[dict[str, grpc.aio.Cha
         for name in BUILDING_BLOCKS:
             entry = SERVICES[name]
             module = entry.bootstrap()
-            overrides = dev_overrides(name, tmp_path, "127.0.0.1", 0)
+            overrides = dev_overrides(name, data_dir, "127.0.0.1", 0)
             overrides.update(
                 port=-1,
                 http_port=0,
                 unix_socket=os.path.join(sockets, f"{name}.sock"),
-                bus_url=f"memory://platform-{id(tmp_path)}",
+                bus_url=bus_url or f"memory://platform-{id(data_dir)}",
             )
+            if "smtp_port" in overrides:  # notify's mail sink: not the dev default port another run may hold
+                overrides["smtp_port"] = _free_port()
             settings = module.load_settings(**overrides)
             await migrations.upgrade_async(entry.package, settings.database_url, name)
             app = await module.build(settings)
@@ -54,3 +66,10 @@ async def platform(tmp_path: Path) -> AsyncIterator[tuple[dict[str, grpc.aio.Cha
         for leftover in Path(sockets).glob("*"):
             leftover.unlink()
         os.rmdir(sockets)
+
+
+@pytest.fixture
+async def platform(tmp_path: Path) -> AsyncIterator[Platform]:
+    """The platform for one test."""
+    async with serve_platform(tmp_path) as served:
+        yield served

@@ -1,6 +1,9 @@
 """Rate limits per client and per agency: a client over budget is refused with RetryInfo, the other clients of its
-agency keep their own budget, other agencies are untouched; the shared Redis bucket holds across two gateway
-replicas, and the local fallback splits the budget when Redis is unreachable."""
+agency keep their own budget, other agencies are untouched (with the shared Redis bucket and with the local
+fallback alike). Two gateway replicas run in-process on one Redis and share one budget; two replicas whose
+Redis is unreachable (a closed port) each enforce their share of it (budget / ``replicas``). The tests that need
+Redis use the local server (``LIENTHONG_TEST_REDIS_URL``, default ``redis://127.0.0.1:6379/0``) and are skipped
+without one."""
 
 import os
 import uuid
@@ -116,16 +119,24 @@ async def test_the_budget_holds_across_two_gateway_replicas(mint, socket_dir, up
 
 
 async def test_unreachable_redis_falls_back_to_a_split_local_budget(mint, socket_dir, upstream):
-    async with run_gateway(
-        mint,
-        socket_dir,
-        {"registry": [upstream.target]},
-        redis_url="redis://127.0.0.1:1/0",
-        replicas=2,
-        rate_limits=_limits(10, 100),
-    ) as gw:
-        ok, refused = await _calls(gw.unary(GET_CITIZEN), mint, 8, agency="agency-f", client="c")
-    assert ok == 5 and len(refused) == 3  # 10 shared by 2 replicas while the store is away
+    settings = {"redis_url": "redis://127.0.0.1:1/0", "replicas": 2, "rate_limits": _limits(10, 100)}
+    targets = {"registry": [upstream.target]}
+    async with (
+        run_gateway(mint, socket_dir, targets, **settings) as one,
+        run_gateway(
+            mint, socket_dir, targets, unix_socket=os.path.join(socket_dir, "gw2.sock"), **settings
+        ) as two,
+    ):
+        refused: list[grpc.aio.AioRpcError] = []
+        admitted = {"one": 0, "two": 0}
+        for index in range(16):
+            name, gw = ("one", one) if index % 2 else ("two", two)
+            done, errors = await _calls(gw.unary(GET_CITIZEN), mint, 1, agency="agency-f", client="c")
+            admitted[name] += done
+            refused += errors
+    # 10 for the client while the store is away: each of the 2 replicas enforces its half on its own.
+    assert admitted == {"one": 5, "two": 5} and len(refused) == 6
+    assert {e.code() for e in refused} == {grpc.StatusCode.RESOURCE_EXHAUSTED}
     assert _retry_delay(refused[0]) > 0
 
 

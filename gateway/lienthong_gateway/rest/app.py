@@ -145,7 +145,8 @@ class RestApp:
             payload = rest.response_type.FromString(reply)
         except grpc.aio.AioRpcError as error:
             forwarder.finish(route, admission, error.code().name, started)
-            response = status_response(error.code(), error.details() or "", error.trailing_metadata())
+            trailing: Any = error.trailing_metadata()
+            response = status_response(error.code(), error.details() or "", trailing)
             return _with_id(response, admission.request_id)
         except Exception as exc:
             log.error("rest call failed", exc_info=exc, extra={"request_id": admission.request_id})

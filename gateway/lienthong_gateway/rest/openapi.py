@@ -178,7 +178,7 @@ class _Schemas:
 
 
 def _repeated(field: FieldDescriptor) -> bool:
-    return bool(field.is_repeated) if hasattr(field, "is_repeated") else field.label == field.LABEL_REPEATED
+    return bool(field.is_repeated)  # protobuf >= 7 (pyproject) has no ``label``
 
 
 def query_parameters(schemas: _Schemas, message: Descriptor, bound: set[str], prefix: str = "") -> list[Any]:
@@ -214,7 +214,8 @@ def operation(schemas: _Schemas, rest: RestRoute, operation_id: str) -> dict[str
     for variable in binding.variables:
         field: Any = message
         for part in variable.split("."):
-            field = (field.message_type if isinstance(field, FieldDescriptor) else field).fields_by_name[part]
+            container: Any = field.message_type if isinstance(field, FieldDescriptor) else field
+            field = container.fields_by_name[part]
         params.append({"name": variable, "in": "path", "required": True, "schema": schemas.field(field)})
     if not binding.body:
         params.extend(query_parameters(schemas, message, bound))

@@ -20,6 +20,7 @@ import contextlib
 import logging
 import socket
 import ssl
+from typing import Any
 
 from aiohttp import web
 from hypercorn.asyncio.tcp_server import TCPServer
@@ -88,7 +89,8 @@ class RestServer:
         config.keep_alive_max_requests = 10_000_000  # a busy connection is not closed every 1,000 requests
         config.include_server_header = False
         self._h2_config = config
-        self._h2_app = wrap_app(app, config.wsgi_max_body_size, "asgi")
+        asgi: Any = app  # an ASGI callable; hypercorn's type names its exact event unions
+        self._h2_app = wrap_app(asgi, config.wsgi_max_body_size, "asgi")
         self._h2_context = WorkerContext(None)
         self._h2_tasks: set[asyncio.Task[None]] = set()
 

@@ -158,7 +158,7 @@ def _key(node: dict[str, Any], field: FieldDescriptor) -> str:
 
 
 def _is_repeated(field: FieldDescriptor) -> bool:
-    return bool(field.is_repeated) if hasattr(field, "is_repeated") else field.label == field.LABEL_REPEATED
+    return bool(field.is_repeated)  # protobuf >= 7 (pyproject) has no ``label``
 
 
 def _scalar(field: FieldDescriptor, value: str) -> Any:

@@ -56,7 +56,8 @@ class IdentityEvents:
         # One consumer per process, under a fresh name: every replica must apply every event (not share them),
         # and a new consumer starts at the oldest retained event, so a restarted process rebuilds its state
         # instead of resuming after it and forgetting earlier revocations. The bus's inactivity threshold removes
-        # consumers of processes that are gone.
+        # consumers of processes that are gone. The suffix is random (uuid4), not lienthong_runtime.ids.new_id():
+        # the first 12 hex digits of a UUIDv7 are its millisecond, which two replicas starting together share.
         await bus.subscribe(f"{process}-{uuid.uuid4().hex[:12]}", list(EVENT_TYPES), self.handle)
 
     async def handle(self, event: EventEnvelope) -> None:

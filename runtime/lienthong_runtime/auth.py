@@ -362,19 +362,6 @@ class TokenVerifier:
         return Principal.from_claims(claims)
 
 
-def bearer_token(metadata: Any) -> str | None:
-    """The bearer token from gRPC invocation metadata (None when absent)."""
-    for key, value in metadata or ():
-        if key == "authorization":
-            if isinstance(value, bytes):
-                value = value.decode("ascii", "replace")
-            scheme, _, token = value.partition(" ")
-            if scheme.lower() == "bearer" and token.strip():
-                return token.strip()
-            raise Unauthenticated("authorization must be 'Bearer <token>'", reason="TOKEN_MALFORMED")
-    return None
-
-
 def require_agency() -> Principal:
     """The calling agency's machine client: a verified token that names an agency. A token without one (a citizen
     token, an operator token) is PERMISSION_DENIED ``AGENCY_REQUIRED`` in every service. The agency is always

@@ -6,7 +6,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from lienthong_runtime.auth import KeySource, Principal, TokenVerifier, bearer_token
+from lienthong_runtime.access import authorization_header
+from lienthong_runtime.auth import KeySource, Principal, TokenVerifier
 from lienthong_runtime.errors import PermissionDenied, Unauthenticated
 from lienthong_runtime.testing import TokenMint
 
@@ -126,11 +127,10 @@ def test_scope_check():
     assert caught.value.metadata["missing_scopes"] == "x.write"
 
 
-def test_bearer_token_parsing():
-    assert bearer_token((("authorization", "Bearer abc"),)) == "abc"
-    assert bearer_token(()) is None
-    with pytest.raises(Unauthenticated):
-        bearer_token((("authorization", "Basic abc"),))
+def test_authorization_header_from_metadata():
+    assert authorization_header((("x-request-id", "r"), ("authorization", "Bearer abc"))) == "Bearer abc"
+    assert authorization_header((("authorization", b"Bearer abc"),)) == "Bearer abc"
+    assert authorization_header(()) is None and authorization_header(None) is None
 
 
 async def test_a_token_from_the_second_of_a_suspension_stays_refused_after_the_resume() -> None:

@@ -29,5 +29,12 @@ def uuid7(unix_ms: int | None = None) -> uuid.UUID:
 
 
 def new_id() -> str:
-    """A fresh time-ordered id as 32 lowercase hex digits (the platform's id text, like ``uuid4().hex``)."""
-    return uuid7().hex
+    """A fresh time-ordered id as 32 lowercase hex digits (the platform's id text, like ``uuid4().hex``): the
+    text of :func:`uuid7`, formatted directly (a request id is made on every call; building the ``UUID`` object
+    took three times as long as ``uuid4().hex``)."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    return (
+        f"{ms & 0xFFFF_FFFF_FFFF:012x}7{(rand >> 62) & 0xFFF:03x}"
+        f"{(0b10 << 62) | (rand & 0x3FFF_FFFF_FFFF_FFFF):016x}"
+    )

@@ -20,3 +20,9 @@ def test_ids_sort_by_creation_time_and_do_not_repeat() -> None:
     many = {new_id() for _ in range(10_000)}
     assert len(many) == 10_000
     assert all(len(i) == 32 and int(i, 16) >= 0 for i in list(many)[:10])
+
+
+def test_new_id_is_the_text_of_a_version_7_uuid() -> None:
+    for text in (new_id() for _ in range(1000)):
+        value = uuid.UUID(hex=text)
+        assert value.hex == text and value.version == 7 and value.variant == uuid.RFC_4122

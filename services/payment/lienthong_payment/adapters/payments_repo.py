@@ -33,7 +33,7 @@ MUTABLE = (
     "update_time",
     "finish_time",
 )
-_ALL = {c.name: bindparam(c.name) for c in payments.c}
+_ALL: dict[str, Any] = {c.name: bindparam(c.name) for c in payments.c}
 # Hot-path statements, built and compiled once: building them per call costs more than the round trip.
 INSERT = {
     dialect: prepare(

@@ -29,9 +29,8 @@ class SqlPaymentUnitOfWork(SqlUnitOfWork, PaymentUnitOfWork):
     def __init__(self, sessions: async_sessionmaker[AsyncSession], keyring: Keyring | None) -> None:
         """Without ``keyring`` (operator reports, which read no personal data) e-mails read back empty and
         staging an event fails rather than store it in clear."""
-        super().__init__(
-            sessions, outbox, seal=functools.partial(seal_event, keyring) if keyring else _no_key
-        )
+        seal = functools.partial(seal_event, keyring) if keyring else _no_key
+        SqlUnitOfWork.__init__(self, sessions, outbox, seal=seal)  # then PaymentUnitOfWork's, by the MRO
         self.keyring = keyring
 
     def bind(self, session: AsyncSession) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from lienthong_runtime import paging
+import lienthong_runtime.paging as paging
 from lienthong_runtime.errors import Aborted, AlreadyExists, NotFound, invalid
 from lienthong_runtime.ids import new_id
 

@@ -6,7 +6,7 @@ import hmac
 import logging
 from datetime import datetime, timedelta
 
-from lienthong_runtime import paging
+import lienthong_runtime.paging as paging
 from lienthong_runtime.errors import AlreadyExists, NotFound, invalid
 from lienthong_runtime.ids import new_id
 

@@ -86,15 +86,6 @@ async def test_mismatch_exceed_idempotency_and_full_refund(svc):
     assert await ledger_ok(svc)
 
 
-async def test_unpaid_payment_cannot_be_refunded(svc):
-    from .conftest import create_request
-
-    client = svc.stub("agency-r")
-    created = (await client.CreatePayment(create_request())).payment
-    code, reason = await rpc_error(client.CreateRefund(refund(created.id, 1_000, 0, "x")))
-    assert (code, reason) == (grpc.StatusCode.FAILED_PRECONDITION, "PAYMENT_NOT_REFUNDABLE")
-
-
 async def test_refund_left_submitted_by_a_crash_is_driven_again(svc):
     from datetime import UTC, datetime, timedelta
 

@@ -23,6 +23,7 @@ import asyncpg
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import insert
 
 from ..handlers.ports import KeyConflict
@@ -85,7 +86,8 @@ class CoreStatements:
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn
-        self.dialect: str = conn.bind.dialect.name if hasattr(conn, "bind") else conn.dialect.name
+        bind: Any = conn.bind if isinstance(conn, AsyncSession) else conn  # a session or a connection
+        self.dialect: str = bind.dialect.name
 
     async def _run(self, statement: Any, params: Any = None) -> Any:
         core = statement.core if isinstance(statement, Statement | RowsInsert) else statement

@@ -1,20 +1,19 @@
-"""In-memory stand-ins for the payment service's storage and providers, for handler tests without PostgreSQL,
-a server or gRPC. The repositories implement the same abstract interfaces (``handlers/ports.py``) as the SQL ones,
-including the unique keys the database enforces (idempotency keys, the ledger's ``source_key``)."""
+"""The in-memory unit of work of the payment service, for handler tests without PostgreSQL, a server or gRPC
+(providers and clock: ``fake_provider.py``). The repositories implement the same abstract interfaces
+(``handlers/ports.py``) as the SQL ones, including the unique keys the database enforces (idempotency keys, the
+ledger's ``source_key``)."""
 
 from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from lienthong_payment.domain.ledger import AgencyFigures, LedgerTransaction
-from lienthong_payment.domain.lifecycle import NextAction, StartOptions
 from lienthong_payment.domain.notifications import Disposition, ProviderNotification
 from lienthong_payment.domain.payment import UNFINISHED_STATES, Payment, PaymentState, Transition
-from lienthong_payment.domain.providers import Acknowledgement, RefundOutcome
 from lienthong_payment.domain.reconciliation import PostedTransaction
 from lienthong_payment.domain.refund import Refund, RefundState
 from lienthong_payment.handlers.ports import (
@@ -23,9 +22,7 @@ from lienthong_payment.handlers.ports import (
     LedgerRepository,
     PaymentRepository,
     PaymentUnitOfWork,
-    Policy,
     RefundRepository,
-    Services,
 )
 from lienthong_runtime.testing import InMemoryUnitOfWork
 
@@ -264,52 +261,3 @@ class FakePaymentUnitOfWork(InMemoryUnitOfWork, PaymentUnitOfWork):
     def events(self, type_suffix: str = "") -> list[object]:
         """The committed events' payloads (optionally of one type, e.g. ``PaymentSucceeded``)."""
         return [e for e in self.outbox if e.type.endswith(type_suffix)]
-
-
-@dataclass
-class FakeProvider:
-    """A provider that answers at once: a fixed redirect, refunds succeed unless ``refund_fails``."""
-
-    name: str = "sandbox"
-    refund_fails: bool = False
-    started: list[str] = field(default_factory=list)
-    refunded: list[str] = field(default_factory=list)
-
-    def next_action(self, payment: Payment, options: StartOptions, now: datetime) -> NextAction:
-        return NextAction(f"https://pay.example.vn/{payment.id}", now + timedelta(minutes=15))
-
-    def verify_notification(self, params: Mapping[str, str]) -> ProviderNotification:
-        return ProviderNotification(self.name, params["payment_id"], int(params["amount"]), True)
-
-    def acknowledge(self, result: str) -> Acknowledgement:
-        return Acknowledgement(200, {"result": result})
-
-    async def refund(self, payment: Payment, refund: Refund) -> RefundOutcome:
-        self.refunded.append(refund.id)
-        return RefundOutcome(False, "DECLINED") if self.refund_fails else RefundOutcome(True)
-
-    def after_start(self, payment: Payment, options: StartOptions) -> None:
-        self.started.append(payment.id)
-
-    async def query(self, payment: Payment) -> ProviderNotification | None:
-        return None
-
-    async def redeliver(self, payment: Payment) -> bool:
-        return False
-
-
-class Clock:
-    """A settable clock (every handler takes its time from ``Services.clock``)."""
-
-    def __init__(self, now: datetime = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-def services(provider: FakeProvider | None = None, clock: Clock | None = None) -> Services:
-    return Services({"sandbox": provider or FakeProvider()}, Policy(), clock or Clock())

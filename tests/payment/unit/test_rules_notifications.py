@@ -8,7 +8,8 @@ from lienthong_payment.domain.payment import PaymentRequest, PaymentState
 from lienthong_payment.handlers import payments, reports
 from lienthong_payment.handlers.notifications import NotificationIntake
 
-from ..fakes import Clock, FakePaymentUnitOfWork, services
+from ..fake_provider import Clock, services
+from ..fakes import FakePaymentUnitOfWork
 
 
 async def test_a_success_after_the_agency_cancelled_is_kept_for_reconciliation_only():

@@ -12,7 +12,8 @@ from lienthong_payment.handlers.expiry import expire_due
 from lienthong_payment.handlers.refunds import list_refunds
 from lienthong_runtime.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 
-from ..fakes import Clock, FakePaymentUnitOfWork, FakeProvider, services
+from ..fake_provider import Clock, FakeProvider, services
+from ..fakes import FakePaymentUnitOfWork
 
 
 def request(**overrides) -> PaymentRequest:

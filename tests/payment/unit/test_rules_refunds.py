@@ -16,7 +16,8 @@ from lienthong_payment.handlers import payments, refunds, reports
 from lienthong_payment.handlers.notifications import apply_notification
 from lienthong_runtime.errors import AlreadyExists, FailedPrecondition, NotFound
 
-from ..fakes import FakePaymentUnitOfWork, FakeProvider, services
+from ..fake_provider import FakeProvider, services
+from ..fakes import FakePaymentUnitOfWork
 
 AMOUNT = 100_000
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)

@@ -107,9 +107,10 @@ class Assembly:
     pg: PgPool | None = None
 
 
-async def build(settings: Settings) -> ServiceApp:
-    """The payment service (``lienthong serve payment``, ``lienthong dev``)."""
-    return (await assemble(settings)).app
+async def build(settings: Settings, **collaborators: Any) -> ServiceApp:
+    """The payment service (``lienthong serve payment``, ``lienthong dev``); ``collaborators`` as for
+    :func:`assemble`."""
+    return (await assemble(settings, **collaborators)).app
 
 
 def pool_split(size: int) -> tuple[int, int]:

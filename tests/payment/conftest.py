@@ -160,7 +160,7 @@ async def rpc_error(call: Any) -> tuple[grpc.StatusCode, str]:
 async def count_rows(svc: PaymentService, table: Any, *where: Any) -> int:
     from sqlalchemy import func, select
 
-    async with svc.assembly.deps.db.connect() as session:
+    async with svc.assembly.engine.connect() as session:
         return int(
             (await session.execute(select(func.count()).select_from(table).where(*where))).scalar_one()
         )
@@ -169,6 +169,6 @@ async def count_rows(svc: PaymentService, table: Any, *where: Any) -> int:
 async def ledger_ok(svc: PaymentService) -> bool:
     from lienthong_payment.handlers.reports import check_ledger
 
-    check = await check_ledger(svc.assembly.deps.db)
+    check = await check_ledger(svc.assembly.uow())
     assert check.ok, check.violations
     return check.ok

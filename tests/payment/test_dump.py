@@ -12,9 +12,11 @@ from sqlalchemy import inspect, select, text, update
 from lienthong.common.v1.events_pb2 import EventEnvelope
 from lienthong.payment.v1 import events_pb2
 from lienthong.payment.v1 import payment_pb2 as pb
-from lienthong_payment.adapters import payments_repo
+from lienthong_payment.adapters.payments_repo import SqlPaymentRepository
+from lienthong_payment.adapters.statements import CoreStatements
 from lienthong_payment.adapters.tables import outbox, payments
 from lienthong_payment.bootstrap import assemble, load_settings
+from lienthong_payment.domain.payment import PaymentState
 from lienthong_payment.handlers import events
 from lienthong_runtime.crypto import SEALED_EVENT, MissingKey, unseal_event
 
@@ -24,7 +26,7 @@ from .conftest import PaymentService, count_rows, create_request, rpc_error
 async def _dump(svc: PaymentService) -> bytes:
     """Every value of every table, as bytes (text UTF-8 encoded, binary as is)."""
     out: list[bytes] = []
-    async with svc.assembly.deps.db.connect() as conn:
+    async with svc.assembly.engine.connect() as conn:
         tables = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
         for table in tables:
             for row in await conn.execute(text(f'SELECT * FROM "{table}"')):
@@ -67,8 +69,8 @@ async def test_a_sealed_email_opens_only_on_its_own_payment(svc):
     first, second = [
         (await client.CreatePayment(create_request(payer_email=f"p{n}@example.vn"))).payment for n in (1, 2)
     ]
-    deps = svc.assembly.deps
-    async with deps.db.begin() as conn:
+    engine = svc.assembly.engine
+    async with engine.begin() as conn:
         row = (await conn.execute(select(payments).where(payments.c.id == first.id))).mappings().one()
         assert row["payer_email_key_id"] == "test1" and b"p1@" not in row["payer_email_sealed"]
         # The same ciphertext copied onto another payment does not open there.
@@ -78,10 +80,10 @@ async def test_a_sealed_email_opens_only_on_its_own_payment(svc):
             .values(payer_email_sealed=row["payer_email_sealed"])
         )
         with pytest.raises(InvalidTag):
-            await payments_repo.get(conn, deps.keyring, second.id)
+            await SqlPaymentRepository(CoreStatements(conn), svc.assembly.keyring).get(second.id)
         await conn.rollback()
     no_email = (await client.CreatePayment(create_request(payer_email=""))).payment
-    async with deps.db.connect() as conn:
+    async with engine.connect() as conn:
         stored = (
             await conn.execute(select(payments.c.payer_email_key_id).where(payments.c.id == no_email.id))
         ).scalar_one()
@@ -93,19 +95,21 @@ async def test_outbox_rows_are_sealed_until_published(svc):
     """Even an event the relay has not published yet (the bus is down, say) shows no e-mail in the database."""
     client = svc.stub("agency-outbox")
     created = (await client.CreatePayment(create_request(payer_email="chua.gui@example.vn"))).payment
-    deps = svc.assembly.deps
-    async with deps.db.begin() as conn:
-        payment = await payments_repo.get(conn, deps.keyring, created.id)
-        assert payment is not None
-        await events.payment_finished(conn, deps.keyring, payment)
-        stored = (
-            (await conn.execute(select(outbox.c.envelope).order_by(outbox.c.seq.desc()))).scalars().first()
-        )
-        await conn.rollback()
+    uow = svc.assembly.uow()
+    with pytest.raises(RuntimeError, match="rolled back"):
+        async with uow:
+            payment = await uow.payments.get(created.id)
+            assert payment is not None
+            payment.state = PaymentState.CANCELLED
+            events.payment_finished(uow, payment)
+            await uow._write_outbox(uow.staged)  # what the commit writes, read back inside the transaction
+            newest = select(outbox.c.envelope).order_by(outbox.c.seq.desc()).limit(1)
+            stored = bytes((await uow.sql.rows(newest))[0]["envelope"])
+            raise RuntimeError("rolled back")
     assert b"chua.gui" not in stored
     sealed = EventEnvelope.FromString(stored)
     assert sealed.payload.type_url.startswith(SEALED_EVENT) and sealed.agency_id == "agency-outbox"
-    original = unseal_event(deps.keyring, sealed)
+    original = unseal_event(svc.assembly.keyring, sealed)
     message = events_pb2.PaymentFailed()
     assert original.payload.Unpack(message) and message.payer_email == "chua.gui@example.vn"
 

@@ -40,12 +40,6 @@ async def test_changed_request_storm_is_refused_without_a_second_payment(svc):
     assert await count_rows(svc, payments, payments.c.agency_id == "agency-storm2") == 1
 
 
-async def test_same_key_in_two_agencies_makes_two_payments(svc):
-    a = await svc.stub("agency-a").CreatePayment(create_request(idempotency_key="shared"))
-    b = await svc.stub("agency-b").CreatePayment(create_request(idempotency_key="shared"))
-    assert a.payment.id != b.payment.id
-
-
 BAD_FIELDS = [
     ("amount_vnd", 0),
     ("amount_vnd", -5),

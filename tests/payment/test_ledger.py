@@ -41,7 +41,7 @@ async def test_invariants_hold_and_a_broken_ledger_is_caught(svc):
     assert (await check_ledger_command(url))["ok"] is True
 
     # Someone writes a one-sided line behind the service's back: both the RPC and the command see it.
-    async with svc.assembly.deps.db.begin() as session:
+    async with svc.assembly.engine.begin() as session:
         await session.execute(
             insert(ledger_transactions).values(
                 id="forged-txn",

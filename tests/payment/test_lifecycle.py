@@ -50,10 +50,10 @@ async def test_expiry_job_expires_only_unfinished_payments(svc):
     client = svc.stub("agency-e")
     waiting = (await client.CreatePayment(create_request())).payment
     paid = await paid_payment(svc, "agency-e")
-    deps = svc.assembly.deps
-    assert await expire_due(deps, datetime.now(UTC) + timedelta(minutes=89)) == 0
-    assert await expire_due(deps, datetime.now(UTC) + timedelta(minutes=91)) == 1
-    assert await expire_due(deps, datetime.now(UTC) + timedelta(minutes=91)) == 0
+    uow, services = svc.assembly.uow(), svc.assembly.services
+    assert await expire_due(uow, services, datetime.now(UTC) + timedelta(minutes=89)) == 0
+    assert await expire_due(uow, services, datetime.now(UTC) + timedelta(minutes=91)) == 1
+    assert await expire_due(uow, services, datetime.now(UTC) + timedelta(minutes=91)) == 0
     got = await client.GetPayment(pb.GetPaymentRequest(payment_id=waiting.id))
     assert (got.payment.state, got.payment.failure_reason) == (pb.PAYMENT_STATE_EXPIRED, "TIMEOUT")
     assert (
@@ -130,11 +130,11 @@ async def test_expiry_job_runs_in_the_background_and_start_refuses_a_late_paymen
     client = svc.stub("agency-j")
     payment = (await client.CreatePayment(create_request())).payment
     other = (await client.CreatePayment(create_request())).payment
-    later = replace(svc.assembly.deps, clock=lambda: datetime.now(UTC) + timedelta(minutes=91))
+    later = replace(svc.assembly.services, clock=lambda: datetime.now(UTC) + timedelta(minutes=91))
     with pytest.raises(FailedPrecondition) as refused:
-        await payments.start_payment(later, "agency-j", other.id, StartOptions())
+        await payments.start_payment(svc.assembly.uow(), later, "agency-j", other.id, StartOptions())
     assert refused.value.reason == "PAYMENT_ALREADY_STARTED"
-    job = asyncio.create_task(ExpiryJob(later, interval=0.05).run())
+    job = asyncio.create_task(ExpiryJob(svc.assembly.uow, later, interval=0.05).run())
     try:
         for _ in range(200):
             got = await client.GetPayment(pb.GetPaymentRequest(payment_id=payment.id))

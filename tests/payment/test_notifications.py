@@ -86,7 +86,7 @@ async def test_unknown_payment_and_amount_mismatch(svc):
 async def test_success_after_expiry_is_kept_for_reconciliation_only(svc):
     payment = await started(svc)
     later = datetime.now(UTC) + timedelta(minutes=91)
-    assert await expire_due(svc.assembly.deps, later) == 1
+    assert await expire_due(svc.assembly.uow(), svc.assembly.services, later) == 1
     assert await state_of(svc, payment.id) == pb.PAYMENT_STATE_EXPIRED
     assert await post(svc, "sandbox", svc.sandbox.notification(payment.id, payment.amount_vnd)) == "02"
     got = await svc.stub("agency-n").GetPayment(pb.GetPaymentRequest(payment_id=payment.id))

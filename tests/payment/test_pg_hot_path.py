@@ -1,4 +1,4 @@
-"""The asyncpg hot path (adapters/pg.py) keeps the guarantees of the SQLAlchemy path it replaces on PostgreSQL."""
+"""The asyncpg unit of work (adapters/pg_uow.py) keeps the guarantees of the SQLAlchemy one on PostgreSQL."""
 
 import asyncio
 from datetime import UTC, datetime
@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from lienthong.payment.v1 import payment_pb2 as pb
-from lienthong_payment.adapters import payments_repo, pg
+from lienthong_payment.adapters import payments_repo
+from lienthong_payment.adapters.pg_uow import AsyncpgPaymentUnitOfWork
 from lienthong_payment.adapters.tables import (
     ledger_lines,
     ledger_transactions,
@@ -15,20 +16,28 @@ from lienthong_payment.adapters.tables import (
     provider_notifications,
 )
 from lienthong_payment.bootstrap import coalesced
+from lienthong_payment.domain.ledger import LedgerTransaction
+from lienthong_payment.domain.notifications import Disposition, ProviderNotification
+from lienthong_payment.handlers.ports import KeyConflict
 from lienthong_runtime.errors import Unavailable
+from lienthong_runtime.pg_pool import PgPool
 
 from .conftest import count_rows, create_request, ledger_ok
 
 
-def test_hand_written_statements_follow_the_table():
-    assert pg.COLUMNS == tuple(c.name for c in payments.c)
-    assert pg.MUTABLE == payments_repo.MUTABLE
+def test_hot_statements_are_compiled_from_the_table():
+    insert = payments_repo.INSERT["postgresql"]
+    assert insert.names == tuple(c.name for c in payments.c)
+    assert insert.sql.startswith("INSERT INTO payments (" + ", ".join(insert.names) + ")")
+    assert "ON CONFLICT (agency_id, idempotency_key) DO NOTHING" in insert.sql
+    assert payments_repo.UPDATE.names == (*payments_repo.MUTABLE, "_id")
+    assert set(payments_repo.MUTABLE) < {c.name for c in payments.c}
+    assert payments_repo.BY_ID[True].sql.endswith("FOR UPDATE")
 
 
 async def test_hot_path_is_used_on_postgresql(svc):
-    assert svc.assembly.deps.pg is not None
-    async with svc.assembly.deps.transaction() as conn:
-        assert pg.native(conn)
+    assert svc.assembly.pg is not None
+    assert isinstance(svc.assembly.uow(), AsyncpgPaymentUnitOfWork)
 
 
 async def test_racing_duplicate_notifications_post_once_and_keep_transitions_in_order(svc):
@@ -50,7 +59,7 @@ async def test_racing_duplicate_notifications_post_once_and_keep_transitions_in_
     assert (
         await count_rows(svc, provider_notifications, provider_notifications.c.payment_id == created.id) == 10
     )
-    async with svc.assembly.deps.db.connect() as conn:
+    async with svc.assembly.engine.connect() as conn:
         lines = (
             await conn.execute(
                 select(ledger_lines.c.account, ledger_lines.c.amount_vnd)
@@ -69,23 +78,11 @@ async def test_a_failed_notification_transaction_leaves_nothing_behind(svc):
     await client.StartPayment(
         pb.StartPaymentRequest(payment_id=created.id, sandbox_scenario=pb.SANDBOX_SCENARIO_ABANDONED)
     )
-    deps = svc.assembly.deps
     # The ledger's unique source_key refuses a second posting: pre-post the payment's fact so the
     # notification's transaction fails after its update and notification record, and must roll them back.
-    async with deps.transaction() as conn:
-        await pg.post_ledger(
-            conn,
-            {
-                "id": "pre-posted",
-                "agency_id": "agency-hot",
-                "kind": "payment",
-                "payment_id": created.id,
-                "refund_id": "",
-                "source_key": f"payment:{created.id}",
-                "time": deps.clock(),
-            },
-            [("x", 1), ("y", -1)],
-        )
+    uow = svc.assembly.uow()
+    async with uow:
+        await uow.ledger.post(_ledger_txn("pre-posted", created.id))
     ack = await svc.assembly.intake.receive("sandbox", svc.sandbox.notification(created.id, 50_000))
     assert ack.body["RspCode"] == "99"
     got = await client.GetPayment(pb.GetPaymentRequest(payment_id=created.id))
@@ -96,58 +93,48 @@ async def test_a_failed_notification_transaction_leaves_nothing_behind(svc):
     )
 
 
-async def test_an_unreachable_database_is_unavailable_not_internal():
-    pool = pg.PgPool("postgresql+asyncpg://postgres@127.0.0.1:1/payment", 2)  # nothing listens on port 1
+async def test_an_unreachable_database_is_unavailable_not_internal(svc):
+    pool = PgPool("postgresql+asyncpg://postgres@127.0.0.1:1/payment", 2)  # nothing listens on port 1
     with pytest.raises(Unavailable) as caught:
-        async with pool.transaction():
+        async with AsyncpgPaymentUnitOfWork(pool, svc.assembly.keyring):
             pass
     assert caught.value.reason == "DATABASE_UNAVAILABLE"
     await pool.close()
 
 
-def _notification(payment_id: str) -> dict:
-    return {
-        "provider": "sandbox",
-        "payment_id": payment_id,
-        "dedupe_key": payment_id,
-        "succeeded": True,
-        "amount_vnd": 1,
-        "disposition": "applied",
-        "received_at": datetime.now(UTC),
-    }
+def _notification(payment_id: str) -> ProviderNotification:
+    return ProviderNotification("sandbox", payment_id, 1, True, dedupe_key=payment_id)
 
 
-def _ledger_txn(txn_id: str, source_key: str) -> dict:
-    return {
-        "id": txn_id,
-        "agency_id": "agency-batch",
-        "kind": "payment",
-        "payment_id": txn_id,
-        "refund_id": "",
-        "source_key": source_key,
-        "time": datetime.now(UTC),
-    }
+def _ledger_txn(txn_id: str, payment_id: str) -> LedgerTransaction:
+    return LedgerTransaction(
+        txn_id, "agency-batch", "payment", payment_id, "", datetime.now(UTC), (("a", 5), ("b", -5))
+    )
 
 
 async def test_held_writes_are_flushed_before_a_read_and_commit_together(svc):
-    deps = svc.assembly.deps
-    count = "SELECT count(*) FROM provider_notifications WHERE payment_id LIKE 'batch-%'"
-    async with deps.transaction() as tx:
-        await pg.add_notification(tx, _notification("batch-1"))
-        await pg.add_notification(tx, _notification("batch-2"))
-        assert await tx.fetchval(count) == 2
-        await pg.add_notification(tx, _notification("batch-3"))
-    async with deps.autocommit() as conn:
-        assert await conn.fetchval(count) == 3
-    async with deps.transaction() as tx:
-        await pg.post_ledger(tx, _ledger_txn("batch-t1", "k1"), [("a", 5), ("b", -5)])
-    with pytest.raises(Exception, match="duplicate key"):
-        async with deps.transaction() as tx:
-            await pg.add_notification(tx, _notification("batch-4"))
-            await pg.post_ledger(tx, _ledger_txn("batch-t2", "k1"), [("a", 5), ("b", -5)])  # same source_key
-    async with deps.autocommit() as conn:
-        assert await conn.fetchval(count) == 3
-        assert await conn.fetchval("SELECT count(*) FROM ledger_lines") == 2
+    uow, now = svc.assembly.uow(), datetime.now(UTC)
+    count = select(provider_notifications.c.id).where(provider_notifications.c.payment_id.like("batch-%"))
+    async with uow:
+        await uow.payments.record_notification(_notification("batch-1"), Disposition.APPLIED, now)
+        await uow.payments.record_notification(_notification("batch-2"), Disposition.APPLIED, now)
+        assert len(await uow.sql.rows(count)) == 2
+        await uow.payments.record_notification(_notification("batch-3"), Disposition.APPLIED, now)
+    assert (
+        await count_rows(svc, provider_notifications, provider_notifications.c.payment_id.like("batch-%"))
+        == 3
+    )
+    async with uow:
+        await uow.ledger.post(_ledger_txn("batch-t1", "k1"))
+    with pytest.raises(KeyConflict, match="duplicate key"):
+        async with uow:
+            await uow.payments.record_notification(_notification("batch-4"), Disposition.APPLIED, now)
+            await uow.ledger.post(_ledger_txn("batch-t2", "k1"))  # the same fact: the same source_key
+    assert (
+        await count_rows(svc, provider_notifications, provider_notifications.c.payment_id.like("batch-%"))
+        == 3
+    )
+    assert await count_rows(svc, ledger_lines) == 2
 
 
 async def test_relay_wakes_are_coalesced_but_never_lost():

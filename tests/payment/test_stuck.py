@@ -45,13 +45,13 @@ async def state_of(svc, payment_id, agency="agency-stuck"):
 
 async def test_the_sandbox_sends_a_lost_notification_again(svc):
     payment = await lost_notice(svc)
-    deps, intake = svc.assembly.deps, svc.assembly.intake
+    a, intake = svc.assembly, svc.assembly.intake
     assert (await state_of(svc, payment.id)).state == pb.PAYMENT_STATE_STARTED
-    done = await resolve_stuck(deps, intake, HOUR, redeliver_after=timedelta(0))
+    done = await resolve_stuck(a.uow(), a.services, intake, HOUR, redeliver_after=timedelta(0))
     assert (done.checked, done.redelivered) == (1, 1)
     assert (await state_of(svc, payment.id)).state == pb.PAYMENT_STATE_SUCCESS
     assert await count_rows(svc, ledger_transactions) == 1 and await ledger_ok(svc)
-    again = await resolve_stuck(deps, intake, HOUR, redeliver_after=timedelta(0))
+    again = await resolve_stuck(a.uow(), a.services, intake, HOUR, redeliver_after=timedelta(0))
     assert again.checked == 0  # acknowledged: nothing outstanding
 
 
@@ -61,7 +61,12 @@ async def test_the_service_runs_the_resolver_on_a_schedule(svc):
     )
     payment = await lost_notice(svc)
     job = StuckPaymentJob(
-        svc.assembly.deps, svc.assembly.intake, 0.05, older_than=HOUR, redeliver_after=timedelta(0)
+        svc.assembly.uow,
+        svc.assembly.services,
+        svc.assembly.intake,
+        0.05,
+        older_than=HOUR,
+        redeliver_after=timedelta(0),
     )
     task = asyncio.create_task(job.run())
     try:
@@ -78,7 +83,7 @@ async def test_the_query_resolves_by_the_providers_outcome(svc):
     paid = await lost_notice(svc)
     declined = await lost_notice(svc, scenario=pb.SANDBOX_SCENARIO_DECLINED)
     abandoned = await lost_notice(svc, scenario=pb.SANDBOX_SCENARIO_ABANDONED)
-    done = await resolve_stuck(svc.assembly.deps, svc.assembly.intake, timedelta(0))
+    done = await resolve_stuck(svc.assembly.uow(), svc.assembly.services, svc.assembly.intake, timedelta(0))
     assert (done.checked, done.resolved, done.still_open) == (3, 2, 1)
     assert (await state_of(svc, paid.id)).state == pb.PAYMENT_STATE_SUCCESS
     failed = await state_of(svc, declined.id)
@@ -153,12 +158,12 @@ async def test_vnpay_payments_are_resolved_with_querydr(svc, fake_vnpay):
     statuses.update({paid: "00", failed: "02"})
 
     forge["on"] = True  # an answer whose signature does not verify changes nothing
-    done = await resolve_stuck(svc.assembly.deps, svc.assembly.intake, timedelta(0))
+    done = await resolve_stuck(svc.assembly.uow(), svc.assembly.services, svc.assembly.intake, timedelta(0))
     assert done.provider_unavailable == 3 and done.resolved == 0
     assert (await state_of(svc, paid)).state == pb.PAYMENT_STATE_STARTED
 
     forge["on"] = False
-    done = await resolve_stuck(svc.assembly.deps, svc.assembly.intake, timedelta(0))
+    done = await resolve_stuck(svc.assembly.uow(), svc.assembly.services, svc.assembly.intake, timedelta(0))
     assert (done.resolved, done.still_open) == (2, 1)
     success = await state_of(svc, paid)
     assert success.state == pb.PAYMENT_STATE_SUCCESS and success.provider_reference == "14422574"

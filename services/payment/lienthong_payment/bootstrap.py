@@ -1,4 +1,5 @@
-"""Composition root of the payment service: settings -> providers, handlers, servicer, HTTP routes, jobs."""
+"""Composition root of the payment service: settings -> keys, providers, units of work, servicer, HTTP routes,
+jobs. Nothing else constructs an adapter; every collaborator can be injected (tests, benchmarks)."""
 
 from __future__ import annotations
 
@@ -6,31 +7,36 @@ import asyncio
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lienthong.payment.v1 import payment_pb2, payment_pb2_grpc
 from lienthong_runtime.auth import TokenVerifier
 from lienthong_runtime.config import load_settings as _load
 from lienthong_runtime.config import secret_value
-from lienthong_runtime.crypto import UnsealingBus
+from lienthong_runtime.crypto import Keyring, UnsealingBus
 from lienthong_runtime.db import create_engine, is_sqlite, session_factory
 from lienthong_runtime.events import OutboxRelay
+from lienthong_runtime.keys_at_rest import load_keys_at_rest
+from lienthong_runtime.pg_pool import PgPool
 from lienthong_runtime.resources import open_resources
 from lienthong_runtime.server import ServiceApp
 
-from .adapters.crypto import load_keys
+from .adapters.crypto import DEV_KEY_FILE
 from .adapters.http_routes import notification_routes
-from .adapters.pg import PgPool
+from .adapters.pg_uow import AsyncpgPaymentUnitOfWork
 from .adapters.sandbox import SandboxProvider
 from .adapters.tables import outbox
+from .adapters.uow import SqlPaymentUnitOfWork
 from .adapters.vnpay import VnpayProvider
 from .config import Settings
 from .domain.providers import PaymentProvider
 from .grpc_api import PaymentService
-from .handlers import Deps, Policy
 from .handlers.expiry import ExpiryJob
 from .handlers.notifications import NotificationIntake
+from .handlers.ports import PaymentUnitOfWork, Policy, Services
 from .handlers.resolve import StuckPaymentJob
 
 SERVICE_NAME = payment_pb2.DESCRIPTOR.services_by_name["PaymentService"].full_name
@@ -86,17 +92,25 @@ def coalesced(wake: Callable[[], None], window: float) -> Callable[[], None]:
 
 @dataclass
 class Assembly:
-    """The wired service, with the parts tests and benchmarks drive directly."""
+    """The wired service, with the parts tests, benchmarks and operator commands drive directly."""
 
     app: ServiceApp
-    deps: Deps
+    #: A fresh unit of work (one per caller) on the service's database.
+    uow: Callable[[], PaymentUnitOfWork]
+    services: Services
     intake: NotificationIntake
     providers: dict[str, PaymentProvider]
+    keyring: Keyring
+    #: The SQLAlchemy engine (migrations, the outbox relay; every call on SQLite).
+    engine: AsyncEngine
+    #: On PostgreSQL, the asyncpg pool of the unit of work (``adapters/pg_uow.py``).
+    pg: PgPool | None = None
 
 
-async def build(settings: Settings) -> ServiceApp:
-    """The payment service (``lienthong serve payment``, ``lienthong dev``)."""
-    return (await assemble(settings)).app
+async def build(settings: Settings, **collaborators: Any) -> ServiceApp:
+    """The payment service (``lienthong serve payment``, ``lienthong dev``); ``collaborators`` as for
+    :func:`assemble`."""
+    return (await assemble(settings, **collaborators)).app
 
 
 def pool_split(size: int) -> tuple[int, int]:
@@ -106,15 +120,33 @@ def pool_split(size: int) -> tuple[int, int]:
     return engine, max(1, size - engine)
 
 
-async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None) -> Assembly:
-    """Wire everything. ``verifier`` replaces identity's JWKS verifier (tests, benchmarks)."""
-    keyring = load_keys(settings)  # before anything opens: production refuses to start without keys
+def policy_of(settings: Settings) -> Policy:
+    return Policy(
+        max_amount_vnd=settings.max_amount_vnd,
+        lifetime=timedelta(minutes=settings.payment_lifetime_minutes),
+        default_provider=settings.default_provider,
+        allow_http_localhost=settings.allow_http_localhost_return_url or settings.dev_mode,
+    )
+
+
+async def assemble(
+    settings: Settings,
+    *,
+    verifier: TokenVerifier | None = None,
+    keyring: Keyring | None = None,
+    providers: dict[str, PaymentProvider] | None = None,
+    clock: Callable[[], datetime] | None = None,
+    uow_factory: Callable[[], PaymentUnitOfWork] | None = None,
+) -> Assembly:
+    """Wire everything; every collaborator can be injected. ``verifier`` replaces identity's JWKS verifier
+    (tests, benchmarks); ``uow_factory`` replaces the database unit of work."""
+    # Before anything opens: production refuses to start without keys.
+    keyring = keyring or load_keys_at_rest(settings, keyring_file=DEV_KEY_FILE).keyring
     resources = open_resources(settings, verifier=verifier)
     hot: PgPool | None = None
     if not is_sqlite(settings.database_url):
-        # Create, start and provider notifications run on asyncpg directly (adapters/pg.py); the engine
-        # serves the rest (reads, refunds, expiry, reports, the outbox relay). Together they stay within
-        # database_pool_size connections.
+        # Every call runs on asyncpg (adapters/pg_uow.py); the engine serves the outbox relay. Together they
+        # stay within database_pool_size connections.
         engine_size, hot_size = pool_split(settings.database_pool_size)
         hot = PgPool(settings.database_url, hot_size)
         # The engine's settings, measured on the create/start/notify path when it still ran there:
@@ -128,6 +160,13 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
             settings.database_url, pool_size=engine_size, max_overflow=0, pool_pre_ping=False
         )
         resources.sessions = session_factory(resources.engine)
+    if uow_factory is None:
+        pool, sessions, ring = hot, resources.sessions, keyring
+        uow_factory = (
+            (lambda: AsyncpgPaymentUnitOfWork(pool, ring))
+            if pool is not None
+            else (lambda: SqlPaymentUnitOfWork(sessions, ring))
+        )
     # Payment events carry the payer's e-mail (for receipts): rows are stored sealed, unsealed just before
     # publishing, and deleted once published.
     relay = OutboxRelay(
@@ -137,19 +176,18 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
         delete_published=True,
         service="payment",
     )
-    providers = build_providers(settings)
-    policy = Policy(
-        max_amount_vnd=settings.max_amount_vnd,
-        lifetime=timedelta(minutes=settings.payment_lifetime_minutes),
-        default_provider=settings.default_provider,
-        allow_http_localhost=settings.allow_http_localhost_return_url or settings.dev_mode,
+    providers = build_providers(settings) if providers is None else providers
+    services = Services(
+        providers,
+        policy_of(settings),
+        **({"clock": clock} if clock else {}),
+        wake=coalesced(relay.wake, 0.05),
     )
-    deps = Deps(resources.engine, providers, keyring, policy, wake=coalesced(relay.wake, 0.05), pg=hot)
-    intake = NotificationIntake(deps)
+    intake = NotificationIntake(uow_factory, services)
     sandbox = providers.get("sandbox")
     if isinstance(sandbox, SandboxProvider):
         sandbox.deliver = intake.receive  # the same path the HTTP endpoint takes
-    servicer = PaymentService(deps)
+    servicer = PaymentService(uow_factory, services)
     app = ServiceApp(
         name="payment",
         settings=settings,
@@ -159,9 +197,10 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
         identity_events_bus=resources.bus,
         background=[
             relay.run,
-            ExpiryJob(deps, settings.expiry_interval_seconds).run,
+            ExpiryJob(uow_factory, services, settings.expiry_interval_seconds).run,
             StuckPaymentJob(
-                deps,
+                uow_factory,
+                services,
                 intake,
                 settings.resolve_interval_seconds,
                 older_than=timedelta(seconds=settings.resolve_after_seconds),
@@ -176,4 +215,4 @@ async def assemble(settings: Settings, *, verifier: TokenVerifier | None = None)
         ],
         database=resources.engine,
     )
-    return Assembly(app, deps, intake, providers)
+    return Assembly(app, uow_factory, services, intake, providers, keyring, resources.engine, hot)

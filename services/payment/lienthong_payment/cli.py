@@ -6,11 +6,18 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
+from typing import TYPE_CHECKING
 
+import asyncpg
 from sqlalchemy.exc import DBAPIError
 
-from lienthong_runtime.db import create_engine
+from lienthong_runtime.db import create_engine, session_factory
+
+if TYPE_CHECKING:
+    from .handlers.ports import PaymentUnitOfWork
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,15 +52,24 @@ def _url(args: argparse.Namespace) -> str:
     return str(args.database_url or load_settings().database_url)
 
 
+@asynccontextmanager
+async def _reports_uow(url: str) -> AsyncIterator[PaymentUnitOfWork]:
+    """A unit of work on ``url`` for the reports (they read no personal data: no keys needed)."""
+    from .adapters.uow import SqlPaymentUnitOfWork
+
+    engine = create_engine(url)
+    try:
+        yield SqlPaymentUnitOfWork(session_factory(engine), None)
+    finally:
+        await engine.dispose()
+
+
 async def check_ledger(url: str) -> dict[str, object]:
     """The check as a JSON-ready dict (``ok``, counts, violations)."""
     from .handlers.reports import check_ledger as run_check
 
-    engine = create_engine(url)
-    try:
-        check = await run_check(engine)
-    finally:
-        await engine.dispose()
+    async with _reports_uow(url) as uow:
+        check = await run_check(uow)
     return {
         "ok": check.ok,
         "agencies_checked": check.agencies_checked,
@@ -82,11 +98,8 @@ def _reconcile(args: argparse.Namespace) -> int:
     from .handlers.reports import reconciliation_report
 
     async def run() -> bytes:
-        engine = create_engine(_url(args))
-        try:
-            report = await reconciliation_report(engine, args.agency_id, args.date)
-        finally:
-            await engine.dispose()
+        async with _reports_uow(_url(args)) as uow:
+            report = await reconciliation_report(uow, args.agency_id, args.date)
         return report.csv_bytes()
 
     try:
@@ -105,7 +118,13 @@ async def resolve_stuck(older_than: float, limit: int) -> dict[str, int]:
 
     assembly = await assemble(load_settings())
     try:
-        done = await run_pass(assembly.deps, assembly.intake, timedelta(seconds=older_than), limit=limit)
+        done = await run_pass(
+            assembly.uow(),
+            assembly.services,
+            assembly.intake,
+            timedelta(seconds=older_than),
+            limit=limit,
+        )
     finally:
         for hook in assembly.app.on_stop:
             await hook()
@@ -118,7 +137,7 @@ def _resolve_stuck(args: argparse.Namespace) -> int:
         return 2
     try:
         result = asyncio.run(resolve_stuck(args.older_than, args.limit))
-    except DBAPIError:
+    except (DBAPIError, asyncpg.UndefinedTableError):
         return _not_migrated()
     print(json.dumps(result, indent=2))
     return 0

@@ -12,7 +12,7 @@ class Settings(ServiceSettings):
     http_port: int = 8063
     database_url: str = "sqlite+aiosqlite:///./.lienthong/payment.db"
     #: PostgreSQL connections per process, at most (no overflow: more callers wait for a free one): a fifth (at
-    #: least 2) for the SQLAlchemy engine, the rest for the asyncpg pool of the payment hot path.
+    #: least 2) for the SQLAlchemy engine (the outbox relay), the rest for the asyncpg pool every call runs on.
     database_pool_size: int = 30
 
     #: AES-256-GCM keyring sealing the payer's e-mail at rest: ``kid:base64key[,kid:base64key...]`` (32-byte

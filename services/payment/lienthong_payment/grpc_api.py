@@ -5,30 +5,29 @@ The agency is always the caller's, from the verified token (``principal.agency_i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from lienthong.payment.v1 import payment_pb2 as pb
 from lienthong.payment.v1 import payment_pb2_grpc
-from lienthong_runtime.auth import require_principal
-from lienthong_runtime.errors import PermissionDenied
+from lienthong_runtime.auth import require_agency
 
 from . import grpc_mapping as to
 from .domain.lifecycle import StartOptions
 from .domain.payment import PaymentRequest
 from .domain.refund import RefundRequest
-from .handlers import Deps, payments, refunds, reports
+from .handlers import payments, refunds, reports
+from .handlers.ports import PaymentUnitOfWork, Services
 
 
 def agency() -> str:
-    principal = require_principal()
-    if not principal.agency_id:
-        raise PermissionDenied("payments belong to an agency; this token has none", reason="AGENCY_REQUIRED")
-    return principal.agency_id
+    """The calling agency (PERMISSION_DENIED ``AGENCY_REQUIRED`` for a token of none)."""
+    return require_agency().agency_id
 
 
 class PaymentService(payment_pb2_grpc.PaymentServiceServicer):
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
+    def __init__(self, uow: Callable[[], PaymentUnitOfWork], services: Services) -> None:
+        self.uow, self.services = uow, services
 
     async def CreatePayment(self, request: pb.CreatePaymentRequest, context: Any) -> pb.CreatePaymentResponse:
         command = PaymentRequest(
@@ -37,14 +36,14 @@ class PaymentService(payment_pb2_grpc.PaymentServiceServicer):
             reference=request.reference,
             return_url=request.return_url,
             idempotency_key=request.idempotency_key,
-            provider=to.provider_name(request.provider, self.deps.policy.default_provider),
+            provider=to.provider_name(request.provider, self.services.policy.default_provider),
             payer_email=request.payer_email,
         )
-        payment = await payments.create_payment(self.deps, agency(), command)
+        payment = await payments.create_payment(self.uow(), self.services, agency(), command)
         return pb.CreatePaymentResponse(payment=to.payment(payment))
 
     async def GetPayment(self, request: pb.GetPaymentRequest, context: Any) -> pb.GetPaymentResponse:
-        payment, transitions = await payments.get_payment(self.deps, agency(), request.payment_id)
+        payment, transitions = await payments.get_payment(self.uow(), agency(), request.payment_id)
         return pb.GetPaymentResponse(
             payment=to.payment(payment), transitions=[to.transition(t) for t in transitions]
         )
@@ -60,7 +59,7 @@ class PaymentService(payment_pb2_grpc.PaymentServiceServicer):
             page_size=request.page_size,
             page_token=request.page_token,
         )
-        found, token = await payments.search_payments(self.deps, agency(), query)
+        found, token = await payments.search_payments(self.uow(), agency(), query)
         return pb.SearchPaymentsResponse(payments=[to.payment(p) for p in found], next_page_token=token)
 
     async def StartPayment(self, request: pb.StartPaymentRequest, context: Any) -> pb.StartPaymentResponse:
@@ -69,11 +68,15 @@ class PaymentService(payment_pb2_grpc.PaymentServiceServicer):
             locale=request.locale or "vi",
             sandbox_scenario=int(request.sandbox_scenario),
         )
-        payment, action = await payments.start_payment(self.deps, agency(), request.payment_id, options)
+        payment, action = await payments.start_payment(
+            self.uow(), self.services, agency(), request.payment_id, options
+        )
         return pb.StartPaymentResponse(payment=to.payment(payment), next_action=to.next_action(action))
 
     async def CancelPayment(self, request: pb.CancelPaymentRequest, context: Any) -> pb.CancelPaymentResponse:
-        payment = await payments.cancel_payment(self.deps, agency(), request.payment_id, request.reason)
+        payment = await payments.cancel_payment(
+            self.uow(), self.services, agency(), request.payment_id, request.reason
+        )
         return pb.CancelPaymentResponse(payment=to.payment(payment))
 
     async def CreateRefund(self, request: pb.CreateRefundRequest, context: Any) -> pb.CreateRefundResponse:
@@ -85,17 +88,17 @@ class PaymentService(payment_pb2_grpc.PaymentServiceServicer):
             idempotency_key=request.idempotency_key,
         )
         return pb.CreateRefundResponse(
-            refund=to.refund(await refunds.create_refund(self.deps, agency(), command))
+            refund=to.refund(await refunds.create_refund(self.uow(), self.services, agency(), command))
         )
 
     async def GetRefund(self, request: pb.GetRefundRequest, context: Any) -> pb.GetRefundResponse:
         return pb.GetRefundResponse(
-            refund=to.refund(await refunds.get_refund(self.deps, agency(), request.refund_id))
+            refund=to.refund(await refunds.get_refund(self.uow(), agency(), request.refund_id))
         )
 
     async def ListRefunds(self, request: pb.ListRefundsRequest, context: Any) -> pb.ListRefundsResponse:
         found, token = await refunds.list_refunds(
-            self.deps, agency(), request.payment_id, request.page_size, request.page_token
+            self.uow(), agency(), request.payment_id, request.page_size, request.page_token
         )
         return pb.ListRefundsResponse(refunds=[to.refund(r) for r in found], next_page_token=token)
 
@@ -104,13 +107,13 @@ class PaymentService(payment_pb2_grpc.PaymentServiceServicer):
     ) -> pb.GetReconciliationReportResponse:
         if not request.HasField("date"):
             raise to.invalid("date", "required")
-        report = await reports.reconciliation_report(self.deps.db, agency(), to.day_of(request.date))
+        report = await reports.reconciliation_report(self.uow(), agency(), to.day_of(request.date))
         return to.report(report, request.include_csv)
 
     async def CheckLedgerInvariants(
         self, request: pb.CheckLedgerInvariantsRequest, context: Any
     ) -> pb.CheckLedgerInvariantsResponse:
-        check = await reports.check_ledger(self.deps.db)
+        check = await reports.check_ledger(self.uow())
         return pb.CheckLedgerInvariantsResponse(
             ok=check.ok,
             agencies_checked=check.agencies_checked,

@@ -8,25 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from lienthong_runtime.config import data_folder, secret_value
-from lienthong_runtime.crypto import Keyring, load_keyring
-
-from ..config import Settings
+from lienthong_runtime.crypto import Keyring
 
 KEY_ID, SEALED = "payer_email_key_id", "payer_email_sealed"
-
-
-def load_keys(settings: Settings) -> Keyring:
-    """The keyring from ``LIENTHONG_PAYMENT_ENCRYPTION_KEYS``; generated once into the data folder only in dev
-    mode; production refuses to start without it (``lienthong_runtime.crypto.MissingKey``)."""
-    return load_keyring(
-        secret_value(settings.encryption_keys),
-        setting="LIENTHONG_PAYMENT_ENCRYPTION_KEYS",
-        dev_mode=settings.dev_mode,
-        data_dir=data_folder(settings),
-        dev_name="payment-encryption-key",
-        active=settings.encryption_active_key or None,
-    )
+#: The dev-mode key file in the data folder (``lienthong_runtime.keys_at_rest``); kept so old dev data opens.
+DEV_KEY_FILE = "payment-encryption-key"
 
 
 def _aad(payment_id: str) -> bytes:

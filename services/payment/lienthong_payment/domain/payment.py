@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from lienthong_runtime import validation
+import lienthong_runtime.validation as validation
 from lienthong_runtime.errors import FailedPrecondition, FieldViolation
 
 

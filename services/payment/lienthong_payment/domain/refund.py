@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from lienthong_runtime import validation
+import lienthong_runtime.validation as validation
 from lienthong_runtime.errors import FailedPrecondition, FieldViolation, InvalidArgument
 
 from .payment import Payment, PaymentState

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..adapters import payments_repo as repo
 from ..domain import providers as p
 from ..domain.notifications import Disposition
-from . import Deps
 from .notifications import NotificationIntake
+from .ports import PaymentUnitOfWork, Services
 
 log = logging.getLogger("lienthong.payment.resolve")
 
@@ -38,7 +38,8 @@ class Resolution:
 
 
 async def resolve_stuck(
-    deps: Deps,
+    uow: PaymentUnitOfWork,
+    services: Services,
     intake: NotificationIntake,
     older_than: timedelta,
     *,
@@ -47,15 +48,15 @@ async def resolve_stuck(
     limit: int = 200,
 ) -> Resolution:
     """One pass over at most ``limit`` payments unfinished at their provider for longer than the thresholds."""
-    now = now or deps.clock()
+    now = now or services.clock()
     oldest = min(older_than, redeliver_after) if redeliver_after is not None else older_than
-    async with deps.db.connect() as conn:
-        ids = await repo.started_before(conn, now - oldest, limit)
+    async with uow.autocommit():
+        ids = await uow.payments.started_before(now - oldest, limit)
     result = Resolution()
     for payment_id in ids:
-        async with deps.db.connect() as conn:
-            payment = await repo.get(conn, deps.keyring, payment_id)
-        provider = deps.providers.get(payment.provider) if payment is not None else None
+        async with uow.autocommit():
+            payment = await uow.payments.get(payment_id)
+        provider = services.providers.get(payment.provider) if payment is not None else None
         if payment is None or provider is None or payment.state.final:
             continue
         result.checked += 1
@@ -83,20 +84,26 @@ class StuckPaymentJob:
 
     def __init__(
         self,
-        deps: Deps,
+        uow_factory: Callable[[], PaymentUnitOfWork],
+        services: Services,
         intake: NotificationIntake,
         interval: float,
         older_than: timedelta,
         redeliver_after: timedelta,
     ) -> None:
-        self.deps, self.intake, self.interval = deps, intake, interval
+        self.uow_factory, self.services = uow_factory, services
+        self.intake, self.interval = intake, interval
         self.older_than, self.redeliver_after = older_than, redeliver_after
 
     async def run(self) -> None:
         while True:
             await asyncio.sleep(self.interval)
             done = await resolve_stuck(
-                self.deps, self.intake, self.older_than, redeliver_after=self.redeliver_after
+                self.uow_factory(),
+                self.services,
+                self.intake,
+                self.older_than,
+                redeliver_after=self.redeliver_after,
             )
             if done.redelivered or done.resolved:
                 log.info(

@@ -31,8 +31,8 @@ class Conflict(Exception):
 
 
 class NotificationRepository(abc.ABC):
-    """Notifications (personal fields sealed at rest by the implementation), always scoped to one agency on
-    reads by agents; status changes only move forward."""
+    """Notifications (recipient, subject and body sealed at rest by the implementation). Agency reads are scoped
+    to that agency; status changes only move forward."""
 
     @abc.abstractmethod
     async def add(self, items: Sequence[NewNotification]) -> None:

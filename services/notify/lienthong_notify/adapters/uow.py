@@ -64,7 +64,11 @@ class SqlNotifyUnitOfWork(SqlUnitOfWork, NotifyUnitOfWork):
 
     async def _begin(self) -> None:
         self.conn = await self._connect()  # awaiting starts the connection (checks it out of the pool)
-        await self.conn.begin()
+        try:
+            await self.conn.begin()
+        except BaseException:
+            await self.conn.close()  # back to the pool: no __aexit__ follows a failed __aenter__
+            raise
         self.bind(self.conn)
 
     async def _commit(self) -> None:

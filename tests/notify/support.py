@@ -19,6 +19,8 @@ from lienthong.notify.v1 import notify_pb2_grpc
 from lienthong_notify import bootstrap
 from lienthong_notify.adapters.mail_sink import MailSink
 from lienthong_notify.adapters.personal_fields import PersonalFields
+from lienthong_notify.config import Settings
+from lienthong_notify.handlers.ports import Deps, UnitsOfWork
 from lienthong_runtime import migrations
 from lienthong_runtime.crypto import Keyring, b64encode
 from lienthong_runtime.server import Server, ServiceApp
@@ -75,6 +77,11 @@ _TEST_RING = Keyring({"t1": os.urandom(32)})
 def personal() -> PersonalFields:
     """The sealer of notifications' personal fields, under a key of this test run."""
     return PersonalFields(_TEST_RING)
+
+
+def handlers_on(engine: Any, settings: Settings) -> tuple[UnitsOfWork, Deps]:
+    """The SQL units of work on ``engine`` and the handlers' collaborators, as the composition root builds them."""
+    return bootstrap.build_units(settings, engine.connect), bootstrap.build_deps(settings)
 
 
 async def migrate(url: str) -> None:

@@ -13,16 +13,16 @@ from sqlalchemy import func, select
 
 from lienthong.identity.v1 import events_pb2 as identity_events
 from lienthong.registry.v1 import events_pb2 as registry_events
-from lienthong_notify.adapters.contact_store import Contact, load_contact_book
+from lienthong_notify.adapters.contact_store import ContactSeal, SqlContactRepository
 from lienthong_notify.adapters.tables import contacts, notifications, processed_events
-from lienthong_notify.bootstrap import load_settings
+from lienthong_notify.bootstrap import load_keys, load_settings
+from lienthong_notify.domain.contacts import Contact
 from lienthong_notify.handlers import citizen_events
-from lienthong_notify.handlers.context import Notify
 from lienthong_runtime.crypto import MissingKey
 from lienthong_runtime.db import create_engine
 from lienthong_runtime.events import connect_bus, envelope
 
-from .support import eventually, mail_sink, running_notify
+from .support import eventually, handlers_on, mail_sink, running_notify
 
 PID, OTHER_PID = "079301123456", "001199000777"
 ADDRESS = "dan.nguyen@example.vn"
@@ -79,10 +79,9 @@ async def test_record_change_emails_the_citizen_once(db_url, unix_socket, tmp_pa
                 return sink.handler.received == 1
 
             await eventually(delivered)
-            notify = Notify.from_settings(engine.connect, run.app.settings)
-            book = load_contact_book(run.app.settings)
+            units, deps = handlers_on(engine, run.app.settings)
             for _ in range(2):  # redeliveries of the same event (same id) queue nothing more
-                await citizen_events.on_citizen_changed(notify, book, changed)
+                await citizen_events.on_citizen_changed(units(), deps, changed)
             assert await count(engine, notifications) == 1
             assert await count(engine, processed_events, processed_events.c.event_id == changed.id) == 1
         finally:
@@ -99,12 +98,11 @@ async def test_no_contact_on_file_sends_and_records_nothing(db_url, unix_socket,
     async with running_notify(db_url, unix_socket, worker_enabled=False) as run:
         engine = create_engine(db_url)
         try:
-            notify = Notify.from_settings(engine.connect, run.app.settings)
-            book = load_contact_book(run.app.settings)
-            await citizen_events.on_citizen_changed(notify, book, record_changed(OTHER_PID))
+            units, deps = handlers_on(engine, run.app.settings)
+            await citizen_events.on_citizen_changed(units(), deps, record_changed(OTHER_PID))
             # a contact without e-mail (phone only) is no address either
-            await citizen_events.on_contact_changed(notify, book, contact_event(PID, "", datetime.now(UTC)))
-            await citizen_events.on_citizen_changed(notify, book, record_changed(PID))
+            await citizen_events.on_contact_changed(units(), deps, contact_event(PID, "", datetime.now(UTC)))
+            await citizen_events.on_citizen_changed(units(), deps, record_changed(PID))
             assert await count(engine, notifications) == 0
             assert await count(engine, processed_events, processed_events.c.consumer == "notify") == 1
         finally:
@@ -115,15 +113,16 @@ async def test_contacts_are_sealed_and_the_latest_change_wins(db_url, unix_socke
     async with running_notify(db_url, unix_socket, worker_enabled=False) as run:
         engine = create_engine(db_url)
         try:
-            notify = Notify.from_settings(engine.connect, run.app.settings)
-            book = load_contact_book(run.app.settings)
+            units, deps = handlers_on(engine, run.app.settings)
+            keys = load_keys(run.app.settings)
             now = datetime.now(UTC)
-            await citizen_events.on_contact_changed(notify, book, contact_event(PID, ADDRESS, now))
+            await citizen_events.on_contact_changed(units(), deps, contact_event(PID, ADDRESS, now))
             stale = contact_event(PID, "old@example.vn", now - timedelta(hours=1))
-            await citizen_events.on_contact_changed(notify, book, stale)  # arrives late: ignored
+            await citizen_events.on_contact_changed(units(), deps, stale)  # arrives late: ignored
             async with engine.connect() as conn:
                 rows = (await conn.execute(select(contacts))).all()
-                assert await book.get(conn, PID) == Contact(ADDRESS, "+84912345678")
+                book = SqlContactRepository(conn, ContactSeal(keys.keyring, keys.index))
+                assert await book.get(PID) == Contact(ADDRESS, "+84912345678")
         finally:
             await engine.dispose()
     dump = repr(rows).encode() + b"".join(bytes(v) for row in rows for v in row if isinstance(v, bytes))
@@ -135,7 +134,7 @@ async def test_contacts_are_sealed_and_the_latest_change_wins(db_url, unix_socke
 def test_production_refuses_to_start_without_contact_keys(tmp_path):
     settings = load_settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/n.db", dev_mode=False)
     with pytest.raises(MissingKey, match="LIENTHONG_NOTIFY_ENCRYPTION_KEYS"):
-        load_contact_book(settings)
+        load_keys(settings)
     dev = load_settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/n.db", dev_mode=True)
-    assert load_contact_book(dev).keyring.key_ids() == ["dev1"]  # dev mode: generated into the data folder
-    assert (tmp_path / "notify-contacts.key").exists()
+    assert load_keys(dev).keyring.key_ids() == ["dev1"]  # dev mode: generated into the data folder
+    assert (tmp_path / "notify-contacts.key").exists() and (tmp_path / "notify-blind-index.key").exists()

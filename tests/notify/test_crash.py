@@ -14,10 +14,10 @@ from lienthong_notify.adapters.mail_sink import FolderHandler
 from lienthong_notify.adapters.tables import deliveries, notifications
 from lienthong_notify.bootstrap import load_settings
 from lienthong_notify.handlers import batches
-from lienthong_notify.handlers.context import Notify
+from lienthong_notify.handlers.ports import Caller
 from lienthong_runtime.db import create_engine
 
-from .support import at_rest_keys, eventually, mail_sink, migrate, received_ids
+from .support import at_rest_keys, eventually, handlers_on, mail_sink, migrate, received_ids
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 COUNT = 200
@@ -62,19 +62,20 @@ async def test_sigkill_mid_batch_then_restart_delivers_every_accepted_message(pg
     await migrate(pg_url)
     engine = create_engine(pg_url)
     sessions = engine.connect
-    notify = Notify.from_settings(
-        sessions, load_settings(database_url=pg_url, rate_limit_burst=10_000, **KEYS)
-    )
+    units, deps = handlers_on(engine, load_settings(database_url=pg_url, rate_limit_burst=10_000, **KEYS))
     from lienthong_notify.domain.channels import Channel
     from lienthong_notify.handlers import templates
 
+    caller = Caller("agency-a")
     template = await templates.create(
-        notify, "agency-a", Channel.EMAIL, "t", "Chào ((name))", "Nội dung ((name))"
-    )
+        units(), caller, channel=Channel.EMAIL, name="t", subject="Chào ((name))", body="Nội dung ((name))",
+        now=deps.clock(),
+    )  # fmt: skip
     view = await batches.send_batch(
-        notify,
+        units,
+        deps,
+        caller,
         batches.SendBatchCommand(
-            agency_id="agency-a",
             template_id=template.id,
             idempotency_key="crash",
             recipients=[

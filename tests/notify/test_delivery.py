@@ -11,10 +11,17 @@ from aiohttp import web
 from lienthong.notify.v1 import notify_pb2 as pb
 from lienthong_notify.domain.callbacks import signature
 from lienthong_notify.handlers import notifications
-from lienthong_notify.handlers.context import Notify
 from lienthong_runtime.db import create_engine
 
-from .support import email_template, eventually, mail_sink, received_ids, running_notify, statuses
+from .support import (
+    email_template,
+    eventually,
+    handlers_on,
+    mail_sink,
+    received_ids,
+    running_notify,
+    statuses,
+)
 
 pytestmark = pytest.mark.postgres
 VALUES = {"name": "An", "code": "1"}
@@ -208,7 +215,8 @@ async def test_sms_fails_over_and_late_receipts_never_move_a_final_status(pg_url
             await eventually(lambda: handed(run, silent.id))
             engine = create_engine(pg_url)
             settings = run.app.settings.model_copy(update={"sms_receipt_timeout_s": 0.0})
-            assert await notifications.expire_unconfirmed(Notify.from_settings(engine.connect, settings)) == 1
+            units, deps = handlers_on(engine, settings)
+            assert await notifications.expire_unconfirmed(units(), deps) == 1
             await engine.dispose()
             got = await run.stub.GetNotification(
                 pb.GetNotificationRequest(notification_id=silent.id), metadata=run.auth()

@@ -12,11 +12,10 @@ from sqlalchemy import func, select
 from lienthong.documents.v1 import events_pb2 as document_events
 from lienthong_notify.adapters.tables import notifications
 from lienthong_notify.handlers import document_events as handler
-from lienthong_notify.handlers.context import Notify
 from lienthong_runtime.db import create_engine
 from lienthong_runtime.events import connect_bus, envelope
 
-from .support import eventually, mail_sink, running_notify
+from .support import eventually, handlers_on, mail_sink, running_notify
 
 pytestmark = pytest.mark.postgres
 
@@ -57,9 +56,9 @@ async def test_urgent_documents_are_emailed_once_to_recipients_with_an_address(p
         await eventually(delivered)
         engine = create_engine(pg_url)
         try:
-            notify = Notify.from_settings(engine.connect, run.app.settings)
+            units, deps = handlers_on(engine, run.app.settings)
             for _ in range(2):  # redeliveries queue nothing more
-                await handler.on_document_sent(notify, express)
+                await handler.on_document_sent(units(), deps, express)
             async with engine.connect() as conn:
                 assert await conn.scalar(select(func.count()).select_from(notifications)) == 1
         finally:

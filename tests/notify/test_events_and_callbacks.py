@@ -12,11 +12,10 @@ from lienthong.payment.v1 import events_pb2 as payment_events
 from lienthong_notify.adapters.callback_sender import SIGNATURE_HEADER
 from lienthong_notify.domain.callbacks import verify_signature
 from lienthong_notify.handlers import events
-from lienthong_notify.handlers.context import Notify
 from lienthong_runtime.db import create_engine
 from lienthong_runtime.events import connect_bus, envelope
 
-from .support import email_template, eventually, mail_sink, running_notify
+from .support import email_template, eventually, handlers_on, mail_sink, running_notify
 
 pytestmark = pytest.mark.postgres
 
@@ -58,10 +57,10 @@ async def test_payment_succeeded_sends_the_agency_receipt_once(pg_url, unix_sock
         assert "1.250.000 ₫" in b.notifications[0].body
 
         engine = create_engine(pg_url)
-        notify = Notify.from_settings(engine.connect, run.app.settings)
+        units, deps = handlers_on(engine, run.app.settings)
         redelivered = envelope("payment", paid("again@example.vn"), subject="pay-3", agency_id="agency-a")
-        await events.on_payment_succeeded(notify, redelivered)
-        await events.on_payment_succeeded(notify, redelivered)  # a redelivery sends nothing
+        await events.on_payment_succeeded(units(), deps, redelivered)
+        await events.on_payment_succeeded(units(), deps, redelivered)  # a redelivery sends nothing
         await engine.dispose()
         a = await run.stub.ListNotifications(pb.ListNotificationsRequest(), metadata=run.auth("agency-a"))
         assert [n.recipient for n in a.notifications].count("again@example.vn") == 1

@@ -7,13 +7,13 @@ import pytest
 from lienthong_notify.bootstrap import load_settings
 from lienthong_notify.domain.channels import Channel
 from lienthong_notify.handlers import templates
-from lienthong_notify.handlers.context import Notify
 from lienthong_notify.handlers.intake import SendIntake
+from lienthong_notify.handlers.ports import Caller
 from lienthong_notify.handlers.sending import SendCommand
 from lienthong_runtime.db import create_engine
 from lienthong_runtime.errors import DomainError
 
-from .support import at_rest_keys, migrate
+from .support import at_rest_keys, handlers_on, migrate
 
 pytestmark = pytest.mark.postgres
 
@@ -21,12 +21,17 @@ pytestmark = pytest.mark.postgres
 async def test_concurrent_sends_share_a_transaction_but_not_their_answers(pg_url):
     await migrate(pg_url)
     engine = create_engine(pg_url)
-    notify = Notify.from_settings(
-        engine.connect, load_settings(database_url=pg_url, daily_cap_email=12, **at_rest_keys())
+    units, deps = handlers_on(
+        engine, load_settings(database_url=pg_url, daily_cap_email=12, **at_rest_keys())
     )
-    intake = SendIntake(notify)
-    template = await templates.create(notify, "agency-a", Channel.EMAIL, "t", "S ((name))", "B ((name))")
-    other = await templates.create(notify, "agency-b", Channel.EMAIL, "t", "S ((name))", "B ((name))")
+    intake = SendIntake(units, deps)
+    made = {}
+    for agency in ("agency-a", "agency-b"):
+        made[agency] = await templates.create(
+            units(), Caller(agency), channel=Channel.EMAIL, name="t", subject="S ((name))", body="B ((name))",
+            now=deps.clock(),
+        )  # fmt: skip
+    template, other = made["agency-a"], made["agency-b"]
 
     def cmd(key: str, to: str = "a@example.vn", template_id: str = template.id, **kw) -> SendCommand:
         return SendCommand("agency-a", Channel.EMAIL, template_id, to, {"name": "An"}, "", key, **kw)

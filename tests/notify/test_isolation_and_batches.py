@@ -4,9 +4,9 @@ import grpc
 import pytest
 
 from lienthong.notify.v1 import notify_pb2 as pb
-from lienthong_notify.adapters import queue
-from lienthong_notify.adapters.notification_store import NewNotification, add
-from lienthong_notify.domain.notifications import BULK, ONE_OFF
+from lienthong_notify.adapters.notification_store import SqlNotificationRepository
+from lienthong_notify.adapters.queue import SqlDeliveryQueue
+from lienthong_notify.domain.notifications import BULK, ONE_OFF, NewNotification
 from lienthong_runtime.db import create_engine
 
 from .support import details, email_template, eventually, mail_sink, migrate, personal, running_notify
@@ -140,16 +140,13 @@ async def test_one_off_messages_are_claimed_before_earlier_bulk(pg_url):
     bulk = [notification(now - timedelta(seconds=10)) for _ in range(5)]
     one_off = notification(now)
     async with sessions() as session, session.begin():
-        await add(
-            session, [NewNotification(n, None, "", BULK, now + timedelta(hours=1)) for n in bulk], personal()
-        )
-        await add(
-            session, [NewNotification(one_off, None, "", ONE_OFF, now + timedelta(hours=1))], personal()
-        )
+        store = SqlNotificationRepository(session, personal())
+        await store.add([NewNotification(n, None, "", BULK, now + timedelta(hours=1)) for n in bulk])
+        await store.add([NewNotification(one_off, None, "", ONE_OFF, now + timedelta(hours=1))])
     async with sessions() as session, session.begin():
-        first = await queue.claim(session, 2, 60, now + timedelta(seconds=1), personal())
+        first = await SqlDeliveryQueue(session, personal()).claim(2, 60, now + timedelta(seconds=1))
     assert first[0].notification.id == one_off.id or first[1].notification.id == one_off.id
     async with sessions() as session, session.begin():
-        rest = await queue.claim(session, 10, 60, now + timedelta(seconds=1), personal())
+        rest = await SqlDeliveryQueue(session, personal()).claim(10, 60, now + timedelta(seconds=1))
     assert len(rest) == 4  # leased entries are not claimed twice
     await engine.dispose()

@@ -2,11 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-from lienthong_notify.adapters import queue
-from lienthong_notify.adapters.notification_store import NewNotification, add
+from lienthong_notify.adapters.notification_store import SqlNotificationRepository
+from lienthong_notify.adapters.queue import SqlDeliveryQueue
 from lienthong_notify.domain.channels import Channel, Status
-from lienthong_notify.domain.notifications import ONE_OFF, Notification, new_id
+from lienthong_notify.domain.notifications import ONE_OFF, NewNotification, Notification
 from lienthong_runtime.db import create_engine
+from lienthong_runtime.ids import new_id
 
 from .support import migrate, personal
 
@@ -42,20 +43,19 @@ async def test_a_lease_hides_entries_until_it_expires(db_url):
     now = datetime.now(UTC)
     items = [notification(now) for _ in range(3)]
     async with sessions() as session, session.begin():
-        await add(
-            session,
-            [NewNotification(n, None, "", ONE_OFF, now + timedelta(hours=1)) for n in items],
-            personal(),
+        await SqlNotificationRepository(session, personal()).add(
+            [NewNotification(n, None, "", ONE_OFF, now + timedelta(hours=1)) for n in items]
         )
     async with sessions() as session, session.begin():
-        claimed = await queue.claim(session, 10, 30, now, personal())
+        claimed = await SqlDeliveryQueue(session, personal()).claim(10, 30, now)
     assert sorted(c.notification.id for c in claimed) == sorted(n.id for n in items)
     async with sessions() as session, session.begin():
-        assert await queue.claim(session, 10, 30, now + timedelta(seconds=29), personal()) == []
+        assert await SqlDeliveryQueue(session, personal()).claim(10, 30, now + timedelta(seconds=29)) == []
     async with sessions() as session, session.begin():  # the claimer died: its lease ran out
-        again = await queue.claim(session, 10, 30, now + timedelta(seconds=31), personal())
-        await queue.done(session, [again[0].notification.id])
+        queue = SqlDeliveryQueue(session, personal())
+        again = await queue.claim(10, 30, now + timedelta(seconds=31))
+        await queue.done([again[0].notification.id])
     assert len(again) == 3
     async with sessions() as session:
-        assert await queue.pending(session) == 2
+        assert await SqlDeliveryQueue(session, personal()).pending() == 2
     await engine.dispose()

@@ -8,7 +8,8 @@ from aiosmtpd.smtp import SMTP, AuthResult
 from lienthong_notify.adapters.mail_sink import FolderHandler
 from lienthong_notify.adapters.smtp import SmtpMailer
 from lienthong_notify.domain.channels import Channel, Status
-from lienthong_notify.domain.notifications import Notification, new_id
+from lienthong_notify.domain.notifications import Notification
+from lienthong_runtime.ids import new_id
 
 from .support import received_ids
 

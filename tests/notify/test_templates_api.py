@@ -117,3 +117,37 @@ async def test_invalid_and_duplicate_templates_are_refused_and_lists_paginate(pg
             if not token:
                 break
         assert names == ["a", "b", "c", "dup", "e"]
+
+
+async def test_client_mistakes_get_the_platform_reasons(sqlite_url, unix_socket):
+    """The same reasons as every service: page tokens bound to their list method, page size over 500 refused,
+    and agency methods only for an agency's machine token."""
+    async with running_notify(sqlite_url, unix_socket, worker_enabled=False) as run:
+        for name in ["a", "b"]:
+            await email_template(run, name=name)
+        page = await run.stub.ListTemplates(pb.ListTemplatesRequest(page_size=1), metadata=run.auth())
+        citizen = run.mint.metadata(["notify.templates.read"], kind="citizen", subject="citizen:1")
+        refusals = [
+            (pb.ListTemplatesRequest(page_token="not-a-token"), run.auth(), "PAGE_TOKEN_INVALID"),
+            (pb.ListNotificationsRequest(page_token=page.next_page_token), run.auth(), "PAGE_TOKEN_INVALID"),
+            (pb.ListTemplatesRequest(page_size=501), run.auth(), "PAGE_SIZE_INVALID"),
+            (pb.ListNotificationsRequest(page_size=-1), run.auth(), "PAGE_SIZE_INVALID"),
+            (pb.ListTemplatesRequest(), citizen, "AGENCY_REQUIRED"),
+        ]
+        for request, metadata, reason in refusals:
+            method = (
+                run.stub.ListTemplates
+                if isinstance(request, pb.ListTemplatesRequest)
+                else run.stub.ListNotifications
+            )
+            with pytest.raises(grpc.aio.AioRpcError) as refused:
+                await method(request, metadata=metadata)
+            assert details(refused.value)[0] == reason
+        assert (
+            len(
+                (
+                    await run.stub.ListTemplates(pb.ListTemplatesRequest(page_size=500), metadata=run.auth())
+                ).templates
+            )
+            == 2
+        )

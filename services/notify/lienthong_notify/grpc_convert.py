@@ -1,9 +1,7 @@
-"""Conversions between notify's protos and its domain objects, and page tokens."""
+"""Conversions between notify's protos and its domain objects (page tokens: ``lienthong_runtime.paging``)."""
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -146,24 +144,3 @@ def callback(c: CallbackConfig) -> pb.Callback:
         create_time=ts(c.create_time),
         update_time=ts(c.update_time),
     )
-
-
-def page_size(value: int) -> int:
-    if value < 0:
-        raise invalid("page_size", "must not be negative")
-    return min(value or 50, 500)
-
-
-def encode_token(value: Any) -> str:
-    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
-
-
-def decode_token(token: str) -> Any:
-    if not token:
-        return None
-    try:
-        return json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (ValueError, TypeError):
-        raise invalid(
-            "page_token", "is not a token this service issued", reason="INVALID_PAGE_TOKEN"
-        ) from None

@@ -1,102 +1,80 @@
-"""POSTs queued delivery-status callbacks to agencies' URLs, HMAC-signed, retried with backoff."""
+"""Callbacks over HTTP behind the SSRF guard: the URL check when an agency sets its callback, and the connector
+that checks every address again when the POST connects (a name re-bound to a private address is not reached)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import logging
 import time
-from collections.abc import Iterable
-from datetime import timedelta
-from typing import Any
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
 
 import aiohttp
 
-from lienthong_runtime import outbound
+from lienthong_runtime import outbound, validation
 
-from ..domain.callbacks import signature
-from ..domain.notifications import RetryPolicy
-from ..handlers.context import Connect, utcnow
-from . import callback_store
+from ..domain.callbacks import signature, url_problem
 
-log = logging.getLogger("lienthong.notify.callbacks")
 SIGNATURE_HEADER = "X-Lienthong-Signature"
 
 
-class CallbackSender:
-    """Background job: delivers due callback POSTs; gives up after ``max_attempts``."""
+class CallbackGuard:
+    """Which callback URLs and receivers are allowed: public addresses only, except the deployment's
+    ``allowed_hosts`` (and loopback in development with ``allow_http_localhost``)."""
+
+    def __init__(self, *, allow_http_localhost: bool = False, allowed_hosts: Iterable[str] = ()) -> None:
+        self.allow_http_localhost = allow_http_localhost
+        self.allowed_hosts = list(allowed_hosts)
+
+    def receivers(self) -> list[str]:
+        """Private receivers the sender may connect to: the allow-list, and loopback in development."""
+        loopback = ["localhost", "127.0.0.0/8", "::1/128"] if self.allow_http_localhost else []
+        return [*self.allowed_hosts, *loopback]
+
+    async def problem(self, url: str) -> str | None:
+        """Why ``url`` cannot receive callbacks, or None: the URL rules, then every resolved address."""
+        problem = url_problem(url, self.allow_http_localhost, self.allowed_hosts)
+        if problem:
+            return problem
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if self.allow_http_localhost and host in validation.LOCAL_HOSTS:
+            return None
+        try:
+            await outbound.resolve_public(host, parts.port or 443, validation.AllowList(self.allowed_hosts))
+        except validation.Invalid as exc:
+            return str(exc)
+        return None
+
+    def connector(self) -> aiohttp.BaseConnector:
+        return outbound.public_connector(self.receivers())
+
+
+class HttpCallbackPoster:
+    """POSTs signed callback bodies; one HTTP client for the service's life, opened on first use."""
 
     def __init__(
-        self,
-        connect: Connect,
-        *,
-        timeout_s: float = 5.0,
-        max_attempts: int = 10,
-        retry: RetryPolicy | None = None,
-        idle_s: float = 0.5,
-        allowed_hosts: Iterable[str] = (),
+        self, guard: CallbackGuard, *, timeout_s: float = 5.0, clock: Callable[[], float] = time.time
     ) -> None:
-        self.connect = connect
+        self.guard = guard
         self.timeout_s = timeout_s
-        self.max_attempts = max_attempts
-        self.retry = retry or RetryPolicy(base_s=2.0, max_s=600.0)
-        self.idle_s = idle_s
-        #: Private receivers this deployment allows; every other connection must reach a public address.
-        self.allowed_hosts = tuple(allowed_hosts)
+        self.clock = clock
         self._http: aiohttp.ClientSession | None = None
 
-    async def run(self) -> None:
-        self._http = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=self.timeout_s),
-            connector=outbound.public_connector(self.allowed_hosts),
-        )
-        try:
-            while True:
-                try:
-                    sent = await self.run_once()
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception("callback pass failed")
-                    sent = 0
-                if sent == 0:
-                    await asyncio.sleep(self.idle_s)
-        finally:
-            await self._http.close()
-
-    async def run_once(self) -> int:
-        now = utcnow()
-        async with self.connect() as session, session.begin():
-            due = await callback_store.claim(session, 50, self.timeout_s * 3, now)
-        await asyncio.gather(*(self._deliver(row) for row in due))
-        return len(due)
-
-    async def _deliver(self, row: Any) -> None:
-        delivery_id: str = row.id
-        agency_id: str = row.agency_id
-        body: bytes = row.payload
-        attempts: int = row.attempts
-        async with self.connect() as session:
-            config = await callback_store.get(session, agency_id)
-        ok = config is None  # the agency removed its callback: nothing to do
-        if config is not None:
-            ok = await self._post(config.url, config.secret, bytes(body))
-        async with self.connect() as session, session.begin():
-            if ok or attempts + 1 >= self.max_attempts:
-                if not ok:
-                    log.warning("callback dropped after retries", extra={"agency_id": agency_id})
-                await callback_store.delivered(session, delivery_id)
-            else:
-                due = utcnow() + timedelta(seconds=self.retry.delay(attempts))
-                await callback_store.retry_at(session, delivery_id, due)
-
-    async def _post(self, url: str, secret: str, body: bytes) -> bool:
-        assert self._http is not None
+    async def post(self, url: str, secret: str, body: bytes) -> bool:
+        if self._http is None:
+            self._http = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.timeout_s), connector=self.guard.connector()
+            )
         headers = {
             "Content-Type": "application/json",
-            SIGNATURE_HEADER: signature(secret, int(time.time()), body),
+            SIGNATURE_HEADER: signature(secret, int(self.clock()), body),
         }
         with contextlib.suppress(aiohttp.ClientError, TimeoutError, OSError):
             async with self._http.post(url, data=body, headers=headers, allow_redirects=False) as response:
                 return 200 <= response.status < 300
         return False
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.close()
+            self._http = None

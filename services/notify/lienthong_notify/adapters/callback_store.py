@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,9 +9,9 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..domain.callbacks import CallbackConfig
+from ..domain.callbacks import CallbackConfig, CallbackDue
 from ..domain.channels import Status
-from ..domain.notifications import Notification, new_id
+from ..handlers.ports import CallbackRepository
 from .tables import callback_deliveries, callbacks
 
 
@@ -29,82 +28,70 @@ def _config(m: Any) -> CallbackConfig:
     )
 
 
-async def get(session: AsyncConnection, agency_id: str) -> CallbackConfig | None:
-    row = (await session.execute(select(callbacks).where(callbacks.c.agency_id == agency_id))).first()
-    return _config(row._mapping) if row else None
+class SqlCallbackRepository(CallbackRepository):
+    """Callback settings and the callback queue on one transaction's connection."""
 
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
 
-async def for_agencies(session: AsyncConnection, agency_ids: Iterable[str]) -> dict[str, CallbackConfig]:
-    ids = sorted(set(agency_ids))
-    if not ids:
-        return {}
-    rows = (await session.execute(select(callbacks).where(callbacks.c.agency_id.in_(ids)))).all()
-    return {r.agency_id: _config(r._mapping) for r in rows}
+    async def get(self, agency_id: str) -> CallbackConfig | None:
+        row = (await self.conn.execute(select(callbacks).where(callbacks.c.agency_id == agency_id))).first()
+        return _config(row._mapping) if row else None
 
+    async def for_agencies(self, agency_ids: Iterable[str]) -> dict[str, CallbackConfig]:
+        ids = sorted(set(agency_ids))
+        if not ids:
+            return {}
+        rows = (await self.conn.execute(select(callbacks).where(callbacks.c.agency_id.in_(ids)))).all()
+        return {r.agency_id: _config(r._mapping) for r in rows}
 
-async def save(session: AsyncConnection, config: CallbackConfig, exists: bool) -> None:
-    values = {
-        "url": config.url,
-        "statuses": ",".join(sorted(s.value for s in config.statuses)),
-        "secret": config.secret,
-        "secret_create_time": config.secret_create_time,
-        "update_time": config.update_time,
-    }
-    if exists:
-        await session.execute(
-            update(callbacks).where(callbacks.c.agency_id == config.agency_id).values(**values)
+    async def save(self, config: CallbackConfig, exists: bool) -> None:
+        values = {
+            "url": config.url,
+            "statuses": ",".join(sorted(s.value for s in config.statuses)),
+            "secret": config.secret,
+            "secret_create_time": config.secret_create_time,
+            "update_time": config.update_time,
+        }
+        if exists:
+            await self.conn.execute(
+                update(callbacks).where(callbacks.c.agency_id == config.agency_id).values(**values)
+            )
+        else:
+            await self.conn.execute(
+                insert(callbacks).values(agency_id=config.agency_id, create_time=config.create_time, **values)
+            )
+
+    async def remove(self, agency_id: str) -> None:
+        await self.conn.execute(delete(callbacks).where(callbacks.c.agency_id == agency_id))
+
+    async def enqueue(self, due: Sequence[CallbackDue], now: datetime) -> None:
+        """Queue POSTs (one statement for all)."""
+        if due:
+            await self.conn.execute(
+                insert(callback_deliveries),
+                [
+                    {
+                        "id": d.id,
+                        "agency_id": d.agency_id,
+                        "payload": d.payload,
+                        "due_at": now,
+                        "attempts": d.attempts,
+                    }
+                    for d in due
+                ],
+            )
+
+    async def claim(self, limit: int, lease_s: float, now: datetime) -> list[CallbackDue]:
+        due = (
+            select(callback_deliveries.c.id)
+            .where(callback_deliveries.c.due_at <= now)
+            .order_by(callback_deliveries.c.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         )
-    else:
-        await session.execute(
-            insert(callbacks).values(agency_id=config.agency_id, create_time=config.create_time, **values)
-        )
-
-
-async def remove(session: AsyncConnection, agency_id: str) -> None:
-    await session.execute(delete(callbacks).where(callbacks.c.agency_id == agency_id))
-
-
-def payload(n: Notification, now: datetime) -> bytes:
-    """The JSON body of a status callback (no message content, only what the agency needs to match it)."""
-    return json.dumps(
-        {
-            "id": n.id,
-            "reference": n.reference,
-            "batch_id": n.batch_id,
-            "channel": n.channel.value,
-            "status": f"NOTIFICATION_STATUS_{n.status.value}",
-            "failure_reason": n.failure_reason,
-            "test": n.test,
-            "status_time": now.isoformat(),
-        },
-        separators=(",", ":"),
-    ).encode()
-
-
-async def enqueue(session: AsyncConnection, moved: Sequence[Notification], now: datetime) -> int:
-    """Queue a POST for each status change an agency's callback asks for."""
-    configs = await for_agencies(session, (n.agency_id for n in moved))
-    rows = [
-        {"id": new_id(), "agency_id": n.agency_id, "payload": payload(n, now), "due_at": now, "attempts": 0}
-        for n in moved
-        if n.agency_id in configs and configs[n.agency_id].wants(n.status)
-    ]
-    if rows:
-        await session.execute(insert(callback_deliveries), rows)
-    return len(rows)
-
-
-async def claim(session: AsyncConnection, limit: int, lease_s: float, now: datetime) -> list[Any]:
-    due = (
-        select(callback_deliveries.c.id)
-        .where(callback_deliveries.c.due_at <= now)
-        .order_by(callback_deliveries.c.due_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    return list(
-        (
-            await session.execute(
+        rows = (
+            await self.conn.execute(
                 update(callback_deliveries)
                 .where(callback_deliveries.c.id.in_(due.scalar_subquery()))
                 .values(due_at=now + timedelta(seconds=lease_s))
@@ -116,16 +103,14 @@ async def claim(session: AsyncConnection, limit: int, lease_s: float, now: datet
                 )
             )
         ).all()
-    )
+        return [CallbackDue(r.id, r.agency_id, bytes(r.payload), r.attempts) for r in rows]
 
+    async def delivered(self, delivery_id: str) -> None:
+        await self.conn.execute(delete(callback_deliveries).where(callback_deliveries.c.id == delivery_id))
 
-async def delivered(session: AsyncConnection, delivery_id: str) -> None:
-    await session.execute(delete(callback_deliveries).where(callback_deliveries.c.id == delivery_id))
-
-
-async def retry_at(session: AsyncConnection, delivery_id: str, due_at: datetime) -> None:
-    await session.execute(
-        update(callback_deliveries)
-        .where(callback_deliveries.c.id == delivery_id)
-        .values(due_at=due_at, attempts=callback_deliveries.c.attempts + 1)
-    )
+    async def retry_at(self, delivery_id: str, due_at: datetime) -> None:
+        await self.conn.execute(
+            update(callback_deliveries)
+            .where(callback_deliveries.c.id == delivery_id)
+            .values(due_at=due_at, attempts=callback_deliveries.c.attempts + 1)
+        )

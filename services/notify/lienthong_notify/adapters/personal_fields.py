@@ -18,11 +18,6 @@ class PersonalFields:
         self.keyring = keyring
         self.index = index
 
-    @classmethod
-    def of(cls, book: Any) -> PersonalFields:
-        """Under the contact book's keyring and blind index (notify's two personal-data keys)."""
-        return cls(book.keyring, book.index)
-
     def recipient_index(self, recipient: str) -> bytes | None:
         """The blind index of a recipient address (as stored: already normalised), or None without an index key."""
         return self.index.digest("notification.recipient", recipient) if self.index else None
@@ -44,7 +39,8 @@ class PersonalFields:
         if not m["sealed"]:  # a row stored before sealing
             return {"recipient": m["recipient"], "subject": m["subject"], "body": m["body"]}
         data = self.keyring.open_json(m["key_id"], bytes(m["sealed"]), _aad(m["id"]))
-        assert isinstance(data, dict)
+        if not isinstance(data, dict):
+            raise ValueError("sealed personal fields are not an object")
         return {k: str(data.get(k, "")) for k in ("recipient", "subject", "body")}
 
 

@@ -17,11 +17,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 import aiohttp
+
+from lienthong_runtime.ids import new_id
 
 from ..domain.channels import Status
 from ..domain.notifications import Notification, Outcome
@@ -124,7 +125,7 @@ class SandboxSms:
             task = asyncio.create_task(self._receipt(n.id))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-        return Outcome(Status.SENDING, provider=self.name, provider_reference=uuid.uuid4().hex)
+        return Outcome(Status.SENDING, provider=self.name, provider_reference=new_id())
 
     async def _receipt(self, notification_id: str) -> None:
         await asyncio.sleep(0.05)  # after the worker has recorded the hand-over

@@ -74,7 +74,7 @@ notifications = Table(
     Column("create_time", TS, nullable=False),
     Column("send_time", TS, nullable=True),
     Column("complete_time", TS, nullable=True),
-    #: The recipient, subject and body, sealed (``notification_store.PersonalFields``); the clear columns above
+    #: The recipient, subject and body, sealed (``personal_fields.PersonalFields``); the clear columns above
     #: are empty in every row written since migration 0006.
     Column("key_id", String(64), nullable=True),
     Column("sealed", LargeBinary, nullable=True),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import and_, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain.channels import Channel
 from ..domain.templates import TemplateVersion, placeholders
+from ..handlers.ports import Conflict, TemplateRepository
 from .tables import template_versions, templates
 
 _COLUMNS = (
@@ -38,129 +40,139 @@ def _from_row(row: object) -> TemplateVersion:
     )
 
 
-async def add(session: AsyncConnection, t: TemplateVersion) -> None:
-    """Store a new template with its first version."""
-    await session.execute(
-        insert(templates).values(
-            id=t.id,
-            agency_id=t.agency_id,
-            channel=t.channel.value,
-            name=t.name,
-            latest_version=t.version,
-            create_time=t.create_time,
+class SqlTemplateRepository(TemplateRepository):
+    """Templates and versions on one transaction's connection."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def add(self, t: TemplateVersion) -> None:
+        """Store a new template with its first version; :class:`Conflict` when the name is taken."""
+        try:
+            await self._insert(t)
+        except IntegrityError:
+            raise Conflict("template name") from None
+        await self.add_version(t)
+
+    async def _insert(self, t: TemplateVersion) -> None:
+        await self.conn.execute(
+            insert(templates).values(
+                id=t.id,
+                agency_id=t.agency_id,
+                channel=t.channel.value,
+                name=t.name,
+                latest_version=t.version,
+                create_time=t.create_time,
+            )
         )
-    )
-    await add_version(session, t)
 
-
-async def add_version(session: AsyncConnection, t: TemplateVersion) -> None:
-    await session.execute(
-        insert(template_versions).values(
-            template_id=t.id,
-            version=t.version,
-            name=t.name,
-            subject=t.subject,
-            body=t.body,
-            create_time=t.update_time,
+    async def add_version(self, t: TemplateVersion) -> None:
+        await self.conn.execute(
+            insert(template_versions).values(
+                template_id=t.id,
+                version=t.version,
+                name=t.name,
+                subject=t.subject,
+                body=t.body,
+                create_time=t.update_time,
+            )
         )
-    )
 
-
-async def bump(session: AsyncConnection, agency_id: str, template_id: str, expected: int, name: str) -> bool:
-    """Move the latest version from ``expected`` to ``expected + 1``; False if another update won."""
-    result = await session.execute(
-        update(templates)
-        .where(
-            templates.c.id == template_id,
-            templates.c.agency_id == agency_id,
-            templates.c.latest_version == expected,
+    async def bump(self, agency_id: str, template_id: str, expected: int, name: str) -> bool:
+        """Move the latest version from ``expected`` to ``expected + 1``; False if another update won."""
+        statement = (
+            update(templates)
+            .where(
+                templates.c.id == template_id,
+                templates.c.agency_id == agency_id,
+                templates.c.latest_version == expected,
+            )
+            .values(latest_version=expected + 1, name=name)
         )
-        .values(latest_version=expected + 1, name=name)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+        try:
+            result = await self.conn.execute(statement)
+        except IntegrityError:
+            raise Conflict("template name") from None
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
-
-async def get(
-    session: AsyncConnection, agency_id: str, template_id: str, version: int = 0
-) -> TemplateVersion | None:
-    """A version of one of the agency's templates (0 = latest), or None (also for other agencies' ids)."""
-    wanted = version if version > 0 else templates.c.latest_version
-    query = (
-        select(*_COLUMNS)
-        .join(
-            template_versions,
-            and_(template_versions.c.template_id == templates.c.id, template_versions.c.version == wanted),
+    async def get(self, agency_id: str, template_id: str, version: int = 0) -> TemplateVersion | None:
+        """A version of one of the agency's templates (0 = latest), or None (also for other agencies' ids)."""
+        wanted = version if version > 0 else templates.c.latest_version
+        query = (
+            select(*_COLUMNS)
+            .join(
+                template_versions,
+                and_(
+                    template_versions.c.template_id == templates.c.id, template_versions.c.version == wanted
+                ),
+            )
+            .where(templates.c.id == template_id, templates.c.agency_id == agency_id)
         )
-        .where(templates.c.id == template_id, templates.c.agency_id == agency_id)
-    )
-    row = (await session.execute(query)).first()
-    return _from_row(row) if row else None
+        row = (await self.conn.execute(query)).first()
+        return _from_row(row) if row else None
 
-
-async def find_by_name(
-    session: AsyncConnection, agency_id: str, channel: Channel, name: str
-) -> TemplateVersion | None:
-    query = (
-        select(*_COLUMNS)
-        .join(
-            template_versions,
-            and_(
-                template_versions.c.template_id == templates.c.id,
-                template_versions.c.version == templates.c.latest_version,
-            ),
+    async def find_by_name(self, agency_id: str, channel: Channel, name: str) -> TemplateVersion | None:
+        query = (
+            select(*_COLUMNS)
+            .join(
+                template_versions,
+                and_(
+                    template_versions.c.template_id == templates.c.id,
+                    template_versions.c.version == templates.c.latest_version,
+                ),
+            )
+            .where(
+                templates.c.agency_id == agency_id,
+                templates.c.channel == channel.value,
+                templates.c.name == name,
+            )
         )
-        .where(
-            templates.c.agency_id == agency_id, templates.c.channel == channel.value, templates.c.name == name
-        )
-    )
-    row = (await session.execute(query)).first()
-    return _from_row(row) if row else None
+        row = (await self.conn.execute(query)).first()
+        return _from_row(row) if row else None
 
-
-async def list_latest(
-    session: AsyncConnection,
-    agency_id: str,
-    channel: Channel | None,
-    after: tuple[str, str] | None,
-    limit: int,
-) -> list[TemplateVersion]:
-    """Latest versions ordered by (name, id), after the keyset ``after``."""
-    query = (
-        select(*_COLUMNS)
-        .join(
-            template_versions,
-            and_(
-                template_versions.c.template_id == templates.c.id,
-                template_versions.c.version == templates.c.latest_version,
-            ),
+    async def list_latest(
+        self,
+        agency_id: str,
+        channel: Channel | None,
+        after: tuple[str, str] | None,
+        limit: int,
+    ) -> list[TemplateVersion]:
+        """Latest versions ordered by (name, id), after the keyset ``after``."""
+        query = (
+            select(*_COLUMNS)
+            .join(
+                template_versions,
+                and_(
+                    template_versions.c.template_id == templates.c.id,
+                    template_versions.c.version == templates.c.latest_version,
+                ),
+            )
+            .where(templates.c.agency_id == agency_id)
         )
-        .where(templates.c.agency_id == agency_id)
-    )
-    if channel is not None:
-        query = query.where(templates.c.channel == channel.value)
-    if after is not None:
-        name, last_id = after
-        query = query.where(
-            (templates.c.name > name) | and_(templates.c.name == name, templates.c.id > last_id)
-        )
-    query = query.order_by(templates.c.name, templates.c.id).limit(limit)
-    return [_from_row(r) for r in (await session.execute(query)).all()]
+        if channel is not None:
+            query = query.where(templates.c.channel == channel.value)
+        if after is not None:
+            name, last_id = after
+            query = query.where(
+                (templates.c.name > name) | and_(templates.c.name == name, templates.c.id > last_id)
+            )
+        query = query.order_by(templates.c.name, templates.c.id).limit(limit)
+        return [_from_row(r) for r in (await self.conn.execute(query)).all()]
 
-
-async def get_latest_many(session: AsyncConnection, template_ids: set[str]) -> dict[str, TemplateVersion]:
-    """Latest versions of the given templates (any agency: callers check the agency)."""
-    ids = [i for i in template_ids if i]
-    if not ids:
-        return {}
-    query = (
-        select(*_COLUMNS)
-        .join(
-            template_versions,
-            and_(
-                template_versions.c.template_id == templates.c.id,
-                template_versions.c.version == templates.c.latest_version,
-            ),
+    async def get_latest_many(self, template_ids: set[str]) -> dict[str, TemplateVersion]:
+        """Latest versions of the given templates (any agency: callers check the agency)."""
+        ids = [i for i in template_ids if i]
+        if not ids:
+            return {}
+        query = (
+            select(*_COLUMNS)
+            .join(
+                template_versions,
+                and_(
+                    template_versions.c.template_id == templates.c.id,
+                    template_versions.c.version == templates.c.latest_version,
+                ),
+            )
+            .where(templates.c.id.in_(ids))
         )
-        .where(templates.c.id.in_(ids))
-    )
-    return {t.id: t for t in map(_from_row, (await session.execute(query)).all())}
+        return {t.id: t for t in map(_from_row, (await self.conn.execute(query)).all())}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from datetime import datetime
 from lienthong_runtime import validation
 
 from .channels import FINAL, Status
+from .notifications import Notification
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,35 @@ def verify_signature(
     for secret in secrets_:
         ok |= hmac.compare_digest(signature(secret, timestamp, body), f"t={timestamp},v1={given}")
     return ok
+
+
+@dataclass(frozen=True)
+class CallbackDue:
+    """A callback POST still to make: its body is fixed when the status changes."""
+
+    id: str
+    agency_id: str
+    payload: bytes
+    attempts: int
+
+
+def payload(n: Notification, now: datetime) -> bytes:
+    """The JSON body of a status callback (no message content, only what the agency needs to match it)."""
+    return json.dumps(
+        {
+            "id": n.id,
+            "reference": n.reference,
+            "batch_id": n.batch_id,
+            "channel": n.channel.value,
+            "status": f"NOTIFICATION_STATUS_{n.status.value}",
+            "failure_reason": n.failure_reason,
+            "test": n.test,
+            "status_time": now.isoformat(),
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
+def give_up(attempts_made: int, max_attempts: int) -> bool:
+    """Whether a failed POST (the ``attempts_made``-th) is the last one tried."""
+    return attempts_made >= max_attempts

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,11 +14,6 @@ from .sms import SmsSegments
 
 #: Priority of one-off sends; batches use BULK so that they never delay one-off messages.
 ONE_OFF, BULK = 0, 1
-
-
-def new_id() -> str:
-    """A 32-hex-digit id that sorts by creation time (48-bit milliseconds, then 80 random bits)."""
-    return f"{int(time.time() * 1000):012x}{os.urandom(10).hex()}"
 
 
 @dataclass(frozen=True)
@@ -46,6 +39,45 @@ class Notification:
     create_time: datetime
     send_time: datetime | None
     complete_time: datetime | None
+
+
+@dataclass(frozen=True)
+class NewNotification:
+    """A notification to store and queue in one transaction."""
+
+    notification: Notification
+    idempotency_key: str | None
+    fingerprint: str
+    priority: int
+    give_up_at: datetime
+
+
+@dataclass(frozen=True)
+class NotificationFilter:
+    """What ListNotifications narrows to (empty = any)."""
+
+    statuses: frozenset[Status] = frozenset()
+    channel: Channel | None = None
+    reference: str = ""
+    batch_id: str = ""
+
+    def matches(self, n: Notification) -> bool:
+        return (
+            (not self.statuses or n.status in self.statuses)
+            and (self.channel is None or n.channel is self.channel)
+            and (not self.reference or n.reference == self.reference)
+            and (not self.batch_id or n.batch_id == self.batch_id)
+        )
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed entry of the delivery queue with its notification."""
+
+    notification: Notification
+    attempts: int
+    give_up_at: datetime
+    recipient_unavailable: bool
 
 
 def request_fingerprint(*parts: object, personalisation: Mapping[str, str] = {}) -> str:

@@ -7,19 +7,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from lienthong_runtime import validation
 from lienthong_runtime.errors import FieldViolation, InvalidArgument, NotFound
+from lienthong_runtime.ids import new_id
 
-from ..adapters import batch_store, notification_store
-from ..adapters.notification_store import NewNotification
 from ..domain.channels import FINAL, Status
-from ..domain.notifications import BULK, new_id, request_fingerprint
+from ..domain.notifications import BULK, NewNotification, request_fingerprint
 from ..domain.recipients import InvalidRecipient, normalise
 from ..domain.templates import check_personalisation
-from .context import Notify, utcnow
+from .ports import Caller, Conflict, Deps, NotifyUnitOfWork, UnitsOfWork
 from .sending import check_common, compose, count_daily, key_reused, load_template, take_rate
 
 #: The documented maximum number of recipients of one SendBatch call.
@@ -36,13 +32,11 @@ class BatchRecipient:
 
 @dataclass(frozen=True)
 class SendBatchCommand:
-    agency_id: str
     template_id: str
     recipients: Sequence[BatchRecipient]
     reference: str = ""
     idempotency_key: str = ""
     reject_all_on_error: bool = False
-    test: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,9 +72,10 @@ def _check_recipient(
     return recipient, problems
 
 
-async def send_batch(notify: Notify, cmd: SendBatchCommand) -> BatchView:
-    """Accept the valid recipients (or none, with ``reject_all_on_error``); idempotent on the key."""
-    check_common(cmd.reference, cmd.idempotency_key, cmd.test, "")
+async def send_batch(units: UnitsOfWork, deps: Deps, caller: Caller, cmd: SendBatchCommand) -> BatchView:
+    """Accept the valid recipients (or none, with ``reject_all_on_error``); idempotent on the key.
+    ``units`` makes a unit of work per transaction (a lost race on the key is answered from a second one)."""
+    check_common(cmd.reference, cmd.idempotency_key, caller.test, "")
     if not cmd.recipients:
         raise InvalidArgument(
             "recipients is empty", field_violations=[FieldViolation("recipients", "1 to 1000")]
@@ -95,38 +90,42 @@ async def send_batch(notify: Notify, cmd: SendBatchCommand) -> BatchView:
         cmd.template_id,
         cmd.reference,
         cmd.reject_all_on_error,
-        cmd.test,
+        caller.test,
         *(
             (r.recipient, r.reference, r.simulated_outcome, sorted(r.personalisation.items()))
             for r in cmd.recipients
         ),
     )
     try:
-        async with notify.connect() as session, session.begin():
-            existing = await batch_store.by_idempotency_key(session, cmd.agency_id, cmd.idempotency_key)
+        async with units() as uow:
+            existing = await uow.batches.by_idempotency_key(caller.agency_id, cmd.idempotency_key)
             if existing is None:
-                batch_id = await _accept(notify, session, cmd, fingerprint)
+                batch_id = await _accept(deps, uow, caller, cmd, fingerprint)
             elif existing["fingerprint"] != fingerprint:
                 raise key_reused()
             else:
                 batch_id = existing["id"]
-    except IntegrityError:
-        async with notify.connect() as session:
-            existing = await batch_store.by_idempotency_key(session, cmd.agency_id, cmd.idempotency_key)
+    except Conflict:
+        async with units() as uow:
+            existing = await uow.batches.by_idempotency_key(caller.agency_id, cmd.idempotency_key)
         if existing is None:
             raise
+        if existing["fingerprint"] != fingerprint:
+            raise key_reused() from None
         batch_id = existing["id"]
-    notify.wake()
-    return await get_batch(notify, cmd.agency_id, batch_id)
+    deps.wake()
+    return await get_batch(units(), caller, batch_id=batch_id)
 
 
-async def _accept(notify: Notify, session: AsyncConnection, cmd: SendBatchCommand, fingerprint: str) -> str:
-    template = await load_template(session, cmd.agency_id, cmd.template_id, None)
-    now, batch_id = utcnow(), new_id()
+async def _accept(
+    deps: Deps, uow: NotifyUnitOfWork, caller: Caller, cmd: SendBatchCommand, fingerprint: str
+) -> str:
+    template = await load_template(uow, caller.agency_id, cmd.template_id, None)
+    now, batch_id = deps.clock(), new_id()
     results: list[tuple[int, str, list[tuple[str, str]]]] = []
     accepted: list[NewNotification] = []
     for index, r in enumerate(cmd.recipients):
-        recipient, problems = _check_recipient(template.channel, template.placeholders, r, cmd.test)
+        recipient, problems = _check_recipient(template.channel, template.placeholders, r, caller.test)
         if problems:
             results.append((index, "", problems))
             continue
@@ -136,11 +135,11 @@ async def _accept(notify: Notify, session: AsyncConnection, cmd: SendBatchComman
             r.personalisation,
             reference=r.reference,
             batch_id=batch_id,
-            test=cmd.test,
+            test=caller.test,
             simulated=r.simulated_outcome,
             now=now,
         )
-        accepted.append(NewNotification(n, None, "", BULK, notify.retry.give_up_time(now)))
+        accepted.append(NewNotification(n, None, "", BULK, deps.retry.give_up_time(now)))
         results.append((index, n.id, []))
     rejected = [r for r in results if r[2]]
     if rejected and cmd.reject_all_on_error:
@@ -152,13 +151,12 @@ async def _accept(notify: Notify, session: AsyncConnection, cmd: SendBatchComman
             ],
         )
     if accepted:
-        take_rate(notify, cmd.agency_id, len(accepted))
-    await notification_store.add(session, accepted, notify.personal)
-    await batch_store.add(
-        session,
+        take_rate(deps, caller.agency_id, len(accepted))
+    await uow.notifications.add(accepted)
+    await uow.batches.add(
         {
             "id": batch_id,
-            "agency_id": cmd.agency_id,
+            "agency_id": caller.agency_id,
             "template_id": template.id,
             "template_version": template.version,
             "channel": template.channel.value,
@@ -172,18 +170,18 @@ async def _accept(notify: Notify, session: AsyncConnection, cmd: SendBatchComman
             "create_time": now,
         },
     )
-    if not cmd.test:
-        await count_daily(notify, session, cmd.agency_id, template.channel, len(accepted), now)
+    if not caller.test:
+        await count_daily(deps, uow, caller.agency_id, template.channel, len(accepted), now)
     return batch_id
 
 
-async def get_batch(notify: Notify, agency_id: str, batch_id: str) -> BatchView:
+async def get_batch(uow: NotifyUnitOfWork, caller: Caller, *, batch_id: str) -> BatchView:
     """A batch of the agency with counts by status; NOT_FOUND for other agencies' batches."""
-    async with notify.connect() as session:
-        row = await batch_store.get(session, agency_id, batch_id) if batch_id else None
+    async with uow:
+        row = await uow.batches.get(caller.agency_id, batch_id) if batch_id else None
         if row is None:
             raise NotFound("no such batch", reason="BATCH_NOT_FOUND")
-        counts = await notification_store.status_counts(session, agency_id, batch_id)
+        counts = await uow.notifications.status_counts(caller.agency_id, batch_id)
     results = [
         (int(i), str(nid), [(str(f), str(d)) for f, d in problems])
         for i, nid, problems in json.loads(row["results"])

@@ -16,17 +16,12 @@ from prometheus_client import Counter
 from lienthong.common.v1.events_pb2 import EventEnvelope
 from lienthong.identity.v1 import events_pb2 as identity_events
 from lienthong.registry.v1 import events_pb2 as registry_events
-from lienthong_runtime.events import first_delivery
 from lienthong_runtime.metrics import REGISTRY
 
-from ..adapters import notification_store
-from ..adapters.contact_store import Contact, ContactBook
-from ..adapters.notification_store import NewNotification
-from ..adapters.tables import processed_events
 from ..domain import record_changed
-from ..domain.notifications import ONE_OFF
-from ..domain.recipients import InvalidRecipient, normalise_email
-from .context import Notify, utcnow
+from ..domain.contacts import Contact, email_or_empty, supersedes
+from ..domain.notifications import ONE_OFF, NewNotification
+from .ports import Deps, NotifyUnitOfWork
 from .sending import compose
 
 log = logging.getLogger("lienthong.notify.events")
@@ -44,37 +39,37 @@ RECORD_CHANGED = Counter(
 )
 
 
-def _email_or_empty(address: str) -> str:
-    try:
-        return normalise_email(address) if address else ""
-    except InvalidRecipient:
-        return ""
-
-
-async def on_contact_changed(notify: Notify, book: ContactBook, event: EventEnvelope) -> None:
-    """Keep the citizen's contact (bus handler; raising makes the bus redeliver)."""
+async def on_contact_changed(uow: NotifyUnitOfWork, deps: Deps, event: EventEnvelope) -> None:
+    """Keep the citizen's contact unless a newer change is on file (events may arrive out of order); an empty
+    contact removes it (bus handler; raising makes the bus redeliver)."""
     change = identity_events.CitizenContactChanged()
     if not event.payload.Unpack(change) or not change.personal_id:
         return
-    contact = Contact(email=_email_or_empty(change.email), phone_number=change.phone_number)
-    stamp = change.change_time if change.change_time.seconds else event.time
-    async with notify.connect() as session, session.begin():
-        if await first_delivery(session, processed_events, CONSUMER, event.id):
-            await book.put(session, change.personal_id, contact, stamp.ToDatetime(tzinfo=UTC), utcnow())
+    contact = Contact(email=email_or_empty(change.email), phone_number=change.phone_number)
+    stamp = (change.change_time if change.change_time.seconds else event.time).ToDatetime(tzinfo=UTC)
+    async with uow:
+        if not await uow.inbox.first_delivery(CONSUMER, event.id):
+            return
+        if not supersedes(stamp, await uow.contacts.change_time(change.personal_id)):
+            return
+        if contact.empty:
+            await uow.contacts.remove(change.personal_id)
+        else:
+            await uow.contacts.put(change.personal_id, contact, stamp, deps.clock())
 
 
-async def on_citizen_changed(notify: Notify, book: ContactBook, event: EventEnvelope) -> None:
+async def on_citizen_changed(uow: NotifyUnitOfWork, deps: Deps, event: EventEnvelope) -> None:
     """E-mail the citizen once per event when an address is on file; otherwise nothing is written."""
     changed = registry_events.CitizenChanged()
     if not event.payload.Unpack(changed) or not changed.personal_id:
         return
-    now = utcnow()
-    async with notify.connect() as session, session.begin():
-        contact = await book.get(session, changed.personal_id)
+    now = deps.clock()
+    async with uow:
+        contact = await uow.contacts.get(changed.personal_id)
         if contact is None or not contact.email:
             RECORD_CHANGED.labels("no_contact").inc()
             return
-        if not await first_delivery(session, processed_events, CONSUMER, event.id):
+        if not await uow.inbox.first_delivery(CONSUMER, event.id):
             RECORD_CHANGED.labels("duplicate").inc()
             return
         values = record_changed.values(changed.version, changed.changed_fields, changed.legal_reason)
@@ -88,10 +83,8 @@ async def on_citizen_changed(notify: Notify, book: ContactBook, event: EventEnve
             simulated="",
             now=now,
         )
-        await notification_store.add(
-            session,
-            [NewNotification(n, f"event:{event.id}", "", ONE_OFF, notify.retry.give_up_time(now))],
-            notify.personal,
+        await uow.notifications.add(
+            [NewNotification(n, f"event:{event.id}", "", ONE_OFF, deps.retry.give_up_time(now))]
         )
     RECORD_CHANGED.labels("queued").inc()
-    notify.wake()
+    deps.wake()

@@ -8,15 +8,11 @@ from datetime import UTC
 
 from lienthong.common.v1.events_pb2 import EventEnvelope
 from lienthong.documents.v1 import events_pb2 as document_events
-from lienthong_runtime.events import first_delivery
 
-from ..adapters import notification_store
-from ..adapters.notification_store import NewNotification
-from ..adapters.tables import processed_events
 from ..domain import document_alert
-from ..domain.notifications import ONE_OFF
+from ..domain.notifications import ONE_OFF, NewNotification
 from ..domain.recipients import InvalidRecipient, normalise_email
-from .context import Notify, utcnow
+from .ports import Deps, NotifyUnitOfWork
 from .sending import compose
 
 log = logging.getLogger("lienthong.notify.events")
@@ -25,7 +21,7 @@ DOCUMENT_SENT = document_events.DocumentSent.DESCRIPTOR.full_name
 REFERENCE = "documents.urgent_arrival"
 
 
-async def on_document_sent(notify: Notify, event: EventEnvelope) -> None:
+async def on_document_sent(uow: NotifyUnitOfWork, deps: Deps, event: EventEnvelope) -> None:
     """Queue one e-mail per recipient with an address (bus handler; raising makes the bus redeliver)."""
     sent = document_events.DocumentSent()
     if not event.payload.Unpack(sent) or sent.urgency not in document_alert.ALERTING:
@@ -39,10 +35,10 @@ async def on_document_sent(notify: Notify, event: EventEnvelope) -> None:
             log.warning("urgent document alert not sent: address invalid", extra={"event_id": event.id})
     if not addresses:
         return
-    now = utcnow()
+    now = deps.clock()
     sent_at = sent.send_time.ToDatetime(tzinfo=UTC) if sent.send_time.seconds else now
-    async with notify.connect() as session, session.begin():
-        if not await first_delivery(session, processed_events, CONSUMER, event.id):
+    async with uow:
+        if not await uow.inbox.first_delivery(CONSUMER, event.id):
             return
         template = document_alert.template(now)
         batch = []
@@ -59,6 +55,6 @@ async def on_document_sent(notify: Notify, event: EventEnvelope) -> None:
                 template, address, values, reference=REFERENCE, batch_id="", test=False, simulated="", now=now
             )
             key = f"event:{event.id}:{recipient.code}"
-            batch.append(NewNotification(n, key, "", ONE_OFF, notify.retry.give_up_time(now)))
-        await notification_store.add(session, batch, notify.personal)
-    notify.wake()
+            batch.append(NewNotification(n, key, "", ONE_OFF, deps.retry.give_up_time(now)))
+        await uow.notifications.add(batch)
+    deps.wake()

@@ -1,5 +1,6 @@
-"""Events notify consumes: a succeeded payment sends the agency's receipt to the payer; citizen contacts and
-record changes are handled in :mod:`.citizen_events`, urgent official documents in :mod:`.document_events`.
+"""A succeeded payment sends the agency's receipt to the payer (notify's consumers are wired in one place:
+``bootstrap.event_handlers``; citizen contacts and record changes are in :mod:`.citizen_events`, urgent
+official documents in :mod:`.document_events`).
 
 The receipt uses the agency's e-mail template named ``payment_receipt`` when it has one (it may use any of
 the placeholders in :data:`RECEIPT_VALUES`' keys), else a built-in Vietnamese receipt. The notification is
@@ -9,22 +10,16 @@ created in the same transaction that records the event as processed, so a redeli
 from __future__ import annotations
 
 import logging
-from datetime import UTC
+from datetime import UTC, datetime
 
 from lienthong.common.v1.events_pb2 import EventEnvelope
 from lienthong.payment.v1 import events_pb2 as payment_events
-from lienthong_runtime.events import first_delivery
 
-from ..adapters import notification_store, template_store
-from ..adapters.contact_store import ContactBook
-from ..adapters.notification_store import NewNotification
-from ..adapters.tables import processed_events
 from ..domain.channels import Channel
-from ..domain.notifications import ONE_OFF
+from ..domain.notifications import ONE_OFF, NewNotification
 from ..domain.recipients import InvalidRecipient, normalise_email
 from ..domain.templates import TemplateVersion, placeholders
-from . import citizen_events, document_events
-from .context import Notify, utcnow
+from .ports import Deps, NotifyUnitOfWork
 from .sending import compose
 
 log = logging.getLogger("lienthong.notify.events")
@@ -58,8 +53,7 @@ def receipt_values(p: payment_events.PaymentSucceeded) -> dict[str, str]:
     }
 
 
-def default_receipt(agency_id: str) -> TemplateVersion:
-    now = utcnow()
+def default_receipt(agency_id: str, now: datetime) -> TemplateVersion:
     return TemplateVersion(
         id="builtin-payment-receipt",
         agency_id=agency_id,
@@ -74,7 +68,7 @@ def default_receipt(agency_id: str) -> TemplateVersion:
     )
 
 
-async def on_payment_succeeded(notify: Notify, event: EventEnvelope) -> None:
+async def on_payment_succeeded(uow: NotifyUnitOfWork, deps: Deps, event: EventEnvelope) -> None:
     """Send the receipt once per event (bus handler; raising makes the bus redeliver)."""
     payment = payment_events.PaymentSucceeded()
     if not event.payload.Unpack(payment) or not payment.payer_email or not event.agency_id:
@@ -84,13 +78,11 @@ async def on_payment_succeeded(notify: Notify, event: EventEnvelope) -> None:
     except InvalidRecipient:
         log.warning("receipt not sent: payer e-mail invalid", extra={"event_id": event.id})
         return
-    now = utcnow()
-    async with notify.connect() as session, session.begin():
-        if not await first_delivery(session, processed_events, CONSUMER, event.id):
+    now = deps.clock()
+    async with uow:
+        if not await uow.inbox.first_delivery(CONSUMER, event.id):
             return
-        template = await template_store.find_by_name(
-            session, event.agency_id, Channel.EMAIL, RECEIPT_TEMPLATE
-        )
+        template = await uow.templates.find_by_name(event.agency_id, Channel.EMAIL, RECEIPT_TEMPLATE)
         values = receipt_values(payment)
         if template is None or not set(template.placeholders) <= set(values):
             if template is not None:
@@ -98,7 +90,7 @@ async def on_payment_succeeded(notify: Notify, event: EventEnvelope) -> None:
                     "receipt template uses unknown placeholders; built-in receipt sent",
                     extra={"event_id": event.id},
                 )
-            template = default_receipt(event.agency_id)
+            template = default_receipt(event.agency_id, now)
         used = {name: values[name] for name in template.placeholders}
         n = compose(
             template,
@@ -110,31 +102,7 @@ async def on_payment_succeeded(notify: Notify, event: EventEnvelope) -> None:
             simulated="",
             now=now,
         )
-        await notification_store.add(
-            session,
-            [NewNotification(n, f"event:{event.id}", "", ONE_OFF, notify.retry.give_up_time(now))],
-            notify.personal,
+        await uow.notifications.add(
+            [NewNotification(n, f"event:{event.id}", "", ONE_OFF, deps.retry.give_up_time(now))]
         )
-    notify.wake()
-
-
-async def subscribe(notify: Notify, bus: object, contacts: ContactBook) -> None:
-    """Subscribe the durable consumer ``notify`` (on_start hook of the service)."""
-
-    async def handler(event: EventEnvelope) -> None:
-        if event.type == PAYMENT_SUCCEEDED:
-            await on_payment_succeeded(notify, event)
-        elif event.type == citizen_events.CONTACT_CHANGED:
-            await citizen_events.on_contact_changed(notify, contacts, event)
-        elif event.type == citizen_events.CITIZEN_CHANGED:
-            await citizen_events.on_citizen_changed(notify, contacts, event)
-        elif event.type == document_events.DOCUMENT_SENT:
-            await document_events.on_document_sent(notify, event)
-
-    types = [
-        PAYMENT_SUCCEEDED,
-        citizen_events.CONTACT_CHANGED,
-        citizen_events.CITIZEN_CHANGED,
-        document_events.DOCUMENT_SENT,
-    ]
-    await bus.subscribe(CONSUMER, types, handler)  # type: ignore[attr-defined]
+    deps.wake()

@@ -14,15 +14,10 @@ import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from lienthong_runtime.errors import DomainError, Unavailable
 
-from ..adapters import notification_store, template_store
-from ..adapters.notification_store import NewNotification
-from ..domain.notifications import Notification
-from .context import Notify, utcnow
+from ..domain.notifications import NewNotification, Notification
+from .ports import Deps, NotifyUnitOfWork, UnitsOfWork
 from .sending import SendCommand, check_common, count_daily, fingerprint_of, key_reused, prepare, take_rate
 
 #: Most sends stored in one transaction.
@@ -40,8 +35,9 @@ class _Pending:
 class SendIntake:
     """Stores one-off sends in groups; ``send`` answers exactly as a one-at-a-time implementation would."""
 
-    def __init__(self, notify: Notify, max_group: int = MAX_GROUP) -> None:
-        self.notify = notify
+    def __init__(self, units: UnitsOfWork, deps: Deps, max_group: int = MAX_GROUP) -> None:
+        self.units = units
+        self.deps = deps
         self.max_group = max_group
         self._queue: list[_Pending] = []
         self._draining = False
@@ -67,14 +63,12 @@ class SendIntake:
 
     async def _flush(self, group: list[_Pending]) -> None:
         try:
-            async with self.notify.connect() as conn, conn.begin():
-                accepted = await self._store(conn, group)
-        except SQLAlchemyError:
-            error = Unavailable("the notification store is unavailable; retry", reason="STORE_UNAVAILABLE")
+            async with self.units() as uow:
+                accepted = await self._store(uow, group)
+        except Exception as exc:  # never leave a caller waiting; the interceptor maps a database outage
             for p in group:
-                _settle(p, error=error)
+                _settle(p, error=exc)
             return
-        except Exception as exc:  # never leave a caller waiting
             for p in group:
                 _settle(p, error=exc)
             return
@@ -82,12 +76,12 @@ class SendIntake:
             _settle(p, result=p.new.notification)  # type: ignore[union-attr]
         await self._answer_retries([p for p in group if not p.future.done()])
         if accepted:
-            self.notify.wake()
+            self.deps.wake()
 
-    async def _store(self, conn: AsyncConnection, group: list[_Pending]) -> list[_Pending]:
-        now = utcnow()
-        known = await notification_store.by_idempotency_keys(
-            conn, [(p.cmd.agency_id, p.cmd.idempotency_key) for p in group], self.notify.personal
+    async def _store(self, uow: NotifyUnitOfWork, group: list[_Pending]) -> list[_Pending]:
+        now = self.deps.clock()
+        known = await uow.notifications.by_idempotency_keys(
+            [(p.cmd.agency_id, p.cmd.idempotency_key) for p in group]
         )
         for p in group:  # retries answered from the stored notification, without re-validation
             if (p.cmd.agency_id, p.cmd.idempotency_key) in known:
@@ -96,32 +90,30 @@ class SendIntake:
                     p, error=key_reused()
                 )
         group = [p for p in group if not p.future.done()]
-        templates = await template_store.get_latest_many(conn, {p.cmd.template_id for p in group})
+        templates = await uow.templates.get_latest_many({p.cmd.template_id for p in group})
         valid = []
         for p in group:
             try:
-                p.new = prepare(self.notify, templates.get(p.cmd.template_id), p.cmd, p.fingerprint, now)
+                p.new = prepare(self.deps, templates.get(p.cmd.template_id), p.cmd, p.fingerprint, now)
                 valid.append(p)
             except DomainError as exc:
                 _settle(p, error=exc)
-        stored = await notification_store.insert_unless_key_used(
-            conn, [p.new for p in valid], self.notify.personal
-        )  # type: ignore[misc]
+        stored = await uow.notifications.insert_unless_key_used([p.new for p in valid])  # type: ignore[misc]
         accepted, refused = [], []
         for p in (p for p in valid if p.new.notification.id in stored):  # type: ignore[union-attr]
             try:
-                take_rate(self.notify, p.cmd.agency_id, 1)  # after the key check: a retry is never refused
+                take_rate(self.deps, p.cmd.agency_id, 1)  # after the key check: a retry is never refused
                 accepted.append(p)
             except DomainError as exc:
                 refused.append(p.new.notification.id)  # type: ignore[union-attr]
                 _settle(p, error=exc)
-        accepted = await self._within_caps(conn, accepted, refused, now)
-        await notification_store.discard(conn, refused)
-        await notification_store.enqueue(conn, [p.new for p in accepted])  # type: ignore[misc]
+        accepted = await self._within_caps(uow, accepted, refused, now)
+        await uow.notifications.discard(refused)
+        await uow.notifications.enqueue([p.new for p in accepted])  # type: ignore[misc]
         return accepted
 
     async def _within_caps(
-        self, conn: AsyncConnection, accepted: list[_Pending], refused: list[str], now: object
+        self, uow: NotifyUnitOfWork, accepted: list[_Pending], refused: list[str], now: object
     ) -> list[_Pending]:
         groups: dict[tuple[str, object], list[_Pending]] = defaultdict(list)
         for p in accepted:
@@ -130,13 +122,13 @@ class SendIntake:
         over: set[int] = set()
         for (agency, channel), items in groups.items():
             try:
-                await count_daily(self.notify, conn, agency, channel, len(items), now)  # type: ignore[arg-type]
+                await count_daily(self.deps, uow, agency, channel, len(items), now)  # type: ignore[arg-type]
                 continue
             except DomainError:
                 pass
             for p in items:  # the group does not fit: as many as fit, in arrival order
                 try:
-                    await count_daily(self.notify, conn, agency, channel, 1, now)  # type: ignore[arg-type]
+                    await count_daily(self.deps, uow, agency, channel, 1, now)  # type: ignore[arg-type]
                 except DomainError as exc:
                     over.add(id(p))
                     refused.append(p.new.notification.id)  # type: ignore[union-attr]
@@ -147,17 +139,18 @@ class SendIntake:
         """Sends whose key was already used: the stored notification if the request is the same."""
         if not retries:
             return
-        async with self.notify.connect() as conn:
-            for p in retries:
-                existing = await notification_store.by_idempotency_key(
-                    conn, p.cmd.agency_id, p.cmd.idempotency_key, self.notify.personal
-                )
-                if existing is None:
-                    _settle(p, error=Unavailable("concurrent send with the same key; retry", reason="RETRY"))
-                elif existing[1] != p.fingerprint:
-                    _settle(p, error=key_reused())
-                else:
-                    _settle(p, result=existing[0])
+        async with self.units() as uow:
+            known = await uow.notifications.by_idempotency_keys(
+                [(p.cmd.agency_id, p.cmd.idempotency_key) for p in retries]
+            )
+        for p in retries:
+            existing = known.get((p.cmd.agency_id, p.cmd.idempotency_key))
+            if existing is None:
+                _settle(p, error=Unavailable("concurrent send with the same key; retry", reason="RETRY"))
+            elif existing[1] != p.fingerprint:
+                _settle(p, error=key_reused())
+            else:
+                _settle(p, result=existing[0])
 
 
 def _settle(p: _Pending, *, result: Notification | None = None, error: BaseException | None = None) -> None:

@@ -6,8 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from lienthong_runtime import validation
 from lienthong_runtime.errors import (
     FailedPrecondition,
@@ -17,15 +15,14 @@ from lienthong_runtime.errors import (
     ResourceExhausted,
     invalid,
 )
+from lienthong_runtime.ids import new_id
 
-from ..adapters import template_store, usage_store
-from ..adapters.notification_store import NewNotification
 from ..domain.channels import Channel, Status
 from ..domain.limits import LimitExceeded, seconds_to_midnight_utc
-from ..domain.notifications import ONE_OFF, Notification, new_id, request_fingerprint
+from ..domain.notifications import ONE_OFF, NewNotification, Notification, request_fingerprint
 from ..domain.recipients import InvalidRecipient, normalise
 from ..domain.templates import TemplateVersion, check_personalisation
-from .context import Notify
+from .ports import Deps, NotifyUnitOfWork
 from .templates import personalisation_error, rendered
 
 RECIPIENT_FIELD = {Channel.EMAIL: "email_address", Channel.SMS: "phone_number"}
@@ -105,9 +102,9 @@ def compose(
 
 
 async def load_template(
-    session: AsyncConnection, agency_id: str, template_id: str, channel: Channel | None
+    uow: NotifyUnitOfWork, agency_id: str, template_id: str, channel: Channel | None
 ) -> TemplateVersion:
-    template = await template_store.get(session, agency_id, template_id) if template_id else None
+    template = await uow.templates.get(agency_id, template_id) if template_id else None
     if template is None:
         raise NotFound("no such template", reason="TEMPLATE_NOT_FOUND")
     if channel is not None and template.channel is not channel:
@@ -119,19 +116,19 @@ async def load_template(
     return template
 
 
-def take_rate(notify: Notify, agency_id: str, count: int) -> None:
+def take_rate(deps: Deps, agency_id: str, count: int) -> None:
     try:
-        notify.limiter.take(agency_id, count)
+        deps.limiter.take(agency_id, count)
     except LimitExceeded as exc:
         raise ResourceExhausted(str(exc), reason=exc.reason, retry_after=exc.retry_after) from None
 
 
 async def count_daily(
-    notify: Notify, session: AsyncConnection, agency_id: str, channel: Channel, count: int, now: datetime
+    deps: Deps, uow: NotifyUnitOfWork, agency_id: str, channel: Channel, count: int, now: datetime
 ) -> None:
     """Add to today's counter (last statement of the transaction, to hold the row lock briefly)."""
-    if count and not await usage_store.add_within_cap(
-        session, agency_id, channel.value, now.date().isoformat(), count, notify.daily_cap(channel.value)
+    if count and not await uow.usage.add_within_cap(
+        agency_id, channel.value, now.date().isoformat(), count, deps.daily_cap(channel)
     ):
         raise ResourceExhausted(
             f"the agency's daily {channel.value} cap was reached",
@@ -141,7 +138,7 @@ async def count_daily(
 
 
 def prepare(
-    notify: Notify, template: TemplateVersion | None, cmd: SendCommand, fingerprint: str, now: datetime
+    deps: Deps, template: TemplateVersion | None, cmd: SendCommand, fingerprint: str, now: datetime
 ) -> NewNotification:
     """Validate one send against its template and render it; raises the caller's mistakes as domain errors."""
     if template is None or template.agency_id != cmd.agency_id:
@@ -175,7 +172,7 @@ def prepare(
         now=now,
     )
     return NewNotification(
-        notification, cmd.idempotency_key, fingerprint, ONE_OFF, notify.retry.give_up_time(now)
+        notification, cmd.idempotency_key, fingerprint, ONE_OFF, deps.retry.give_up_time(now)
     )
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from sqlalchemy.exc import IntegrityError
+from datetime import datetime
 
 from lienthong_runtime.errors import Aborted, AlreadyExists, FieldViolation, InvalidArgument, NotFound
+from lienthong_runtime.ids import new_id
 
-from ..adapters import template_store
 from ..domain.channels import Channel
-from ..domain.notifications import new_id
 from ..domain.sms import SmsSegments, count_segments
 from ..domain.templates import (
     TemplateVersion,
@@ -20,7 +18,7 @@ from ..domain.templates import (
     render,
     template_problems,
 )
-from .context import Notify, utcnow
+from .ports import Caller, Conflict, NotifyUnitOfWork
 
 
 def _check(channel: Channel, name: str, subject: str, body: str) -> None:
@@ -42,15 +40,21 @@ def _name_taken() -> AlreadyExists:
 
 
 async def create(
-    notify: Notify, agency_id: str, channel: Channel, name: str, subject: str, body: str
+    uow: NotifyUnitOfWork,
+    caller: Caller,
+    *,
+    channel: Channel,
+    name: str,
+    subject: str,
+    body: str,
+    now: datetime,
 ) -> TemplateVersion:
     """Version 1 of a new template. Idempotent by content for the same agency: a retry of a create that
     committed (same channel, name, subject and body) gets that template's version 1, not TEMPLATE_NAME_TAKEN."""
     _check(channel, name, subject, body)
-    now = utcnow()
     template = TemplateVersion(
         id=new_id(),
-        agency_id=agency_id,
+        agency_id=caller.agency_id,
         channel=channel,
         name=name,
         subject=subject,
@@ -61,12 +65,12 @@ async def create(
         placeholders=placeholders(subject, body),
     )
     try:
-        async with notify.connect() as session, session.begin():
-            await template_store.add(session, template)
-    except IntegrityError:
-        async with notify.connect() as session:
-            existing = await template_store.find_by_name(session, agency_id, channel, name)
-            first = await template_store.get(session, agency_id, existing.id, version=1) if existing else None
+        async with uow:
+            await uow.templates.add(template)
+    except Conflict:
+        async with uow:
+            existing = await uow.templates.find_by_name(caller.agency_id, channel, name)
+            first = await uow.templates.get(caller.agency_id, existing.id, version=1) if existing else None
         if first is not None and (first.subject, first.body) == (subject, body):
             return first  # the caller's own create, retried
         raise _name_taken() from None
@@ -74,13 +78,15 @@ async def create(
 
 
 async def update(
-    notify: Notify,
-    agency_id: str,
+    uow: NotifyUnitOfWork,
+    caller: Caller,
+    *,
     template_id: str,
     expected_version: int,
     name: str,
     subject: str,
     body: str,
+    now: datetime,
 ) -> TemplateVersion:
     """A new version, if ``expected_version`` is still the latest."""
     if expected_version < 1:
@@ -90,9 +96,10 @@ async def update(
                 FieldViolation("expected_version", "must be the version the update is based on")
             ],
         )
+    agency_id = caller.agency_id
     try:
-        async with notify.connect() as session, session.begin():
-            current = await template_store.get(session, agency_id, template_id)
+        async with uow:
+            current = await uow.templates.get(agency_id, template_id)
             if current is None:
                 raise NotFound("no such template", reason="TEMPLATE_NOT_FOUND")
             if current.version != expected_version:
@@ -102,31 +109,39 @@ async def update(
                     metadata={"current_version": str(current.version)},
                 )
             _check(current.channel, name, subject, body)
-            updated = next_version(current, name, subject, body, utcnow())
-            if not await template_store.bump(session, agency_id, template_id, expected_version, name):
+            updated = next_version(current, name, subject, body, now)
+            if not await uow.templates.bump(agency_id, template_id, expected_version, name):
                 raise Aborted("the template changed since that version", reason="VERSION_MISMATCH")
-            await template_store.add_version(session, updated)
-    except IntegrityError:
+            await uow.templates.add_version(updated)
+    except Conflict:
         raise _name_taken() from None
     return updated
 
 
-async def get(notify: Notify, agency_id: str, template_id: str, version: int = 0) -> TemplateVersion:
+async def get(
+    uow: NotifyUnitOfWork, caller: Caller, *, template_id: str, version: int = 0
+) -> TemplateVersion:
     """A version of the agency's template; NOT_FOUND for unknown ids and for other agencies' templates."""
     if version < 0:
         raise InvalidArgument("bad version", field_violations=[FieldViolation("version", "must be >= 0")])
-    async with notify.connect() as session:
-        template = await template_store.get(session, agency_id, template_id, version)
+    async with uow:
+        template = await uow.templates.get(caller.agency_id, template_id, version)
     if template is None:
         raise NotFound("no such template or version", reason="TEMPLATE_NOT_FOUND")
     return template
 
 
 async def list_page(
-    notify: Notify, agency_id: str, channel: Channel | None, after: tuple[str, str] | None, limit: int
+    uow: NotifyUnitOfWork,
+    caller: Caller,
+    *,
+    channel: Channel | None,
+    after: tuple[str, str] | None,
+    limit: int,
 ) -> list[TemplateVersion]:
-    async with notify.connect() as session:
-        return await template_store.list_latest(session, agency_id, channel, after, limit)
+    """Latest versions of the agency's templates ordered by (name, id), after the keyset ``after``."""
+    async with uow:
+        return await uow.templates.list_latest(caller.agency_id, channel, after, limit)
 
 
 def personalisation_error(
@@ -150,6 +165,6 @@ def rendered(template: TemplateVersion, values: Mapping[str, str]) -> tuple[str,
 
 
 async def preview(
-    notify: Notify, agency_id: str, template_id: str, version: int, values: Mapping[str, str]
+    uow: NotifyUnitOfWork, caller: Caller, *, template_id: str, version: int, values: Mapping[str, str]
 ) -> tuple[str, str, SmsSegments | None]:
-    return rendered(await get(notify, agency_id, template_id, version), values)
+    return rendered(await get(uow, caller, template_id=template_id, version=version), values)

@@ -1,24 +1,24 @@
-"""Events notify publishes (NotificationDelivered / NotificationFailed) and what follows every status change."""
+"""What follows every status change, in its transaction: final statuses publish ``NotificationDelivered`` /
+``NotificationFailed`` through the outbox, and queue a callback POST when the agency's callback asks for the
+status."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from google.protobuf import timestamp_pb2
-from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from lienthong.notify.v1 import events_pb2
-from lienthong_runtime.events import envelope
+from lienthong_runtime.ids import new_id
 
+from ..domain.callbacks import CallbackDue, payload
 from ..domain.channels import Status
 from ..domain.notifications import Notification
-from . import callback_store
-from .tables import outbox
+from .ports import NotifyUnitOfWork
 
 
-def _event(
+def final_event(
     n: Notification, now: datetime
 ) -> events_pb2.NotificationDelivered | events_pb2.NotificationFailed:
     done = timestamp_pb2.Timestamp()
@@ -44,23 +44,17 @@ def _event(
     )
 
 
-async def after_moves(session: AsyncConnection, moved: Sequence[Notification], now: datetime) -> None:
-    """In the transaction of the status change: stage events of final statuses and queue callbacks."""
+async def after_moves(uow: NotifyUnitOfWork, moved: Sequence[Notification], now: datetime) -> None:
+    """Stage the events of final statuses and queue the callbacks the agencies asked for."""
     if not moved:
         return
-    rows = []
     for n in moved:
         if n.status.final:
-            env = envelope("notify", _event(n, now), subject=n.id, agency_id=n.agency_id)
-            rows.append(
-                {
-                    "event_id": env.id,
-                    "type": env.type,
-                    "envelope": env.SerializeToString(),
-                    "created_at": datetime.now(UTC),
-                    "attempts": 0,
-                }
-            )
-    if rows:
-        await session.execute(insert(outbox), rows)
-    await callback_store.enqueue(session, moved, now)
+            uow.publish(final_event(n, now), subject=n.id, agency_id=n.agency_id)
+    configs = await uow.callbacks.for_agencies(n.agency_id for n in moved)
+    due = [
+        CallbackDue(new_id(), n.agency_id, payload(n, now), 0)
+        for n in moved
+        if n.agency_id in configs and configs[n.agency_id].wants(n.status)
+    ]
+    await uow.callbacks.enqueue(due, now)

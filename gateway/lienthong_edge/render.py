@@ -129,6 +129,9 @@ def render(
         f"    nbthread {edge.threads}",
         *([f"    localpeer {edge.peer_name}"] if edge.peer_name else []),
         "    tune.bufsize 32768",
+        # Every pattern the rules match is one string or a map (a tree): the match cache would hash each sample
+        # for nothing.
+        "    tune.pattern.cache-size 0",
     ]
     if edge.audit_log == "stdout":
         glob.append("    log stdout format raw local0 info")
@@ -168,10 +171,12 @@ def render(
         "frontend fe_public",
         f"    bind {edge.host}:{edge.port}{tls}",
         f"    log-format '{_AUDIT_FORMAT}'" if edge.audit_log else "    no log",
-        "    acl grpc var(txn.route) -m found",
+        "    acl grpc var(req.route) -m found",
         "    acl why var(txn.why) -m found",
-        "    acl public var(txn.rule) -m str p",
-        "    acl anon var(txn.anon) -m bool",
+        "    acl public var(req.rule) -m str p",
+        "    acl anon var(req.anon) -m bool",
+        # A token this process has seen pass every check on its bytes (see rules.token_rules).
+        "    acl known var(req.hit) -m int 1" if cache else "    acl known always_false",
         "    acl has_auth req.hdr(authorization) -m found",
         f"    acl rest path_beg {' '.join(REST_PREFIXES)}"
         if gateway_rest(edge)
@@ -189,20 +194,22 @@ def render(
         *_proxy_secret_lines(gateway),
         "    http-request set-var(txn.path) path",
         "    http-request set-var(txn.code) str(OK)",
-        f"    http-request set-var(txn.route) path,map({maps}/routes.map) unless rest",
+        f"    http-request set-var(req.route) path,map({maps}/routes.map) unless rest",
         "    http-request set-var(txn.why) str(unknown) if !rest !grpc",
         "    http-request use-service lua.grpc_refusal if !rest !grpc",
         "    http-request set-var(txn.why) str(rest) if rest",  # skips every check below
-        "    http-request set-var(txn.rule) var(txn.route),field(1,:)",
-        "    http-request set-var(txn.cls) var(txn.route),field(2,:)",
-        "    http-request set-var(txn.why) str(no_rule) if grpc { var(txn.rule) -m str n }",
+        "    http-request set-var(req.rule) var(req.route),field(1,:)",
+        "    http-request set-var(req.cls) var(req.route),field(2,:)",
+        "    http-request set-var(req.block) var(req.route),field(3,:)",
+        "    http-request set-var(txn.why) str(no_rule) if grpc { var(req.rule) -m str n }",
         *("    " + line for line in r.token_rules(gateway, edge.key_slots, maps, state, verify_cache=cache)),
         *("    " + line for line in r.scope_rules(groups)),
         *("    " + line for line in r.limit_rules(gateway, maps)),
-        *(
-            f"    http-request set-var(txn.why) str(noup_{b}) if grpc !why "
-            f"{{ var(txn.route),field(3,:) -m str {b} }}"
-            for b in without
+        *(  # one map lookup, not a rule per block
+            [f"    http-request set-var(txn.why) var(req.block),map({maps}/noup.map) if grpc !why "
+             f"{{ var(req.block),map({maps}/noup.map) -m found }}"]
+            if without
+            else []
         ),
         "    http-request use-service lua.grpc_refusal if grpc why",
         "    http-response set-var(txn.code) res.hdr(grpc-status),map(" + maps + "/codes.map) "
@@ -210,7 +217,7 @@ def render(
         # No upstream answered (all down): gRPC clients read HTTP 503 as UNAVAILABLE; so does the audit.
         "    http-after-response set-var(txn.code) str(UNAVAILABLE) if { status 503 }",
         *(["    use_backend be_rest if rest"] if gateway_rest(edge) else []),
-        "    use_backend be_%[var(txn.route),field(3,:)]",
+        "    use_backend be_%[var(req.block)]",
         "",
     ]
     backends: list[str] = []
@@ -258,6 +265,7 @@ def render(
         "lienthong.lua": render_lua(catalogue(without)),
         "routes.map": route_map(routes, groups),
         "codes.map": codes_map(),
+        "noup.map": "".join(f"{b} noup_{b}\n" for b in without),
         **r.limit_maps(gateway),
     }
     return files

@@ -26,6 +26,8 @@ from .refusals import catalogue
 
 #: HTTP/JSON paths served by the Python gateway's HTTP listener (REST face, OAuth 2.0, discovery, OpenAPI).
 REST_PREFIXES = ("/v1/", "/oauth2/", "/.well-known/", "/openapi")
+#: Backends that answer refusals, one per ErrorInfo reason (``refusal_TOKEN_EXPIRED``...).
+REFUSAL_PREFIX = "refusal_"
 
 _AUDIT_FORMAT = (
     '{"ts":%Ts,"method":"%[var(txn.path),json(utf8s)]","code":"%[var(txn.code)]","http_status":%ST,'
@@ -121,6 +123,7 @@ def render(
     without = sorted(b for b in BLOCKS if b not in served)
     peer_lines, peers_opt = _peers(edge)
     cache = edge.verify_cache_s > 0
+    cases = catalogue(without)
 
     glob = [
         "global",
@@ -211,16 +214,25 @@ def render(
             if without
             else []
         ),
-        "    http-request use-service lua.grpc_refusal if grpc why",
         "    http-response set-var(txn.code) res.hdr(grpc-status),map(" + maps + "/codes.map) "
         "if { res.hdr(grpc-status) -m found }",
         # No upstream answered (all down): gRPC clients read HTTP 503 as UNAVAILABLE; so does the audit.
         "    http-after-response set-var(txn.code) str(UNAVAILABLE) if { status 503 }",
         *(["    use_backend be_rest if rest"] if gateway_rest(edge) else []),
+        # A refusal is answered by the backend named after its ErrorInfo reason, so HAProxy's own exporter counts
+        # refusals by reason (haproxy_backend_http_requests_total{proxy="refusal_<REASON>"}; rules.yml records it
+        # as lienthong_front_door_refusals_total, the gateway's metric).
+        f"    use_backend {REFUSAL_PREFIX}%[var(txn.why),map({maps}/reasons.map)] if grpc why",
         "    use_backend be_%[var(req.block)]",
         "",
     ]
     backends: list[str] = []
+    for reason in sorted({refusal.reason for refusal in cases.values()}):
+        backends += [
+            f"backend {REFUSAL_PREFIX}{reason}",
+            "    http-request use-service lua.grpc_refusal",
+            "",
+        ]
     for block in sorted(served):
         backends += _backend(block, served[block], edge)
     if gateway_rest(edge):
@@ -262,7 +274,8 @@ def render(
     ]
     files = {
         "haproxy.cfg": "\n".join(config) + "\n",
-        "lienthong.lua": render_lua(catalogue(without)),
+        "lienthong.lua": render_lua(cases),
+        "reasons.map": "".join(f"{case} {refusal.reason}\n" for case, refusal in sorted(cases.items())),
         "routes.map": route_map(routes, groups),
         "codes.map": codes_map(),
         "noup.map": "".join(f"{b} noup_{b}\n" for b in without),

@@ -209,8 +209,10 @@ def render(
         *("    " + line for line in r.scope_rules(groups)),
         *("    " + line for line in r.limit_rules(gateway, maps)),
         *(  # one map lookup, not a rule per block
-            [f"    http-request set-var(txn.why) var(req.block),map({maps}/noup.map) if grpc !why "
-             f"{{ var(req.block),map({maps}/noup.map) -m found }}"]
+            [
+                f"    http-request set-var(txn.why) var(req.block),map({maps}/noup.map) if grpc !why "
+                f"{{ var(req.block),map({maps}/noup.map) -m found }}"
+            ]
             if without
             else []
         ),

@@ -2,8 +2,11 @@
 gateway's order (``lienthong_gateway.auth`` then ``ratelimit``), each refusal named by a case of
 :mod:`lienthong_edge.refusals` in ``txn.why``.
 
-Every rule after the first refusal is skipped (``!why``), so a call pays only for the checks it reaches; an
-admitted call costs one ``jwt_verify`` and a handful of claim lookups, all native (no Lua on that path).
+Every rule after the first refusal is skipped (``!why``), so a call pays only for the checks it reaches. HAProxy
+evaluates every rule's condition in order (there is no jump), so each rule starts with its cheapest test that
+fails on the common path: a remembered token (``known``) stops at the first term of the header and signature
+rules, a call of one class or scope group at the first term of the others'. An admitted call is native HAProxy
+(no Lua on that path); temporaries are ``req.`` variables, so the ``txn.`` list every rule probes stays short.
 """
 
 from __future__ import annotations
@@ -56,7 +59,8 @@ def token_rules(
     if verify_cache:
         rules += [
             f"http-request set-var(req.th) var(req.tok),sha2(256) if {ON} {{ var(req.tok) -m found }}",
-            f"http-request set-var(req.hit) var(req.th),table_gpt0({VERIFIED_TABLE}) if {ON} {{ var(req.th) -m found }}",
+            f"http-request set-var(req.hit) var(req.th),table_gpt0({VERIFIED_TABLE}) "
+            f"if {ON} {{ var(req.th) -m found }}",
         ]
     rules += [
         f"http-request set-var(txn.why) str(scheme) if {slow} !{{ var(req.tok) -m len 1: }}",
@@ -154,9 +158,10 @@ def scope_rules(groups: Mapping[frozenset[str], str]) -> list[str]:
         words = {scope: f'{{ var(req.sc) -m sub " {scope} " }}' for scope in ordered}
         this = f"{{ var(req.rule) -m str {group} }}"
         if len(ordered) > 1:
-            rules.append(f"http-request set-var(req.lack) bool(1) if {this} {ON} " + " || ".join(
-                f"{this} {ON} !{words[scope]}" for scope in ordered
-            ))
+            rules.append(
+                "http-request set-var(req.lack) bool(1) if "
+                + " || ".join(f"{this} {ON} !{words[scope]}" for scope in ordered)
+            )
             this += " { var(req.lack) -m bool }"
         for size in range(1, len(ordered) + 1):
             for lacking in combinations(ordered, size):

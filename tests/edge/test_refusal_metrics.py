@@ -27,7 +27,9 @@ METRIC = "lienthong_front_door_refusals_total"
 def _refusal_counts(exposition: str) -> dict[str, int]:
     """reason -> calls answered by the engine's refusal backend of that reason (non-zero ones)."""
     found = re.findall(
-        r'^haproxy_backend_http_requests_total\{proxy="refusal_([A-Z_]+)"\} (\d+)', exposition, flags=re.MULTILINE
+        r'^haproxy_backend_http_requests_total\{proxy="refusal_([A-Z_]+)"\} (\d+)',
+        exposition,
+        flags=re.MULTILINE,
     )
     return {reason: int(count) for reason, count in found if int(count)}
 
@@ -50,7 +52,9 @@ async def _calls(target: str, mint: TokenMint) -> dict[str, int]:
                 await call(b"x", metadata=metadata, timeout=5)
                 raise AssertionError(f"{reason}: the call was admitted")
             except grpc.aio.AioRpcError as error:
-                assert error.code() != grpc.StatusCode.OK and error.code() != grpc.StatusCode.UNAVAILABLE, error
+                assert error.code() != grpc.StatusCode.OK and error.code() != grpc.StatusCode.UNAVAILABLE, (
+                    error
+                )
             made[reason] = made.get(reason, 0) + 1
         admitted = await call(b"x", metadata=(("authorization", f"Bearer {mint.token([READ])}"),), timeout=5)
         assert admitted == b"ok:x"
@@ -72,10 +76,11 @@ def _promtool_test(folder: Path, counts: dict[str, int]) -> subprocess.Completed
             "values": " ".join([str(count)] * 5),
         }
         for reason, count in sorted(counts.items())
-    ] + [  # an upstream backend of the engine is not a refusal
-        {"series": 'haproxy_backend_http_requests_total{job="lienthong",instance="edge-0:8405",proxy="be_registry"}',
-         "values": "7 7 7 7 7"}  # fmt: skip
     ]
+    upstream = (
+        'haproxy_backend_http_requests_total{job="lienthong",instance="edge-0:8405",proxy="be_registry"}'
+    )
+    series.append({"series": upstream, "values": "7 7 7 7 7"})  # an upstream backend is not a refusal
     test = {
         "rule_files": ["rules.yml"],
         "evaluation_interval": "1m",
@@ -117,8 +122,9 @@ async def test_the_engine_s_refusals_reach_the_front_door_refusals_metric(tmp_pa
             counts = _refusal_counts(await asyncio.to_thread(scrape, url))
     finally:
         await upstream.stop()
-    assert counts == made == {"TOKEN_MISSING": 2, "TOKEN_MALFORMED": 1, "TOKEN_EXPIRED": 1, "SCOPE_MISSING": 1}
+    assert (
+        counts == made == {"TOKEN_MISSING": 2, "TOKEN_MALFORMED": 1, "TOKEN_EXPIRED": 1, "SCOPE_MISSING": 1}
+    )
     result = _promtool_test(tmp_path, counts)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SUCCESS" in result.stdout
-

@@ -66,7 +66,10 @@ async def test_a_verified_token_is_remembered_and_every_other_check_still_runs()
                 assert await _entries(admin) == 1  # a signature that failed is never remembered
                 # Well signed but for another issuer or audience: refused every time, never remembered.
                 for bad, message in (
-                    (mint.token(["registry.citizens.read"], iss="https://evil.example"), "from another issuer"),
+                    (
+                        mint.token(["registry.citizens.read"], iss="https://evil.example"),
+                        "from another issuer",
+                    ),
                     (mint.token(["registry.citizens.read"], aud="another-platform"), "for another audience"),
                 ):
                     for _ in range(2):
@@ -105,9 +108,20 @@ def test_a_remembered_token_skips_only_the_checks_on_its_bytes(tmp_path: Path) -
         "scheme", "malformed", "alg", "typ", "no_kid", "kid", "signature", "invalid", "issuer", "audience"
     }  # fmt: skip
     per_call = {line.split("str(", 1)[1].split(")", 1)[0] for line in refusals if "!known" not in line}
-    assert {"not_yet", "expired", "revoked", "suspended", "disabled", "predates", "sessions", "scope"} <= per_call
+    assert {
+        "not_yet",
+        "expired",
+        "revoked",
+        "suspended",
+        "disabled",
+        "predates",
+        "sessions",
+        "scope",
+    } <= per_call
     assert any("str(rl_" in line and "!known" not in line for line in refusals)
     # Remembered only once every check on its bytes passed: the insert comes after the last of them.
     lines = config.splitlines()
     insert = next(i for i, line in enumerate(lines) if "track-sc2" in line)
-    assert insert > max(i for i, line in enumerate(lines) if "str(audience)" in line or "str(invalid)" in line)
+    assert insert > max(
+        i for i, line in enumerate(lines) if "str(audience)" in line or "str(invalid)" in line
+    )

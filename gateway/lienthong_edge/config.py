@@ -45,8 +45,9 @@ class EdgeSettings(ServiceSettings):
     audit_log: str = "stdout"
     #: Upstream health checks every so many milliseconds (grpc.health.v1 over h2c).
     check_interval_ms: int = 1000
-    #: Seconds a token whose signature verified is remembered by this engine process (by SHA-256 of the whole
-    #: token; never shared by peers, emptied by a reload); 0 = verify the signature on every call.
+    #: Seconds a token that passed the checks on its bytes (form, header, signature, required claims, iss, aud) is
+    #: remembered by this engine process, which then skips those checks for it (by SHA-256 of the whole token;
+    #: never shared by peers, emptied by a reload); 0 = check everything on every call.
     verify_cache_s: int = 60
     #: Mutual TLS on the public listener: certificate+key PEM (one file, HAProxy's format) and client CA.
     tls_pem_file: str | None = None

@@ -26,6 +26,8 @@ from .refusals import catalogue
 
 #: HTTP/JSON paths served by the Python gateway's HTTP listener (REST face, OAuth 2.0, discovery, OpenAPI).
 REST_PREFIXES = ("/v1/", "/oauth2/", "/.well-known/", "/openapi")
+#: Backends that answer refusals, one per ErrorInfo reason (``refusal_TOKEN_EXPIRED``...).
+REFUSAL_PREFIX = "refusal_"
 
 _AUDIT_FORMAT = (
     '{"ts":%Ts,"method":"%[var(txn.path),json(utf8s)]","code":"%[var(txn.code)]","http_status":%ST,'
@@ -121,6 +123,7 @@ def render(
     without = sorted(b for b in BLOCKS if b not in served)
     peer_lines, peers_opt = _peers(edge)
     cache = edge.verify_cache_s > 0
+    cases = catalogue(without)
 
     glob = [
         "global",
@@ -129,6 +132,9 @@ def render(
         f"    nbthread {edge.threads}",
         *([f"    localpeer {edge.peer_name}"] if edge.peer_name else []),
         "    tune.bufsize 32768",
+        # Every pattern the rules match is one string or a map (a tree): the match cache would hash each sample
+        # for nothing.
+        "    tune.pattern.cache-size 0",
     ]
     if edge.audit_log == "stdout":
         glob.append("    log stdout format raw local0 info")
@@ -168,10 +174,12 @@ def render(
         "frontend fe_public",
         f"    bind {edge.host}:{edge.port}{tls}",
         f"    log-format '{_AUDIT_FORMAT}'" if edge.audit_log else "    no log",
-        "    acl grpc var(txn.route) -m found",
+        "    acl grpc var(req.route) -m found",
         "    acl why var(txn.why) -m found",
-        "    acl public var(txn.rule) -m str p",
-        "    acl anon var(txn.anon) -m bool",
+        "    acl public var(req.rule) -m str p",
+        "    acl anon var(req.anon) -m bool",
+        # A token this process has seen pass every check on its bytes (see rules.token_rules).
+        "    acl known var(req.hit) -m int 1" if cache else "    acl known always_false",
         "    acl has_auth req.hdr(authorization) -m found",
         f"    acl rest path_beg {' '.join(REST_PREFIXES)}"
         if gateway_rest(edge)
@@ -189,31 +197,44 @@ def render(
         *_proxy_secret_lines(gateway),
         "    http-request set-var(txn.path) path",
         "    http-request set-var(txn.code) str(OK)",
-        f"    http-request set-var(txn.route) path,map({maps}/routes.map) unless rest",
+        f"    http-request set-var(req.route) path,map({maps}/routes.map) unless rest",
         "    http-request set-var(txn.why) str(unknown) if !rest !grpc",
         "    http-request use-service lua.grpc_refusal if !rest !grpc",
         "    http-request set-var(txn.why) str(rest) if rest",  # skips every check below
-        "    http-request set-var(txn.rule) var(txn.route),field(1,:)",
-        "    http-request set-var(txn.cls) var(txn.route),field(2,:)",
-        "    http-request set-var(txn.why) str(no_rule) if grpc { var(txn.rule) -m str n }",
+        "    http-request set-var(req.rule) var(req.route),field(1,:)",
+        "    http-request set-var(req.cls) var(req.route),field(2,:)",
+        "    http-request set-var(req.block) var(req.route),field(3,:)",
+        "    http-request set-var(txn.why) str(no_rule) if grpc { var(req.rule) -m str n }",
         *("    " + line for line in r.token_rules(gateway, edge.key_slots, maps, state, verify_cache=cache)),
         *("    " + line for line in r.scope_rules(groups)),
         *("    " + line for line in r.limit_rules(gateway, maps)),
-        *(
-            f"    http-request set-var(txn.why) str(noup_{b}) if grpc !why "
-            f"{{ var(txn.route),field(3,:) -m str {b} }}"
-            for b in without
+        *(  # one map lookup, not a rule per block
+            [
+                f"    http-request set-var(txn.why) var(req.block),map({maps}/noup.map) if grpc !why "
+                f"{{ var(req.block),map({maps}/noup.map) -m found }}"
+            ]
+            if without
+            else []
         ),
-        "    http-request use-service lua.grpc_refusal if grpc why",
         "    http-response set-var(txn.code) res.hdr(grpc-status),map(" + maps + "/codes.map) "
         "if { res.hdr(grpc-status) -m found }",
         # No upstream answered (all down): gRPC clients read HTTP 503 as UNAVAILABLE; so does the audit.
         "    http-after-response set-var(txn.code) str(UNAVAILABLE) if { status 503 }",
         *(["    use_backend be_rest if rest"] if gateway_rest(edge) else []),
-        "    use_backend be_%[var(txn.route),field(3,:)]",
+        # A refusal is answered by the backend named after its ErrorInfo reason, so HAProxy's own exporter counts
+        # refusals by reason (haproxy_backend_http_requests_total{proxy="refusal_<REASON>"}; rules.yml records it
+        # as lienthong_front_door_refusals_total, the gateway's metric).
+        f"    use_backend {REFUSAL_PREFIX}%[var(txn.why),map({maps}/reasons.map)] if grpc why",
+        "    use_backend be_%[var(req.block)]",
         "",
     ]
     backends: list[str] = []
+    for reason in sorted({refusal.reason for refusal in cases.values()}):
+        backends += [
+            f"backend {REFUSAL_PREFIX}{reason}",
+            "    http-request use-service lua.grpc_refusal",
+            "",
+        ]
     for block in sorted(served):
         backends += _backend(block, served[block], edge)
     if gateway_rest(edge):
@@ -255,9 +276,11 @@ def render(
     ]
     files = {
         "haproxy.cfg": "\n".join(config) + "\n",
-        "lienthong.lua": render_lua(catalogue(without)),
+        "lienthong.lua": render_lua(cases),
+        "reasons.map": "".join(f"{case} {refusal.reason}\n" for case, refusal in sorted(cases.items())),
         "routes.map": route_map(routes, groups),
         "codes.map": codes_map(),
+        "noup.map": "".join(f"{b} noup_{b}\n" for b in without),
         **r.limit_maps(gateway),
     }
     return files

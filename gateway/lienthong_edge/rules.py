@@ -2,8 +2,11 @@
 gateway's order (``lienthong_gateway.auth`` then ``ratelimit``), each refusal named by a case of
 :mod:`lienthong_edge.refusals` in ``txn.why``.
 
-Every rule after the first refusal is skipped (``!why``), so a call pays only for the checks it reaches; an
-admitted call costs one ``jwt_verify`` and a handful of claim lookups, all native (no Lua on that path).
+Every rule after the first refusal is skipped (``!why``), so a call pays only for the checks it reaches. HAProxy
+evaluates every rule's condition in order (there is no jump), so each rule starts with its cheapest test that
+fails on the common path: a remembered token (``known``) stops at the first term of the header and signature
+rules, a call of one class or scope group at the first term of the others'. An admitted call is native HAProxy
+(no Lua on that path); temporaries are ``req.`` variables, so the ``txn.`` list every rule probes stays short.
 """
 
 from __future__ import annotations
@@ -40,89 +43,99 @@ def token_rules(
 ) -> list[str]:
     """Who is calling: bearer token, header, algorithm, key, signature, claims, revocation.
 
-    With ``verify_cache`` a token's signature is verified once per engine process and its hash remembered in
-    :data:`VERIFIED_TABLE` (OpenSSL 3's ECDSA verify is most of an admitted call's cost, and a client sends one
-    token for many calls). Only a signature that verified is remembered, only for a ``kid`` the engine still
-    holds, and the table is not shared by peers, so a reload (new keys) starts it empty; every other check
-    (algorithm, type, claims, times, revocation) still runs on every call."""
+    With ``verify_cache`` the engine process remembers a token (by SHA-256 of the whole token, in
+    :data:`VERIFIED_TABLE`) once it passed every check that depends only on its bytes: well formed, header
+    (``alg``, ``typ``, ``kid``), signature, the required claims, ``iss`` and ``aud``. The same bytes give the same
+    answers, so a remembered token skips those (``known``); what depends on the clock or on identity's events
+    (``exp``/``nbf``/``iat``, revocation, suspension, sessions) and the method (scopes, limits) runs on every call.
+    The table is not shared by peers and a reload (the only way new keys or settings reach the engine) starts it
+    empty. Temporaries live in ``req.`` variables: the ``txn.`` list the rules probe on every line stays short."""
     leeway = round(gateway.token_leeway)
+    slow = f"!known {ON}"  # a token this process has not seen pass its static checks
     rules = [
         "http-request set-var(txn.why) str(missing) if grpc !has_auth",
-        "http-request set-var(txn.tok) http_auth_bearer if grpc has_auth",
-        f"http-request set-var(txn.why) str(scheme) if {ON} !{{ var(txn.tok) -m reg . }}",
-        # Well formed as PyJWT reads it: three base64url segments, the first a JSON object.
-        f"http-request set-var(txn.hdr) var(txn.tok),field(1,.),ub64dec if {ON} "
-        r"{ var(txn.tok) -m reg ^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$ }",
-        f"http-request set-var(txn.why) str(malformed) if {ON} !{{ var(txn.hdr) -m beg {{ }}",
-        f"http-request set-var(txn.alg) var(txn.hdr),json_query('$.alg') if {ON}",
-        f"http-request set-var(txn.why) str(alg) if {ON} !{{ var(txn.alg) -m str ES256 }}",
-        f"http-request set-var(txn.typ) var(txn.hdr),json_query('$.typ') if {ON}",
-        f"http-request set-var(txn.why) str(typ) if {ON} !{{ var(txn.typ) -m str -i at+jwt application/at+jwt }}",
-        f"http-request set-var(txn.kid) var(txn.hdr),json_query('$.kid') if {ON}",
-        f"http-request set-var(txn.why) str(no_kid) if {ON} !{{ var(txn.kid) -m reg . }}",
+        "http-request set-var(req.tok) http_auth_bearer if grpc has_auth",
     ]
-    # One verification per call, by the key slot the agent assigned to the token's kid.
-    rules.append(f"http-request set-var(txn.slot) var(txn.kid),map({state}/kids.map) if {ON}")
-    fresh = ""
     if verify_cache:
         rules += [
-            f"http-request set-var(txn.th) var(txn.tok),sha2(256) if {ON} {{ var(txn.slot) -m found }}",
-            f"http-request set-var(txn.sig) int(1) if {ON} {{ var(txn.th),table_gpt0({VERIFIED_TABLE}) -m int 1 }}",
-        ]
-        fresh = " !{ var(txn.sig) -m found }"
-    for slot in range(slots):
-        rules.append(
-            f'http-request set-var(txn.sig) var(txn.tok),jwt_verify("ES256","{state}/keys/slot{slot}.pem") '
-            f"if {ON} {{ var(txn.slot) -m str {slot} }}{fresh}"
-        )
-    if verify_cache:  # remembered only once verified (sc2: sc0 and sc1 are the rate limits')
-        rules += [
-            f"http-request track-sc2 var(txn.th) table {VERIFIED_TABLE} if {ON} {{ var(txn.sig) -m int 1 }} "
-            f"!{{ var(txn.th),table_gpt0({VERIFIED_TABLE}) -m int 1 }}",
-            f"http-request sc-set-gpt0(2) 1 if {ON} {{ var(txn.sig) -m int 1 }} {{ sc_tracked(2) }}",
+            f"http-request set-var(req.th) var(req.tok),sha2(256) if {ON} {{ var(req.tok) -m found }}",
+            f"http-request set-var(req.hit) var(req.th),table_gpt0({VERIFIED_TABLE}) "
+            f"if {ON} {{ var(req.th) -m found }}",
         ]
     rules += [
-        f"http-request set-var(txn.why) str(kid) if {ON} !{{ var(txn.sig) -m found }}",
-        f"http-request set-var(txn.why) str(signature) if {ON} {{ var(txn.sig) -m int 0 }}",
-        f"http-request set-var(txn.why) str(invalid) if {ON} !{{ var(txn.sig) -m int 1 }}",
+        f"http-request set-var(txn.why) str(scheme) if {slow} !{{ var(req.tok) -m len 1: }}",
+        # Well formed as PyJWT reads it: three base64url segments, the first a JSON object.
+        f"http-request set-var(req.hdr) var(req.tok),field(1,.),ub64dec if {slow} "
+        r"{ var(req.tok) -m reg ^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$ }",
+        f"http-request set-var(txn.why) str(malformed) if {slow} !{{ var(req.hdr) -m beg {{ }}",
+        f"http-request set-var(req.alg) var(req.hdr),json_query('$.alg') if {slow}",
+        f"http-request set-var(txn.why) str(alg) if {slow} !{{ var(req.alg) -m str ES256 }}",
+        f"http-request set-var(req.typ) var(req.hdr),json_query('$.typ') if {slow}",
+        f"http-request set-var(txn.why) str(typ) if {slow} !{{ var(req.typ) -m str -i at+jwt application/at+jwt }}",
+        f"http-request set-var(req.kid) var(req.hdr),json_query('$.kid') if {slow}",
+        f"http-request set-var(txn.why) str(no_kid) if {slow} !{{ var(req.kid) -m len 1: }}",
+        # One verification, by the key slot the agent assigned to the token's kid.
+        f"http-request set-var(req.slot) var(req.kid),map({state}/kids.map) if {slow}",
     ]
-    # The payload is decoded once; each claim is then a scan of that JSON text.
-    rules.append(f"http-request set-var(txn.pl) var(txn.tok),field(2,.),ub64dec if {ON}")
+    for slot in range(slots):
+        rules.append(
+            f'http-request set-var(req.sig) var(req.tok),jwt_verify("ES256","{state}/keys/slot{slot}.pem") '
+            f"if {slow} {{ var(req.slot) -m str {slot} }}"
+        )
+    rules += [
+        f"http-request set-var(txn.why) str(kid) if {slow} !{{ var(req.sig) -m found }}",
+        f"http-request set-var(txn.why) str(signature) if {slow} {{ var(req.sig) -m int 0 }}",
+        f"http-request set-var(txn.why) str(invalid) if {slow} !{{ var(req.sig) -m int 1 }}",
+        # The payload is decoded once; each claim is then a scan of that JSON text.
+        f"http-request set-var(req.pl) var(req.tok),field(2,.),ub64dec if {ON}",
+    ]
     for claim in ("exp", "iat", "nbf"):
-        rules.append(f"http-request set-var(txn.{claim}) var(txn.pl),json_query('$.{claim}','int') if {ON}")
-    for claim in ("iss", "aud", "sub", "jti", "agency_id", "client_id", "scope"):
-        rules.append(f"http-request set-var(txn.{claim}) var(txn.pl),json_query('$.{claim}') if {ON}")
-    missing = " || ".join(f"{ON} !{{ var(txn.{c}) -m found }}" for c in REQUIRED_CLAIMS)
+        rules.append(f"http-request set-var(req.{claim}) var(req.pl),json_query('$.{claim}','int') if {ON}")
+    for claim in ("sub", "agency_id", "client_id"):  # the audit line's: txn
+        rules.append(f"http-request set-var(txn.{claim}) var(req.pl),json_query('$.{claim}') if {ON}")
+    for claim in ("jti", "scope"):
+        rules.append(f"http-request set-var(req.{claim}) var(req.pl),json_query('$.{claim}') if {ON}")
+    for claim in ("iss", "aud"):
+        rules.append(f"http-request set-var(req.{claim}) var(req.pl),json_query('$.{claim}') if {slow}")
+    scope_of = {c: ("txn" if c in ("sub", "agency_id", "client_id") else "req") for c in REQUIRED_CLAIMS}
+    missing = " || ".join(f"{slow} !{{ var({scope_of[c]}.{c}) -m found }}" for c in REQUIRED_CLAIMS)
     rules += [
         f"http-request set-var(txn.why) str(invalid) if {missing}",
         # PyJWT's order: iat in the future, nbf, exp, then iss and aud (all with the leeway).
-        f"http-request set-var(txn.now) date if {ON}",
-        f"http-request set-var(txn.why) str(not_yet) if {ON} {{ var(txn.iat),sub({leeway}),sub(txn.now) gt 0 }}",
-        f"http-request set-var(txn.why) str(not_yet) if {ON} {{ var(txn.nbf),sub({leeway}),sub(txn.now) gt 0 }}",
-        f"http-request set-var(txn.why) str(expired) if {ON} {{ var(txn.exp),add({leeway}),sub(txn.now) le 0 }}",
-        f"http-request set-var(txn.why) str(issuer) if {ON} !{{ var(txn.iss) -m str {_q(gateway.token_issuer)} }}",
-        f"http-request set-var(txn.why) str(audience) if {ON} "
-        f"!{{ var(txn.aud) -m str {_q(gateway.token_audience)} }}",
+        f"http-request set-var(req.now) date if {ON}",
+        f"http-request set-var(txn.why) str(not_yet) if {ON} {{ var(req.iat),sub({leeway}),sub(req.now) gt 0 }}",
+        f"http-request set-var(txn.why) str(not_yet) if {ON} {{ var(req.nbf),sub({leeway}),sub(req.now) gt 0 }}",
+        f"http-request set-var(txn.why) str(expired) if {ON} {{ var(req.exp),add({leeway}),sub(req.now) le 0 }}",
+        f"http-request set-var(txn.why) str(issuer) if {slow} !{{ var(req.iss) -m str {_q(gateway.token_issuer)} }}",
+        f"http-request set-var(txn.why) str(audience) if {slow} "
+        f"!{{ var(req.aud) -m str {_q(gateway.token_audience)} }}",
+    ]
+    if verify_cache:  # remembered once every check on its bytes passed (sc2: sc0 and sc1 are the limits')
+        rules += [
+            f"http-request track-sc2 var(req.th) table {VERIFIED_TABLE} if {slow} {{ var(req.sig) -m int 1 }}",
+            f"http-request sc-set-gpt0(2) 1 if {slow} {{ var(req.sig) -m int 1 }} {{ sc_tracked(2) }}",
+        ]
+    rules += [
         # The caller, as Principal.from_claims reads it: client id, else the subject.
-        f"http-request set-var(txn.client) var(txn.client_id) if {ON} {{ var(txn.client_id) -m reg . }}",
-        f"http-request set-var(txn.client) var(txn.sub) if {ON} !{{ var(txn.client_id) -m reg . }}",
+        f"http-request set-var(req.client) var(txn.client_id) if {ON} {{ var(txn.client_id) -m len 1: }}",
+        f"http-request set-var(req.client) var(txn.sub) if {ON} !{{ var(txn.client_id) -m len 1: }}",
         # Revocation, from identity's events (the agent keeps these maps current).
-        f"http-request set-var(txn.why) str(revoked) if {ON} {{ var(txn.jti),map({state}/revoked.map) -m found }}",
+        f"http-request set-var(txn.why) str(revoked) if {ON} {{ var(req.jti),map({state}/revoked.map) -m found }}",
         f"http-request set-var(txn.why) str(suspended) if {ON} "
         f"{{ var(txn.agency_id),map({state}/suspended.map) -m found }}",
-        f"http-request set-var(txn.why) str(disabled) if {ON} {{ var(txn.client_id) -m reg . }} "
+        f"http-request set-var(txn.why) str(disabled) if {ON} {{ var(txn.client_id) -m len 1: }} "
         f"{{ var(txn.client_id),map({state}/disabled.map) -m found }}",
-        f"http-request set-var(txn.nb) var(txn.agency_id),map_str_int({state}/agency_not_before.map,0) if {ON}",
-        f"http-request set-var(txn.why) str(predates) if {ON} {{ var(txn.iat),sub(txn.nb) lt 0 }}",
-        f"http-request set-var(txn.nb) var(txn.sub),map_str_int({state}/sessions_not_before.map,0) if {ON}",
-        f"http-request set-var(txn.why) str(sessions) if {ON} {{ var(txn.iat),sub(txn.nb) lt 0 }}",
+        f"http-request set-var(req.nb) var(txn.agency_id),map_str_int({state}/agency_not_before.map,0) if {ON}",
+        f"http-request set-var(txn.why) str(predates) if {ON} {{ var(req.iat),sub(req.nb) lt 0 }}",
+        f"http-request set-var(req.nb) var(txn.sub),map_str_int({state}/sessions_not_before.map,0) if {ON}",
+        f"http-request set-var(txn.why) str(sessions) if {ON} {{ var(req.iat),sub(req.nb) lt 0 }}",
         # A public method ignores a missing or bad token and serves the caller anonymously.
-        "http-request set-var(txn.anon) bool(1) if grpc public why",
-        "http-request set-var(txn.anon) bool(1) if grpc public !has_auth",
-        "http-request unset-var(txn.why) if grpc public",
+        "http-request set-var(req.anon) bool(1) if public grpc why",
+        "http-request set-var(req.anon) bool(1) if public grpc !has_auth",
+        "http-request unset-var(txn.why) if public grpc",
     ]
-    for name in ("agency_id", "client_id", "client", "sub"):
-        rules.append(f"http-request unset-var(txn.{name}) if grpc anon")
+    for name in ("txn.agency_id", "txn.client_id", "req.client", "txn.sub"):
+        rules.append(f"http-request unset-var({name}) if anon grpc")
     return rules
 
 
@@ -134,21 +147,29 @@ def scope_groups(rules: Mapping[str, frozenset[str]]) -> dict[frozenset[str], st
 
 def scope_rules(groups: Mapping[frozenset[str], str]) -> list[str]:
     """For each scope set and each subset the token may lack, the ``missing_scopes`` the gateway reports
-    (sorted, space separated); scopes match whole words of the ``scope`` claim."""
-    rules = [f'http-request set-var-fmt(txn.sc) " %[var(txn.scope)] " if {ON} !public']
+    (sorted, space separated); scopes match whole words of the ``scope`` claim.
+
+    Each rule tests its group first (one string compare, so an admitted call passes over the other groups'
+    rules cheaply); a group of several scopes first tests whether all are present, and only a token that lacks
+    one goes through the subsets."""
+    rules = [f'http-request set-var-fmt(req.sc) " %[var(req.scope)] " if {ON} !public']
     for scopes, group in sorted(groups.items(), key=lambda item: item[1]):
         ordered = sorted(scopes)
+        words = {scope: f'{{ var(req.sc) -m sub " {scope} " }}' for scope in ordered}
+        this = f"{{ var(req.rule) -m str {group} }}"
+        if len(ordered) > 1:
+            rules.append(
+                "http-request set-var(req.lack) bool(1) if "
+                + " || ".join(f"{this} {ON} !{words[scope]}" for scope in ordered)
+            )
+            this += " { var(req.lack) -m bool }"
         for size in range(1, len(ordered) + 1):
             for lacking in combinations(ordered, size):
-                checks = " ".join(
-                    ("!" if scope in lacking else "") + f'{{ var(txn.sc) -m sub " {scope} " }}'
-                    for scope in ordered
-                )
+                checks = " ".join(("!" if scope in lacking else "") + words[scope] for scope in ordered)
                 rules.append(  # the group test first: the other groups' rules stop there
-                    f'http-request set-var(txn.miss) str("{" ".join(lacking)}") '
-                    f"if {{ var(txn.rule) -m str {group} }} {ON} {checks}"
+                    f'http-request set-var(txn.miss) str("{" ".join(lacking)}") if {this} {ON} {checks}'
                 )
-    rules.append("http-request set-var(txn.why) str(scope) if grpc { var(txn.miss) -m found }")
+    rules.append("http-request set-var(txn.why) str(scope) if { var(txn.miss) -m found } grpc")
     return rules
 
 
@@ -179,33 +200,33 @@ def limit_rules(gateway: GatewaySettings, maps: str) -> list[str]:
     """Client first, then agency (a client over its budget never spends its agency's); anonymous calls per
     address, then all together. Only admitted calls count (``gpc0``), so a refused caller recovers."""
     tables = limit_tables(gateway)
-    rules = [f'http-request set-var-fmt(txn.ckey) "%[var(txn.agency_id)]|%[var(txn.client)]" if {ON} !anon']
+    rules = [f'http-request set-var-fmt(req.ckey) "%[var(txn.agency_id)]|%[var(req.client)]" if {ON} !anon']
     for klass, flag in (("read", "r"), ("write", "w")):
-        when = f"{ON} !anon {{ var(txn.cls) -m str {flag} }}"
-        for scope, sc, key in (("client", 0, "var(txn.ckey)"), ("agency", 1, "var(txn.agency_id)")):
+        when = f"{{ var(req.cls) -m str {flag} }} {ON} !anon"  # the class first: the other class stops there
+        for scope, sc, key in (("client", 0, "var(req.ckey)"), ("agency", 1, "var(txn.agency_id)")):
             table = f"st_{scope}_{klass}"
             budget = tables[table]
             default = int(budget.rate * window_ms(budget) / 1000)
             rules += [
                 f"http-request track-sc{sc} {key} table {table} if {when}",
-                f"http-request set-var(txn.lim) var(txn.agency_id),"
+                f"http-request set-var(req.lim) var(txn.agency_id),"
                 f"map_str_int({maps}/limit_{scope}_{klass}.map,{default}) if {when}",
-                f"http-request set-var(txn.limit) str({scope}) if {when} {{ sc_gpc0_rate({sc}),sub(txn.lim) ge 0 }}",
-                f"http-request set-var(txn.retry_ms) int({retry_ms(budget)}) if {when} {{ var(txn.limit) -m found }}",
-                f"http-request set-var(txn.why) str(rl_{scope}) if {when} {{ var(txn.limit) -m found }}",
+                f"http-request set-var(txn.limit) str({scope}) if {when} {{ sc_gpc0_rate({sc}),sub(req.lim) ge 0 }}",
+                f"http-request set-var(txn.retry_ms) int({retry_ms(budget)}) if {{ var(txn.limit) -m found }} {when}",
+                f"http-request set-var(txn.why) str(rl_{scope}) if {{ var(txn.limit) -m found }} {when}",
             ]
     for scope, sc, key, table in (
         ("client", 0, "src", "st_anon_addr"),
         ("agency", 1, "str(all)", "st_anon_all"),
     ):
         budget = tables[table]
-        when = f"{ON} anon"
+        when = f"anon {ON}"
         rules += [
             f"http-request track-sc{sc} {key} table {table} if {when}",
             f"http-request set-var(txn.limit) str({scope}) if {when} "
             f"{{ sc_gpc0_rate({sc}),sub({int(budget.rate * window_ms(budget) / 1000)}) ge 0 }}",
-            f"http-request set-var(txn.retry_ms) int({retry_ms(budget)}) if {when} {{ var(txn.limit) -m found }}",
-            f"http-request set-var(txn.why) str(rl_{scope}) if {when} {{ var(txn.limit) -m found }}",
+            f"http-request set-var(txn.retry_ms) int({retry_ms(budget)}) if {{ var(txn.limit) -m found }} {when}",
+            f"http-request set-var(txn.why) str(rl_{scope}) if {{ var(txn.limit) -m found }} {when}",
         ]
     rules += [f"http-request sc-inc-gpc0({sc}) if {ON}" for sc in (0, 1)]
     return rules

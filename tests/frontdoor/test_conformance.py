@@ -177,6 +177,27 @@ async def test_refused_with_the_contracts_reason(door: Door, mint: TokenMint, ca
     assert door.upstream.calls == 0  # nothing refused reaches a service
 
 
+IMPORT_EDXML = "/lienthong.documents.v1.DocumentsService/ImportEdxml"  # needs two scopes
+
+
+@pytest.mark.parametrize(
+    ("scopes", "missing"),
+    [
+        ([READ], "documents.exchange documents.send"),
+        (["documents.send"], "documents.exchange"),
+        (["documents.exchange", READ], "documents.send"),
+    ],
+)
+async def test_a_method_of_two_scopes_reports_each_missing_one(
+    door: Door, mint: TokenMint, scopes: list[str], missing: str
+) -> None:
+    error = await _refusal(door, "Bearer " + mint.token(scopes), IMPORT_EDXML)
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED, (door.kind, error.details())
+    info = _info(_details(error))
+    assert (info.reason, info.metadata["missing_scopes"]) == ("SCOPE_MISSING", missing)
+    assert door.upstream.calls == 0
+
+
 async def test_valid_token_passes_and_public_methods_need_none(door: Door, mint: TokenMint) -> None:
     ok = await door.call(GET_CITIZEN, b"hello", mint.metadata([READ, "other.scope"]))
     assert ok == b"ok:hello"

@@ -53,7 +53,12 @@ def test_every_rule_reads_exported_metrics_or_recorded_ones(exported):
     for rule in rules():
         names = metric_names(rule["expr"])
         assert names, rule
-        unknown += [(rule.get("alert") or rule["record"], n) for n in names - exported - SYNTHETIC - recorded]
+        # HAProxy's exporter (the edge front door) is not part of `lienthong dev`: tests/edge/test_refusal_metrics.py
+        # reads those names from a live engine.
+        engine = {n for n in names if n.startswith("haproxy_")}
+        unknown += [
+            (rule.get("alert") or rule["record"], n) for n in names - exported - SYNTHETIC - recorded - engine
+        ]
     assert unknown == []
 
 

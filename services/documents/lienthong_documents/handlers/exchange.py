@@ -9,7 +9,7 @@ from typing import cast
 
 from lienthong_runtime.errors import FailedPrecondition, InvalidArgument, invalid
 
-from ..adapters import edxml
+from ..domain import edxml
 from ..domain.documents import Confidentiality, Hop, Metadata, Relation, Urgency
 from ..domain.status import Status
 from . import sending

@@ -15,6 +15,7 @@ from . import grpc_convert as conv
 from .domain.signatures import ReceivePolicy
 from .handlers import attachments, directory, exchange, processing, reading, sending
 from .handlers.context import Caller, Context
+from .handlers.ports import DocumentsUnitOfWork
 
 
 def _caller() -> Caller:
@@ -27,14 +28,17 @@ class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
+    def _deps(self) -> tuple[DocumentsUnitOfWork, Context]:
+        """What every handler takes first: a new unit of work for this call, and the collaborators."""
+        return self.ctx.uow(), self.ctx
+
     # ---- directory ----
 
     async def RegisterAgency(
         self, request: pb.RegisterAgencyRequest, context: Any
     ) -> pb.RegisterAgencyResponse:
         agency = await directory.register(
-            self.ctx.uow(),
-            self.ctx,
+            *self._deps(),
             request.agency_id,
             request.code,
             request.display_name,
@@ -46,7 +50,7 @@ class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
     async def GetDirectoryAgency(
         self, request: pb.GetDirectoryAgencyRequest, context: Any
     ) -> pb.GetDirectoryAgencyResponse:
-        agency = await directory.get(self.ctx.uow(), self.ctx, request.code)
+        agency = await directory.get(*self._deps(), request.code)
         own = agency.agency_id == _caller().agency_id
         return pb.GetDirectoryAgencyResponse(agency=conv.directory_agency(agency, own=own))
 
@@ -54,8 +58,7 @@ class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
         self, request: pb.SearchDirectoryAgenciesRequest, context: Any
     ) -> pb.SearchDirectoryAgenciesResponse:
         rows, token = await directory.search(
-            self.ctx.uow(),
-            self.ctx,
+            *self._deps(),
             request.query,
             request.code_prefix,
             request.province_code,
@@ -71,9 +74,7 @@ class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
         self, request: pb.SetReceivePolicyRequest, context: Any
     ) -> pb.SetReceivePolicyResponse:
         policy = ReceivePolicy(request.refuse_unsigned, request.refuse_invalid_signature)
-        agency = await directory.set_policy(
-            self.ctx.uow(), self.ctx, _caller(), policy, request.notification_email
-        )
+        agency = await directory.set_policy(*self._deps(), _caller(), policy, request.notification_email)
         return pb.SetReceivePolicyResponse(agency=conv.directory_agency(agency, own=True))
 
     # ---- sending ----
@@ -88,7 +89,7 @@ class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
                 else:
                     yield "chunk", message.chunk
 
-        attachment = await attachments.upload(self.ctx.uow(), self.ctx, _caller(), parts())
+        attachment = await attachments.upload(*self._deps(), _caller(), parts())
         return pb.UploadAttachmentResponse(attachment=conv.attachment(attachment))
 
     async def SendDocument(self, request: pb.SendDocumentRequest, context: Any) -> pb.SendDocumentResponse:
@@ -100,19 +101,19 @@ class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
             related_document_id=request.related_document_id,
             relation=conv.relation_of(request.relation),
         )
-        doc = await sending.send(self.ctx.uow(), self.ctx, _caller(), command)
+        doc = await sending.send(*self._deps(), _caller(), command)
         return pb.SendDocumentResponse(document=conv.document(doc))
 
     async def RecallDocument(
         self, request: pb.RecallDocumentRequest, context: Any
     ) -> pb.RecallDocumentResponse:
-        doc = await sending.recall(self.ctx.uow(), self.ctx, _caller(), request.document_id, request.reason)
+        doc = await sending.recall(*self._deps(), _caller(), request.document_id, request.reason)
         return pb.RecallDocumentResponse(document=conv.document(doc))
 
     # ---- reading ----
 
     async def GetDocument(self, request: pb.GetDocumentRequest, context: Any) -> pb.GetDocumentResponse:
-        doc = await reading.get(self.ctx.uow(), self.ctx, _caller(), request.document_id)
+        doc = await reading.get(*self._deps(), _caller(), request.document_id)
         return pb.GetDocumentResponse(document=conv.document(doc))
 
     async def ListInbox(self, request: pb.ListInboxRequest, context: Any) -> pb.ListInboxResponse:
@@ -124,13 +125,13 @@ class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
             "end": conv.from_ts(request, "end_time"),
         }
         docs, token = await reading.inbox(
-            self.ctx.uow(), self.ctx, _caller(), filters, page_size(request.page_size), request.page_token
+            *self._deps(), _caller(), filters, page_size(request.page_size), request.page_token
         )
         return pb.ListInboxResponse(documents=[conv.document(d) for d in docs], next_page_token=token)
 
     async def ListSent(self, request: pb.ListSentRequest, context: Any) -> pb.ListSentResponse:
         docs, token = await reading.sent(
-            self.ctx.uow(), self.ctx, _caller(), page_size(request.page_size), request.page_token
+            *self._deps(), _caller(), page_size(request.page_size), request.page_token
         )
         return pb.ListSentResponse(documents=[conv.document(d) for d in docs], next_page_token=token)
 
@@ -138,16 +139,14 @@ class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
         self, request: pb.DownloadAttachmentRequest, context: Any
     ) -> AsyncIterator[pb.DownloadAttachmentResponse]:
         async for chunk in attachments.download(
-            self.ctx.uow(), self.ctx, _caller(), request.document_id, request.attachment_id
+            *self._deps(), _caller(), request.document_id, request.attachment_id
         ):
             yield pb.DownloadAttachmentResponse(chunk=chunk)
 
     async def SubscribeInbox(
         self, request: pb.SubscribeInboxRequest, context: Any
     ) -> AsyncIterator[pb.SubscribeInboxResponse]:
-        async for cursor, kind, doc in reading.subscribe(
-            self.ctx.uow(), self.ctx, _caller(), request.after_cursor
-        ):
+        async for cursor, kind, doc in reading.subscribe(*self._deps(), _caller(), request.after_cursor):
             yield pb.SubscribeInboxResponse(
                 cursor=cursor,
                 kind=f"INBOX_EVENT_KIND_{kind}",
@@ -157,15 +156,14 @@ class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
     async def GetDocumentStatus(
         self, request: pb.GetDocumentStatusRequest, context: Any
     ) -> pb.GetDocumentStatusResponse:
-        rows = await reading.status_history(self.ctx.uow(), self.ctx, _caller(), request.document_id)
+        rows = await reading.status_history(*self._deps(), _caller(), request.document_id)
         return pb.GetDocumentStatusResponse(recipients=[conv.history(r, h) for r, h in rows])
 
     async def ListDocumentAccess(
         self, request: pb.ListDocumentAccessRequest, context: Any
     ) -> pb.ListDocumentAccessResponse:
         rows, token = await reading.accesses(
-            self.ctx.uow(),
-            self.ctx,
+            *self._deps(),
             _caller(),
             request.document_id,
             page_size(request.page_size),
@@ -178,21 +176,21 @@ class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
     async def AcknowledgeReceipt(
         self, request: pb.AcknowledgeReceiptRequest, context: Any
     ) -> pb.AcknowledgeReceiptResponse:
-        r = await processing.acknowledge_receipt(self.ctx.uow(), self.ctx, _caller(), request.document_id)
+        r = await processing.acknowledge_receipt(*self._deps(), _caller(), request.document_id)
         return pb.AcknowledgeReceiptResponse(recipient=conv.recipient(r))
 
     async def ReportStatus(self, request: pb.ReportStatusRequest, context: Any) -> pb.ReportStatusResponse:
         status = conv.status_of(request.status)
         assert status is not None
         r, changed = await processing.report(
-            self.ctx.uow(), self.ctx, _caller(), request.document_id, status, request.reason
+            *self._deps(), _caller(), request.document_id, status, request.reason
         )
         return pb.ReportStatusResponse(recipient=conv.recipient(r), changed=changed)
 
     async def AcknowledgeRecall(
         self, request: pb.AcknowledgeRecallRequest, context: Any
     ) -> pb.AcknowledgeRecallResponse:
-        r = await processing.acknowledge_recall(self.ctx.uow(), self.ctx, _caller(), request.document_id)
+        r = await processing.acknowledge_recall(*self._deps(), _caller(), request.document_id)
         return pb.AcknowledgeRecallResponse(recipient=conv.recipient(r))
 
     # ---- edXML ----
@@ -200,7 +198,7 @@ class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
     async def ExportEdxml(
         self, request: pb.ExportEdxmlRequest, context: Any
     ) -> AsyncIterator[pb.ExportEdxmlResponse]:
-        async for chunk in exchange.export(self.ctx.uow(), self.ctx, _caller(), request.document_id):
+        async for chunk in exchange.export(*self._deps(), _caller(), request.document_id):
             yield pb.ExportEdxmlResponse(chunk=chunk)
 
     async def ImportEdxml(
@@ -216,7 +214,5 @@ class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
             async for message in stream:
                 yield message.chunk
 
-        doc = await exchange.import_package(
-            self.ctx.uow(), self.ctx, _caller(), first.idempotency_key, chunks()
-        )
+        doc = await exchange.import_package(*self._deps(), _caller(), first.idempotency_key, chunks())
         return pb.ImportEdxmlResponse(document=conv.document(doc))

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
 from typing import Any
 
 from lienthong_runtime.errors import ResourceExhausted
+from lienthong_runtime.token_buckets import TokenBuckets
 
 from .config import Budget, Settings
 
@@ -66,21 +66,17 @@ class LocalBuckets:
 
     def __init__(self, replicas: int = 1) -> None:
         self.replicas = max(replicas, 1)
-        self._state: dict[str, list[float]] = {}
+        self._buckets = TokenBuckets(MAX_KEYS)
 
     def grant(self, specs: list[tuple[str, Budget, int]]) -> tuple[int, float, list[int]]:
-        now = time.monotonic()
         granted: list[int] = []
         for index, (key, budget, want) in enumerate(specs, start=1):
-            rate, burst = budget.rate / self.replicas, max(budget.burst / self.replicas, 1.0)
-            state = self._state.setdefault(key, [burst, now])
-            state[0] = min(burst, state[0] + (now - state[1]) * rate)
-            state[1] = now
-            got = min(want, math.floor(state[0]))
-            state[0] -= got
+            got, wait = self._buckets.take(
+                key, budget.rate / self.replicas, budget.burst / self.replicas, want
+            )
             granted.append(got)
             if want > 0 and got == 0:
-                return index, (1 - state[0]) / rate, granted
+                return index, wait, granted
         return 0, 0.0, granted
 
 

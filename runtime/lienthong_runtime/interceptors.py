@@ -7,7 +7,7 @@ import inspect
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import grpc
@@ -171,6 +171,7 @@ class CallPipeline(grpc.aio.ServerInterceptor):
             rid = self._begin(metadata)
             code = "OK"
             try:
+                request = _checked_stream(request) if streaming_in else request
                 _check_decoded(request)
                 await self._authorize(method, metadata)
                 return await behavior(request, context)
@@ -191,6 +192,7 @@ class CallPipeline(grpc.aio.ServerInterceptor):
             rid = self._begin(metadata)
             code = "OK"
             try:
+                request = _checked_stream(request) if streaming_in else request
                 _check_decoded(request)
                 await self._authorize(method, metadata)
                 result = behavior(request, context)
@@ -225,6 +227,14 @@ def _check_decoded(request: Any) -> None:
             "the request body could not be decoded as this method's request message",
             reason="MALFORMED_REQUEST",
         )
+
+
+async def _checked_stream(requests: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    """A client stream's messages; one that failed to decode is INVALID_ARGUMENT ``MALFORMED_REQUEST`` for every
+    client-streaming method of every service (not each servicer's own check)."""
+    async for message in requests:
+        _check_decoded(message)
+        yield message
 
 
 def _code_name(context: Any) -> str:

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from lienthong_documents.adapters import edxml
 from lienthong_documents.adapters.blobs import CHUNK, ChunkReader
+from lienthong_documents.domain import edxml
 from lienthong_documents.domain.codes import level1, normalise_code
 from lienthong_documents.domain.directory import fold, newer
 from lienthong_documents.domain.status import Status, advance

@@ -21,6 +21,7 @@ from tests.dev_platform import free_offset
 
 from .documents_journey import run_document_journey
 from .journey import PURPOSE, run_journey
+from .quickstart import assert_quickstart_runs
 
 
 @pytest.fixture
@@ -100,3 +101,6 @@ async def test_citizen_journey_on_the_embedded_default(embedded):
     )
     assert documents.history[-1] == pb.PROCESSING_STATUS_COMPLETED
     assert "[HỎA TỐC] Văn bản 15/QĐ-UBND" in documents.alert
+
+    # The README's quickstart, run as written against the same `lienthong dev`, so the example cannot rot.
+    await assert_quickstart_runs(gateway, data_dir / "demo-credentials.json")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 
@@ -23,7 +24,7 @@ from .adapters import crypto, http
 from .adapters.keystore import KeyStore
 from .adapters.revocations import RevocationLoader
 from .adapters.tables import outbox
-from .adapters.uow import SEALED_PREFIX
+from .adapters.uow import SEALED_PREFIX, SqlIdentityUnitOfWork
 from .config import Settings
 from .domain.agencies import AgencyKind
 from .domain.audit import Caller
@@ -34,6 +35,7 @@ from .grpc_api import IdentityService
 from .handlers import agencies
 from .handlers.context import Context
 from .handlers.keys import SYSTEM, housekeeping
+from .handlers.ports import IdentityUnitOfWork
 
 SERVICE_NAME = identity_pb2.DESCRIPTOR.services_by_name["IdentityService"].full_name
 DEMO_FILE = "demo-credentials.json"
@@ -43,8 +45,11 @@ def load_settings(**overrides: Any) -> Settings:
     return _load(Settings, **overrides)
 
 
-def create_context(settings: Settings) -> Context:
-    """Everything the handlers need, over a new engine (``ctx.sessions.kw['bind']`` to dispose it)."""
+def create_context(
+    settings: Settings, *, uow_factory: Callable[[], IdentityUnitOfWork] | None = None
+) -> Context:
+    """Everything the handlers need, over a new engine (``ctx.sessions.kw['bind']`` to dispose it); the unit
+    of work is the SQL one unless ``uow_factory`` is given."""
     kek = crypto.load_kek(settings)
     sessions = session_factory(create_engine(settings.database_url))
     keyring = crypto.keyring(kek)
@@ -64,12 +69,14 @@ def create_context(settings: Settings) -> Context:
         cache=settings.verifier_cache,
     )
     pepper = crypto.pepper(settings, kek)
+    index = BlindIndex(pepper)
     return Context(
         settings=settings,
+        uow=uow_factory or (lambda: SqlIdentityUnitOfWork(sessions, keyring, index, keys)),
         sessions=sessions,
         keyring=keyring,
         pepper=pepper,
-        index=BlindIndex(pepper),
+        index=index,
         secrets=SecretHasher(pepper),
         passwords=Passwords(
             PasswordHasher(
@@ -93,7 +100,7 @@ def build_app(ctx: Context) -> ServiceApp:
     bus = connect_bus(settings.bus_url)
     # CitizenContactChanged carries personal data: rows are stored sealed, unsealed only on their way to the bus,
     # and deleted once published.
-    ctx.relay = OutboxRelay(
+    relay = OutboxRelay(
         ctx.sessions,
         outbox,
         UnsealingBus(bus, ctx.keyring, SEALED_PREFIX),
@@ -102,10 +109,13 @@ def build_app(ctx: Context) -> ServiceApp:
     )
     lifetime = timedelta(seconds=settings.access_token_ttl + settings.clock_skew)
     loader = RevocationLoader(ctx.sessions, ctx.revocations, lifetime)
+    ctx.wake_relay = relay.wake
     servicer = IdentityService(ctx)
 
+    keys = cast(KeyStore, ctx.keys)
+
     async def start() -> None:
-        await ctx.keys.ensure_current(ctx.now())
+        await keys.ensure_current(ctx.now())
         await loader.reload()
 
     async def stop() -> None:
@@ -113,7 +123,7 @@ def build_app(ctx: Context) -> ServiceApp:
         await dispose(ctx)
 
     async def keep_house() -> None:
-        await housekeeping(ctx, loader)
+        await housekeeping(ctx, loader.reload)
 
     return ServiceApp(
         name="identity",
@@ -123,7 +133,7 @@ def build_app(ctx: Context) -> ServiceApp:
         verifier=ctx.verifier,
         on_start=[start],
         on_stop=[stop],
-        background=[ctx.relay.run, keep_house],
+        background=[relay.run, keep_house],
         http_routes=http.routes(ctx),
         database=ctx.sessions.kw["bind"],
     )
@@ -137,7 +147,7 @@ async def create_platform_agency(ctx: Context) -> dict[str, str]:
     """The platform operator's agency and admin client (every grantable scope); credentials returned once."""
     scopes = sorted(grantable(ctx.catalogue))
     agency, client, secret = await agencies.create_agency(
-        ctx, SYSTEM, "Platform operator", AgencyKind.OTHER, "", scopes, scopes, operator=True
+        ctx.uow(), ctx, SYSTEM, "Platform operator", AgencyKind.OTHER, "", scopes, scopes, operator=True
     )
     assert client is not None
     return {"agency_id": agency.id, "client_id": client.id, "client_secret": secret}
@@ -161,6 +171,7 @@ async def seed_demo(settings: Settings, data_dir: Path) -> dict[str, str]:
         platform = await create_platform_agency(ctx)
         scopes = sorted(agency_grantable(ctx.catalogue))
         agency, client, secret = await agencies.create_agency(
+            ctx.uow(),
             ctx,
             operator_caller(platform),
             "UBND Thành phố Hà Nội (demo)",

@@ -61,7 +61,7 @@ def _rotate(args: argparse.Namespace) -> int:
     async def run() -> int:
         ctx = _context(args)
         try:
-            rotated = await rotate_signing_key(ctx, SYSTEM)
+            rotated = await rotate_signing_key(ctx.uow(), ctx, SYSTEM)
         finally:
             await dispose(ctx)
         assert rotated is not None

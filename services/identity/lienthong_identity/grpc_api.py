@@ -6,30 +6,42 @@ from typing import Any
 
 from lienthong.identity.v1 import identity_pb2 as pb
 from lienthong.identity.v1 import identity_pb2_grpc
-from lienthong_runtime.auth import require_principal
+from lienthong_runtime.auth import require_agency
 from lienthong_runtime.config import trusted_proxies
+from lienthong_runtime.paging import page_size
 
 from . import grpc_convert as conv
-from .adapters.paging import page_size
-from .handlers import agencies, audit, citizens, clients, keys, tokens, totp
+from .grpc_citizens import CitizenRpcs
+from .handlers import agencies, audit, clients, keys, tokens
 from .handlers.context import Context
+from .handlers.ports import IdentityUnitOfWork
 
 
-class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
+class IdentityService(CitizenRpcs, identity_pb2_grpc.IdentityServiceServicer):
     """Every method takes the agency from the verified token (``require_principal``), never from a field."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.proxies = trusted_proxies(ctx.settings)
 
+    def _deps(self) -> tuple[IdentityUnitOfWork, Context]:
+        """What every handler takes first: a new unit of work for this call, and the collaborators."""
+        return self.ctx.uow(), self.ctx
+
     def _caller(self, context: Any) -> Any:
+        return conv.caller(context, self.proxies)
+
+    def _agency_caller(self, context: Any) -> Any:
+        """The caller of a method for an agency's own clients: PERMISSION_DENIED ``AGENCY_REQUIRED`` unless the
+        token is an agency's machine client."""
+        require_agency()
         return conv.caller(context, self.proxies)
 
     # ---- agencies ----
 
     async def CreateAgency(self, request: pb.CreateAgencyRequest, context: Any) -> pb.CreateAgencyResponse:
         agency, client, secret = await agencies.create_agency(
-            self.ctx,
+            *self._deps(),
             self._caller(context),
             request.display_name,
             conv.kind_of(request.kind),
@@ -45,30 +57,33 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
         )
 
     async def GetAgency(self, request: pb.GetAgencyRequest, context: Any) -> pb.GetAgencyResponse:
-        agency = await agencies.get_agency(self.ctx, self._caller(context), request.agency_id)
+        agency = await agencies.get_agency(*self._deps(), self._caller(context), request.agency_id)
         return pb.GetAgencyResponse(agency=conv.agency(agency))
 
     async def ListAgencies(self, request: pb.ListAgenciesRequest, context: Any) -> pb.ListAgenciesResponse:
         rows, token = await agencies.list_agencies(
-            self.ctx, conv.agency_state_of(request.state), page_size(request.page_size), request.page_token
+            *self._deps(),
+            conv.agency_state_of(request.state),
+            page_size(request.page_size),
+            request.page_token,
         )
         return pb.ListAgenciesResponse(agencies=[conv.agency(a) for a in rows], next_page_token=token)
 
     async def SuspendAgency(self, request: pb.SuspendAgencyRequest, context: Any) -> pb.SuspendAgencyResponse:
         agency = await agencies.suspend_agency(
-            self.ctx, self._caller(context), request.agency_id, request.reason
+            *self._deps(), self._caller(context), request.agency_id, request.reason
         )
         return pb.SuspendAgencyResponse(agency=conv.agency(agency))
 
     async def ResumeAgency(self, request: pb.ResumeAgencyRequest, context: Any) -> pb.ResumeAgencyResponse:
-        agency = await agencies.resume_agency(self.ctx, self._caller(context), request.agency_id)
+        agency = await agencies.resume_agency(*self._deps(), self._caller(context), request.agency_id)
         return pb.ResumeAgencyResponse(agency=conv.agency(agency))
 
     async def SetAgencyAllowedScopes(
         self, request: pb.SetAgencyAllowedScopesRequest, context: Any
     ) -> pb.SetAgencyAllowedScopesResponse:
         agency = await agencies.set_allowed_scopes(
-            self.ctx, self._caller(context), request.agency_id, list(request.allowed_scopes)
+            *self._deps(), self._caller(context), request.agency_id, list(request.allowed_scopes)
         )
         return pb.SetAgencyAllowedScopesResponse(agency=conv.agency(agency))
 
@@ -76,8 +91,8 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
 
     async def CreateClient(self, request: pb.CreateClientRequest, context: Any) -> pb.CreateClientResponse:
         client, secret = await clients.create_client(
-            self.ctx,
-            self._caller(context),
+            *self._deps(),
+            self._agency_caller(context),
             request.display_name,
             list(request.scopes),
             request.idempotency_key,
@@ -85,13 +100,13 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
         return pb.CreateClientResponse(client=conv.client(client), client_secret=secret)
 
     async def GetClient(self, request: pb.GetClientRequest, context: Any) -> pb.GetClientResponse:
-        client = await clients.get_client(self.ctx, self._caller(context), request.client_id)
+        client = await clients.get_client(*self._deps(), self._agency_caller(context), request.client_id)
         return pb.GetClientResponse(client=conv.client(client))
 
     async def ListClients(self, request: pb.ListClientsRequest, context: Any) -> pb.ListClientsResponse:
         rows, token = await clients.list_clients(
-            self.ctx,
-            self._caller(context),
+            *self._deps(),
+            self._agency_caller(context),
             conv.client_state_of(request.state),
             page_size(request.page_size),
             request.page_token,
@@ -100,7 +115,7 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
 
     async def DisableClient(self, request: pb.DisableClientRequest, context: Any) -> pb.DisableClientResponse:
         client = await clients.disable_client(
-            self.ctx, self._caller(context), request.client_id, request.reason
+            *self._deps(), self._agency_caller(context), request.client_id, request.reason
         )
         return pb.DisableClientResponse(client=conv.client(client))
 
@@ -109,7 +124,7 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
     ) -> pb.RotateClientSecretResponse:
         overlap = request.overlap.ToTimedelta().total_seconds() if request.HasField("overlap") else 0.0
         client, secret, until = await clients.rotate_secret(
-            self.ctx, self._caller(context), request.client_id, overlap
+            *self._deps(), self._agency_caller(context), request.client_id, overlap
         )
         return pb.RotateClientSecretResponse(
             client=conv.client(client), client_secret=secret, previous_secret_expire_time=conv.ts(until)
@@ -119,7 +134,7 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
         self, request: pb.SetClientScopesRequest, context: Any
     ) -> pb.SetClientScopesResponse:
         client = await clients.set_scopes(
-            self.ctx, self._caller(context), request.client_id, list(request.scopes)
+            *self._deps(), self._agency_caller(context), request.client_id, list(request.scopes)
         )
         return pb.SetClientScopesResponse(client=conv.client(client))
 
@@ -127,21 +142,23 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
         self, request: pb.RegisterClientKeyRequest, context: Any
     ) -> pb.RegisterClientKeyResponse:
         key = await clients.register_key(
-            self.ctx, self._caller(context), request.client_id, request.public_jwk
+            *self._deps(), self._agency_caller(context), request.client_id, request.public_jwk
         )
         return pb.RegisterClientKeyResponse(key=conv.client_key(key))
 
     async def DeleteClientKey(
         self, request: pb.DeleteClientKeyRequest, context: Any
     ) -> pb.DeleteClientKeyResponse:
-        await clients.delete_key(self.ctx, self._caller(context), request.client_id, request.key_id)
+        await clients.delete_key(
+            *self._deps(), self._agency_caller(context), request.client_id, request.key_id
+        )
         return pb.DeleteClientKeyResponse()
 
     # ---- tokens and keys ----
 
     async def IssueToken(self, request: pb.IssueTokenRequest, context: Any) -> pb.IssueTokenResponse:
         token = await tokens.issue_token(
-            self.ctx,
+            *self._deps(),
             self._caller(context),
             request.client_id,
             request.client_secret,
@@ -157,7 +174,7 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
     async def RotateSigningKey(
         self, request: pb.RotateSigningKeyRequest, context: Any
     ) -> pb.RotateSigningKeyResponse:
-        rotated = await keys.rotate_signing_key(self.ctx, self._caller(context))
+        rotated = await keys.rotate_signing_key(*self._deps(), self._caller(context))
         assert rotated is not None  # an unconditional rotation always happens
         now = self.ctx.now()
         return pb.RotateSigningKeyResponse(
@@ -176,7 +193,9 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
     async def IntrospectToken(
         self, request: pb.IntrospectTokenRequest, context: Any
     ) -> pb.IntrospectTokenResponse:
-        found = await tokens.introspect(self.ctx, request.token, conv.HINTS.get(request.token_type_hint, ""))
+        found = await tokens.introspect(
+            *self._deps(), request.token, conv.HINTS.get(request.token_type_hint, "")
+        )
         if not found.active:
             return pb.IntrospectTokenResponse(active=False)
         kind = (
@@ -196,63 +215,17 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
 
     async def RevokeToken(self, request: pb.RevokeTokenRequest, context: Any) -> pb.RevokeTokenResponse:
         await tokens.revoke(
-            self.ctx, self._caller(context), request.token, conv.HINTS.get(request.token_type_hint, "")
+            *self._deps(),
+            self._caller(context),
+            request.token,
+            conv.HINTS.get(request.token_type_hint, ""),
         )
         return pb.RevokeTokenResponse()
-
-    # ---- citizens ----
-
-    async def RegisterCitizen(
-        self, request: pb.RegisterCitizenRequest, context: Any
-    ) -> pb.RegisterCitizenResponse:
-        account_id = await citizens.register(
-            self.ctx,
-            self._caller(context),
-            request.personal_id,
-            request.password,
-            request.email,
-            request.phone_number,
-        )
-        return pb.RegisterCitizenResponse(account_id=account_id)
-
-    async def Login(self, request: pb.LoginRequest, context: Any) -> pb.LoginResponse:
-        session = await citizens.login(
-            self.ctx, self._caller(context), request.personal_id, request.password, request.totp_code
-        )
-        return pb.LoginResponse(**_session_fields(session))
-
-    async def RefreshToken(self, request: pb.RefreshTokenRequest, context: Any) -> pb.RefreshTokenResponse:
-        session = await citizens.refresh(self.ctx, self._caller(context), request.refresh_token)
-        return pb.RefreshTokenResponse(**_session_fields(session))
-
-    async def EnrollTotp(self, request: pb.EnrollTotpRequest, context: Any) -> pb.EnrollTotpResponse:
-        secret, uri = await totp.enroll(self.ctx, self._caller(context), require_principal())
-        return pb.EnrollTotpResponse(secret=secret, provisioning_uri=uri)
-
-    async def ConfirmTotp(self, request: pb.ConfirmTotpRequest, context: Any) -> pb.ConfirmTotpResponse:
-        await totp.confirm(self.ctx, self._caller(context), require_principal(), request.totp_code)
-        return pb.ConfirmTotpResponse()
-
-    async def ChangePassword(
-        self, request: pb.ChangePasswordRequest, context: Any
-    ) -> pb.ChangePasswordResponse:
-        await citizens.change_password(
-            self.ctx,
-            self._caller(context),
-            require_principal(),
-            request.current_password,
-            request.new_password,
-        )
-        return pb.ChangePasswordResponse()
-
-    async def Logout(self, request: pb.LogoutRequest, context: Any) -> pb.LogoutResponse:
-        await citizens.logout(self.ctx, self._caller(context), require_principal(), request.refresh_token)
-        return pb.LogoutResponse()
 
     async def GetAgencyNames(
         self, request: pb.GetAgencyNamesRequest, context: Any
     ) -> pb.GetAgencyNamesResponse:
-        found = await agencies.agency_names(self.ctx, list(request.agency_ids))
+        found = await agencies.agency_names(*self._deps(), list(request.agency_ids))
         return pb.GetAgencyNamesResponse(names=[pb.AgencyName(agency_id=a, display_name=n) for a, n in found])
 
     # ---- audit ----
@@ -261,7 +234,7 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
         self, request: pb.ListAuditEventsRequest, context: Any
     ) -> pb.ListAuditEventsResponse:
         events, token = await audit.list_audit_events(
-            self.ctx,
+            *self._deps(),
             self._caller(context),
             action=request.action,
             outcome=conv.outcome_of(request.outcome),
@@ -271,13 +244,3 @@ class IdentityService(identity_pb2_grpc.IdentityServiceServicer):
             token=request.page_token,
         )
         return pb.ListAuditEventsResponse(events=[conv.audit_event(e) for e in events], next_page_token=token)
-
-
-def _session_fields(session: citizens.Session) -> dict[str, Any]:
-    return {
-        "access_token": session.access.access_token,
-        "refresh_token": session.refresh_token,
-        "expires_in": session.access.expires_in,
-        "expire_time": conv.ts(session.access.expires_at),
-        "refresh_expire_time": conv.ts(session.refresh_expires_at),
-    }

@@ -7,11 +7,12 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.documents import Attachment
 from ..domain.signatures import SignatureCheck, SignatureState
+from .tables import attachment_chunks
 from .tables import attachments as t
 
 
@@ -82,6 +83,17 @@ class AttachmentRepository:
 
     async def bind(self, ids: list[str], document_id: str) -> None:
         await self.session.execute(update(t).where(t.c.id.in_(ids)).values(document_id=document_id))
+
+    async def purge_unsent(self, before: datetime, limit: int) -> int:
+        """Delete up to ``limit`` attachments never sent and created before ``before`` (content and record)."""
+        query = select(t.c.id).where(t.c.document_id.is_(None), t.c.created_at < before).limit(limit)
+        ids = list((await self.session.execute(query)).scalars())
+        if ids:
+            await self.session.execute(
+                delete(attachment_chunks).where(attachment_chunks.c.attachment_id.in_(ids))
+            )
+            await self.session.execute(delete(t).where(t.c.id.in_(ids)))
+        return len(ids)
 
     async def of_documents(self, document_ids: list[str]) -> dict[str, list[Attachment]]:
         rows = (

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, false, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.directory import DirectoryAgency, fold
+from ..domain.documents import DuplicateKey
 from ..domain.signatures import ReceivePolicy
 from .tables import directory as t
 from .tables import identity_agencies as ia
@@ -39,19 +41,22 @@ class DirectoryRepository:
         self.session = session
 
     async def add(self, agency: DirectoryAgency) -> None:
-        await self.session.execute(
-            insert(t).values(
-                code=agency.code,
-                agency_id=agency.agency_id,
-                display_name=agency.display_name,
-                search_name=agency.search_name,
-                province_code=agency.province_code,
-                refuse_unsigned=agency.policy.refuse_unsigned,
-                refuse_invalid_signature=agency.policy.refuse_invalid_signature,
-                notification_email=agency.notification_email,
-                created_at=agency.created_at,
+        try:
+            await self.session.execute(
+                insert(t).values(
+                    code=agency.code,
+                    agency_id=agency.agency_id,
+                    display_name=agency.display_name,
+                    search_name=agency.search_name,
+                    province_code=agency.province_code,
+                    refuse_unsigned=agency.policy.refuse_unsigned,
+                    refuse_invalid_signature=agency.policy.refuse_invalid_signature,
+                    notification_email=agency.notification_email,
+                    created_at=agency.created_at,
+                )
             )
-        )
+        except IntegrityError:  # a concurrent registration of the same code or agency won
+            raise DuplicateKey("directory") from None
 
     async def set_policy(self, agency_id: str, policy: ReceivePolicy, email: str) -> None:
         await self.session.execute(

@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.documents import (
     Confidentiality,
     Document,
+    DuplicateKey,
     Hop,
     Metadata,
     Recipient,
@@ -71,32 +73,35 @@ class DocumentRepository:
 
     async def add(self, doc: Document) -> None:
         m = doc.metadata
-        await self.session.execute(
-            insert(documents).values(
-                id=doc.id,
-                sender_agency_id=doc.sender_agency_id,
-                sender_code=doc.sender_code,
-                sender_name=doc.sender_name,
-                number_symbol=m.number_symbol,
-                document_type=m.document_type,
-                issue_place=m.issue_place,
-                issue_date=m.issue_date,
-                summary=m.summary,
-                signer_name=m.signer_name,
-                signer_title=m.signer_title,
-                urgency=m.urgency.value,
-                confidentiality=m.confidentiality.value,
-                idempotency_key=doc.idempotency_key,
-                request_hash=doc.request_hash,
-                related_document_id=doc.related_document_id,
-                relation=doc.relation.value,
-                recall_time=None,
-                recall_reason="",
-                replaced_by="",
-                trace=json.dumps([[h.code, h.time.isoformat()] for h in doc.trace]),
-                send_time=doc.send_time,
+        try:
+            await self.session.execute(
+                insert(documents).values(
+                    id=doc.id,
+                    sender_agency_id=doc.sender_agency_id,
+                    sender_code=doc.sender_code,
+                    sender_name=doc.sender_name,
+                    number_symbol=m.number_symbol,
+                    document_type=m.document_type,
+                    issue_place=m.issue_place,
+                    issue_date=m.issue_date,
+                    summary=m.summary,
+                    signer_name=m.signer_name,
+                    signer_title=m.signer_title,
+                    urgency=m.urgency.value,
+                    confidentiality=m.confidentiality.value,
+                    idempotency_key=doc.idempotency_key,
+                    request_hash=doc.request_hash,
+                    related_document_id=doc.related_document_id,
+                    relation=doc.relation.value,
+                    recall_time=None,
+                    recall_reason="",
+                    replaced_by="",
+                    trace=json.dumps([[h.code, h.time.isoformat()] for h in doc.trace]),
+                    send_time=doc.send_time,
+                )
             )
-        )
+        except IntegrityError:  # the sender's idempotency key, taken by a concurrent send
+            raise DuplicateKey("idempotency_key") from None
         # One statement per table for all recipients (an executemany), not three per recipient.
         await self.session.execute(
             insert(recipients),

@@ -1,59 +1,46 @@
-"""The unit of work: one transaction, the repositories bound to it and the outbox."""
+"""documents' SQL unit of work: one transaction, the repositories bound to it and the outbox."""
 
 from __future__ import annotations
 
-from types import TracebackType
-
-from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lienthong_runtime.crypto import Keyring
-from lienthong_runtime.events import add_event, envelope
+from lienthong_runtime.events import first_delivery
+from lienthong_runtime.uow import SqlUnitOfWork
 
+from ..handlers.ports import DocumentsUnitOfWork
 from .attachment_repo import AttachmentRepository
 from .blobs import ChunkWriter
 from .directory_repo import DirectoryRepository
 from .document_repo import DocumentRepository
 from .identity_agency_repo import IdentityAgencyRepository
-from .tables import outbox
+from .tables import outbox, processed_events
 
 
-class UnitOfWork:
+class ProcessedEvents:
+    """Events of other services this service has already applied (redeliveries are skipped)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def first_delivery(self, consumer: str, event_id: str) -> bool:
+        return await first_delivery(self.session, processed_events, consumer, event_id)
+
+
+class SqlDocumentsUnitOfWork(SqlUnitOfWork, DocumentsUnitOfWork):
     """``async with uow:`` commits on success and rolls back on any exception."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], keyring: Keyring) -> None:
-        self._sessions = sessions
+        super().__init__(sessions, outbox)
         self._keyring = keyring
-        self.events = 0
 
-    async def __aenter__(self) -> UnitOfWork:
-        self.session = self._sessions()
-        await self.session.begin()
-        s = self.session
-        self.directory = DirectoryRepository(s)
-        self.identity_agencies = IdentityAgencyRepository(s)
-        self.attachments = AttachmentRepository(s)
-        self.documents = DocumentRepository(s, self.attachments)
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        try:
-            if exc_type is None:
-                await self.session.commit()
-            else:
-                await self.session.rollback()
-        finally:
-            await self.session.close()
+    def bind(self, session: AsyncSession) -> None:
+        self.directory = DirectoryRepository(session)
+        self.identity_agencies = IdentityAgencyRepository(session)
+        self.attachments = AttachmentRepository(session)
+        self.documents = DocumentRepository(session, self.attachments)
+        self.processed = ProcessedEvents(session)
 
     def chunk_writer(self, attachment_id: str) -> ChunkWriter:
         """Seals attachment content into this transaction."""
         return ChunkWriter(self.session, self._keyring, attachment_id)
-
-    async def publish(self, message: Message, *, subject: str, agency_id: str = "") -> None:
-        """Stage a documents event in the outbox, committed with the change."""
-        await add_event(
-            self.session, outbox, envelope("documents", message, subject=subject, agency_id=agency_id)
-        )
-        self.events += 1

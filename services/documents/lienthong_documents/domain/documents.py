@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
 from lienthong_runtime.errors import FieldViolation, InvalidArgument
+from lienthong_runtime.ids import new_id
 
 from .signatures import SignatureCheck
 from .status import Recall, Status
@@ -144,8 +144,13 @@ class Document:
 
 
 def new_document_id() -> str:
-    return f"doc_{uuid.uuid4().hex}"
+    return f"doc_{new_id()}"
 
 
 def new_attachment_id() -> str:
-    return f"att_{uuid.uuid4().hex}"
+    return f"att_{new_id()}"
+
+
+class DuplicateKey(Exception):
+    """A unique key already taken (an idempotency key, a directory code or agency): raised by repositories, so
+    handlers can answer with the row that won without knowing the database's own error."""

@@ -13,10 +13,10 @@ from typing import IO, cast
 
 from lienthong_runtime.errors import InvalidArgument, NotFound, invalid
 
-from ..adapters.uow import UnitOfWork
 from ..domain.documents import Attachment, new_attachment_id
 from ..domain.signatures import NOT_APPLICABLE, SignatureCheck
 from .context import Caller, Context, member, visible
+from .ports import DocumentsUnitOfWork
 
 MAX_NAME = 255
 PDF_MAGIC = b"%PDF-"
@@ -35,13 +35,14 @@ def check_header(file_name: str, content_type: str) -> tuple[str, str]:
 class Intake:
     """One attachment being received: ``write`` as content comes, then ``finish``."""
 
-    def __init__(self, ctx: Context, caller: Caller, file_name: str, content_type: str) -> None:
-        self.ctx = ctx
+    def __init__(
+        self, uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, file_name: str, content_type: str
+    ) -> None:
+        self.uow, self.ctx = uow, ctx
         self.caller = caller
         self.id = new_attachment_id()
         self.agency_id = ""
         self.file_name, self.content_type = check_header(file_name, content_type)
-        self.uow: UnitOfWork = ctx.uow()
 
     async def __aenter__(self) -> Intake:
         await self.uow.__aenter__()
@@ -76,7 +77,7 @@ class Intake:
         if not (self.writer.head.startswith(PDF_MAGIC) or a.content_type == "application/pdf"):
             return a
         check = await verify(self.ctx, a.id, a.size)
-        async with self.ctx.uow() as uow:
+        async with self.uow as uow:
             await uow.attachments.set_signature(a.id, check)
         return Attachment(a.id, a.agency_id, a.file_name, a.content_type, a.size, a.sha256, check)
 
@@ -87,14 +88,16 @@ async def verify(ctx: Context, attachment_id: str, size: int) -> SignatureCheck:
     return await asyncio.to_thread(ctx.pdf.verify, reader)
 
 
-async def upload(ctx: Context, caller: Caller, parts: AsyncIterator[tuple[str, object]]) -> Attachment:
+async def upload(
+    uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, parts: AsyncIterator[tuple[str, object]]
+) -> Attachment:
     """``parts`` yields ("header", (file_name, content_type)) first, then ("chunk", bytes) items."""
     kind, value = await anext(parts, ("", None))
     if kind != "header" or not isinstance(value, tuple):
         raise invalid(
             "header", "the first message of an upload is its header", reason="UPLOAD_HEADER_MISSING"
         )
-    async with Intake(ctx, caller, *value) as intake:
+    async with Intake(uow, ctx, caller, *value) as intake:
         async for kind, data in parts:
             if kind != "chunk" or not isinstance(data, bytes):
                 raise invalid("header", "only the first message is a header", reason="UPLOAD_HEADER_REPEATED")
@@ -105,9 +108,9 @@ async def upload(ctx: Context, caller: Caller, parts: AsyncIterator[tuple[str, o
 
 
 async def download(
-    ctx: Context, caller: Caller, document_id: str, attachment_id: str
+    uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, document_id: str, attachment_id: str
 ) -> AsyncIterator[bytes]:
-    async with ctx.uow() as uow:
+    async with uow:
         me = await member(uow, caller)
         doc = await visible(uow, me, document_id, "DownloadAttachment", caller)
         found = await uow.attachments.get(attachment_id[:64]) if attachment_id else None

@@ -1,26 +1,24 @@
-"""What every handler needs, who is calling, and the checks every document RPC makes (membership, visibility,
-access log)."""
+"""What every handler needs besides storage (settings, the content store, the PDF verifier, wake-ups), who is
+calling, and the checks every document RPC makes (membership, visibility, access log).
+
+Storage comes as the abstract :class:`~.ports.DocumentsUnitOfWork` each handler takes as its first argument;
+``Context.uow`` is the factory the servicer calls once per request (the SQL one, or a fake in tests)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from lienthong_runtime.auth import Principal
-from lienthong_runtime.crypto import Keyring
 from lienthong_runtime.errors import FailedPrecondition, NotFound, invalid
-from lienthong_runtime.events import OutboxRelay
 
-from ..adapters.blobs import ChunkStore
-from ..adapters.pdf_signatures import PdfVerifier
-from ..adapters.uow import UnitOfWork
 from ..config import Settings
 from ..domain.directory import DirectoryAgency
 from ..domain.documents import Document
+from .ports import ChunkStore, DocumentsUnitOfWork, SignatureVerifier
 
 log = logging.getLogger("lienthong.documents")
 
@@ -55,32 +53,30 @@ class Caller:
 @dataclass
 class Context:
     settings: Settings
-    sessions: async_sessionmaker[AsyncSession]
-    #: Seals attachment content at rest.
-    keyring: Keyring
+    #: A new unit of work (one per request); the composition root injects the SQL one.
+    uow: Callable[[], DocumentsUnitOfWork]
+    #: Committed attachment content (read back sealed chunk by chunk).
     chunks: ChunkStore
-    pdf: PdfVerifier
-    relay: OutboxRelay | None = None
+    pdf: SignatureVerifier
+    #: Wakes the outbox relay after a commit with events (``OutboxRelay.wake``); none in unit tests.
+    wake_relay: Callable[[], None] | None = None
     arrivals: Arrivals = field(default_factory=Arrivals)
     #: Wakes registrations waiting for an agency identity has just created.
     agency_events: Arrivals = field(default_factory=Arrivals)
-
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.keyring)
 
     @staticmethod
     def now() -> datetime:
         return datetime.now(UTC)
 
-    def committed(self, uow: UnitOfWork, *, inbox: bool = False) -> None:
+    def committed(self, uow: DocumentsUnitOfWork, *, inbox: bool = False) -> None:
         """Call after a commit: publish staged events now, and wake subscriptions when inboxes changed."""
-        if uow.events and self.relay is not None:
-            self.relay.wake()
+        if uow.committed and self.wake_relay is not None:
+            self.wake_relay()
         if inbox:
             self.arrivals.notify()
 
 
-async def member(uow: UnitOfWork, caller: Caller) -> DirectoryAgency:
+async def member(uow: DocumentsUnitOfWork, caller: Caller) -> DirectoryAgency:
     """The caller's directory entry; an agency outside the directory, or suspended by identity, can neither send
     nor receive."""
     return as_member(await uow.directory.by_agency(caller.agency_id) if caller.agency_id else None)
@@ -102,7 +98,7 @@ def not_found() -> NotFound:
 
 
 async def visible(
-    uow: UnitOfWork,
+    uow: DocumentsUnitOfWork,
     me: DirectoryAgency,
     document_id: str,
     action: str,

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy.exc import IntegrityError
 
-from lienthong_runtime.errors import AlreadyExists, FailedPrecondition, NotFound, invalid
+from lienthong_runtime.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, invalid
+from lienthong_runtime.paging import PAGE_TOKEN_INVALID, decode_cursor, encode_cursor
 
 from ..domain.codes import normalise_code
 from ..domain.directory import DirectoryAgency, KnownAgency
+from ..domain.documents import DuplicateKey
 from ..domain.signatures import ReceivePolicy
 from .context import Caller, Context, member
+from .ports import DocumentsUnitOfWork
 
 PROVINCE_CODE_LENGTH = 2
 #: While waiting for an agency event, look at the database this often (another replica may apply it).
@@ -29,14 +30,14 @@ def _email(value: str) -> str:
         raise invalid("notification_email", "is not an e-mail address") from None
 
 
-async def known_agency(ctx: Context, agency_id: str) -> KnownAgency:
+async def known_agency(uow: DocumentsUnitOfWork, ctx: Context, agency_id: str) -> KnownAgency:
     """identity's agency ``agency_id`` as its events told documents, waiting up to ``agency_event_wait`` for an
     AgencyCreated still on its way (an agency registered right after identity created it)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + ctx.settings.agency_event_wait
     while True:
         signal = ctx.agency_events.current()
-        async with ctx.uow() as uow:
+        async with uow:
             known = await uow.identity_agencies.get(agency_id)
         if known is not None and known.created:
             return known
@@ -54,7 +55,7 @@ async def known_agency(ctx: Context, agency_id: str) -> KnownAgency:
 
 
 async def register(
-    ctx: Context, agency_id: str, code: str, name: str, province: str, email: str
+    uow: DocumentsUnitOfWork, ctx: Context, agency_id: str, code: str, name: str, province: str, email: str
 ) -> DirectoryAgency:
     """Register identity's agency ``agency_id`` under ``code``; an empty name or province is identity's."""
     code = normalise_code(code)
@@ -67,7 +68,7 @@ async def register(
     if province and (len(province) != PROVINCE_CODE_LENGTH or not province.isdigit()):
         raise invalid("province_code", "is two digits (2025 province list) or empty")
     email = _email(email)
-    known = await known_agency(ctx, agency_id)
+    known = await known_agency(uow, ctx, agency_id)
     name = name or " ".join(known.display_name.split())[:200]
     if not name:
         raise invalid("display_name", "is required (identity has not told this agency's name)")
@@ -77,22 +78,22 @@ async def register(
         code, agency_id, name, province, ReceivePolicy(), email, ctx.now(), known.suspended
     )
     try:
-        async with ctx.uow() as uow:
+        async with uow:
             if await uow.directory.by_code(code) or await uow.directory.by_agency(agency.agency_id):
                 raise AlreadyExists(
                     "the code or the agency is already registered", reason="AGENCY_ALREADY_REGISTERED"
                 )
             await uow.directory.add(agency)
-    except IntegrityError:  # a concurrent registration of the same code or agency won
+    except DuplicateKey:  # a concurrent registration of the same code or agency won
         raise AlreadyExists(
             "the code or the agency is already registered", reason="AGENCY_ALREADY_REGISTERED"
         ) from None
     return agency
 
 
-async def get(ctx: Context, code: str) -> DirectoryAgency:
+async def get(uow: DocumentsUnitOfWork, ctx: Context, code: str) -> DirectoryAgency:
     code = normalise_code(code)
-    async with ctx.uow() as uow:
+    async with uow:
         agency = await uow.directory.by_code(code)
     if agency is None:
         raise NotFound("no agency with this code", reason="AGENCY_NOT_FOUND")
@@ -100,21 +101,23 @@ async def get(ctx: Context, code: str) -> DirectoryAgency:
 
 
 async def search(
-    ctx: Context, query: str, code_prefix: str, province: str, size: int, token: str
+    uow: DocumentsUnitOfWork, ctx: Context, query: str, code_prefix: str, province: str, size: int, token: str
 ) -> tuple[list[DirectoryAgency], str]:
     if len(query) > 200 or len(code_prefix) > 35 or len(province) > 4:
         raise invalid("query", "is too long")
-    after = _decode(token)
-    async with ctx.uow() as uow:
+    after = _after(token)
+    async with uow:
         rows = await uow.directory.search(query, code_prefix.strip().upper(), province, size, after)
     more = len(rows) > size
     rows = rows[:size]
-    return rows, _encode(rows[-1].code) if more else ""
+    return rows, encode_cursor("SearchDirectoryAgencies", [rows[-1].code]) if more else ""
 
 
-async def set_policy(ctx: Context, caller: Caller, policy: ReceivePolicy, email: str) -> DirectoryAgency:
+async def set_policy(
+    uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, policy: ReceivePolicy, email: str
+) -> DirectoryAgency:
     email = _email(email)
-    async with ctx.uow() as uow:
+    async with uow:
         me = await member(uow, caller)
         await uow.directory.set_policy(me.agency_id, policy, email)
         updated = await uow.directory.by_agency(me.agency_id)
@@ -122,16 +125,12 @@ async def set_policy(ctx: Context, caller: Caller, policy: ReceivePolicy, email:
     return updated
 
 
-def _encode(code: str) -> str:
-    return base64.urlsafe_b64encode(code.encode()).decode().rstrip("=")
-
-
-def _decode(token: str) -> str:
-    if not token:
+def _after(token: str) -> str:
+    """The code after which a search page starts ("" for the first page)."""
+    cursor = decode_cursor("SearchDirectoryAgencies", token, 1)
+    if cursor is None:
         return ""
     try:
-        return normalise_code(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode())
-    except Exception:
-        raise invalid(
-            "page_token", "is not a token this service issued", reason="PAGE_TOKEN_INVALID"
-        ) from None
+        return normalise_code(cursor[0]) if isinstance(cursor[0], str) else normalise_code("")
+    except InvalidArgument:
+        raise invalid("page_token", "is not a token this method issued", reason=PAGE_TOKEN_INVALID) from None

@@ -9,18 +9,21 @@ from typing import cast
 
 from lienthong_runtime.errors import FailedPrecondition, InvalidArgument, invalid
 
-from ..adapters import edxml
+from ..domain import edxml
 from ..domain.documents import Confidentiality, Hop, Metadata, Relation, Urgency
 from ..domain.status import Status
 from . import sending
 from .attachments import Intake
 from .context import Caller, Context, member, visible
+from .ports import DocumentsUnitOfWork
 
 FEED = 64 * 1024
 
 
-async def export(ctx: Context, caller: Caller, document_id: str) -> AsyncIterator[bytes]:
-    async with ctx.uow() as uow:
+async def export(
+    uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, document_id: str
+) -> AsyncIterator[bytes]:
+    async with uow:
         me = await member(uow, caller)
         doc = await visible(uow, me, document_id, "ExportEdxml", caller)
         history = await uow.documents.history(doc.id)
@@ -61,10 +64,10 @@ async def export(ctx: Context, caller: Caller, document_id: str) -> AsyncIterato
 
 
 async def import_package(
-    ctx: Context, caller: Caller, key: str, chunks: AsyncIterator[bytes]
+    uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, key: str, chunks: AsyncIterator[bytes]
 ) -> sending.Document:
     """Send the document a package describes; its sender must be the calling agency."""
-    async with ctx.uow() as uow:
+    async with uow:
         me = await member(uow, caller)
     reader = edxml.Reader()
     attachment_ids: list[str] = []
@@ -79,9 +82,9 @@ async def import_package(
                 raise InvalidArgument("the edXML package is too large", reason="PACKAGE_TOO_LARGE")
             for start in range(0, len(data), FEED):
                 reader.feed(data[start : start + FEED])
-                await _apply(ctx, caller, reader.drain(), open_, attachment_ids)
+                await _apply(uow, ctx, caller, reader.drain(), open_, attachment_ids)
         reader.feed(b"", final=True)
-        await _apply(ctx, caller, reader.drain(), open_, attachment_ids)
+        await _apply(uow, ctx, caller, reader.drain(), open_, attachment_ids)
     except ValueError as exc:
         raise invalid("chunk", f"the edXML package is malformed: {exc}", reason="EDXML_MALFORMED") from None
     finally:
@@ -119,18 +122,23 @@ async def import_package(
         trace=[Hop(code, at) for code, at in p.trace],
         package_digest=digest.hexdigest(),
     )
-    return await sending.send(ctx, caller, command)
+    return await sending.send(uow, ctx, caller, command)
 
 
 async def _apply(
-    ctx: Context, caller: Caller, items: list[tuple[str, object]], open_: list[Intake], ids: list[str]
+    uow: DocumentsUnitOfWork,
+    ctx: Context,
+    caller: Caller,
+    items: list[tuple[str, object]],
+    open_: list[Intake],
+    ids: list[str],
 ) -> None:
     for kind, value in items:
         if kind == "begin":
             name, content_type = cast(tuple[str, str], value)
             if open_:
                 raise ValueError("an attachment inside an attachment")
-            open_.append(await Intake(ctx, caller, name or "attachment", content_type).__aenter__())
+            open_.append(await Intake(uow, ctx, caller, name or "attachment", content_type).__aenter__())
         elif kind == "data" and open_:
             await open_[0].write(cast(bytes, value))
         elif kind == "end" and open_:

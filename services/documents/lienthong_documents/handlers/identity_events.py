@@ -14,10 +14,9 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from lienthong.common.v1.events_pb2 import EventEnvelope
 from lienthong.identity.v1 import events_pb2 as identity_events
-from lienthong_runtime.events import first_delivery
 
-from ..adapters.tables import processed_events
 from .context import Context
+from .ports import DocumentsUnitOfWork
 
 log = logging.getLogger("lienthong.documents.identity_events")
 CONSUMER = "documents"
@@ -33,7 +32,7 @@ def _instant(stamp: Timestamp, event: EventEnvelope) -> datetime:
     return chosen.ToDatetime(tzinfo=UTC)
 
 
-async def handle(ctx: Context, event: EventEnvelope) -> None:
+async def handle(uow: DocumentsUnitOfWork, ctx: Context, event: EventEnvelope) -> None:
     """Apply one identity event (bus handler; raising makes the bus redeliver)."""
     message: Any
     if event.type == CREATED:
@@ -48,8 +47,8 @@ async def handle(ctx: Context, event: EventEnvelope) -> None:
         log.warning("identity event without a usable agency id", extra={"event_id": event.id})
         return
     now = ctx.now()
-    async with ctx.uow() as uow:
-        if not await first_delivery(uow.session, processed_events, CONSUMER, event.id):
+    async with uow:
+        if not await uow.processed.first_delivery(CONSUMER, event.id):
             return
         agencies = uow.identity_agencies
         if event.type == CREATED:
@@ -68,6 +67,6 @@ async def subscribe(ctx: Context, bus: Any) -> None:
     """Subscribe the durable consumer ``documents`` to identity's agency events."""
 
     async def handler(event: EventEnvelope) -> None:
-        await handle(ctx, event)
+        await handle(ctx.uow(), ctx, event)
 
     await bus.subscribe(CONSUMER, list(TYPES), handler)

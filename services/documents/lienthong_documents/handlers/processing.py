@@ -7,16 +7,16 @@ from dataclasses import replace
 from lienthong.documents.v1 import events_pb2
 from lienthong_runtime.errors import FailedPrecondition
 
-from ..adapters.uow import UnitOfWork
 from ..domain.directory import DirectoryAgency
 from ..domain.documents import Recipient
 from ..domain.status import Recall, Status, advance
 from .context import Caller, Context, member, visible
 from .convert_events import timestamp
+from .ports import DocumentsUnitOfWork
 
 
 async def _mine(
-    uow: UnitOfWork, caller: Caller, document_id: str, action: str
+    uow: DocumentsUnitOfWork, caller: Caller, document_id: str, action: str
 ) -> tuple[DirectoryAgency, Recipient]:
     me = await member(uow, caller)
     doc = await visible(uow, me, document_id, action, caller)
@@ -29,11 +29,17 @@ async def _mine(
 
 
 async def report(
-    ctx: Context, caller: Caller, document_id: str, status: Status, reason: str, action: str = "ReportStatus"
+    uow: DocumentsUnitOfWork,
+    ctx: Context,
+    caller: Caller,
+    document_id: str,
+    status: Status,
+    reason: str,
+    action: str = "ReportStatus",
 ) -> tuple[Recipient, bool]:
     """Move the caller's status forward; a report that is not ahead changes nothing (returns changed=False)."""
     reason = reason.strip()
-    async with ctx.uow() as uow:
+    async with uow:
         me, r = await _mine(uow, caller, document_id, action)
         new = advance(r.status, status, reason)
         if new is not None and status is not Status.ARRIVED and r.recall is not Recall.NONE:
@@ -43,7 +49,7 @@ async def report(
         now = ctx.now()
         r = replace(r, status=new, status_time=now)
         await uow.documents.save_recipient(r, reason)
-        await uow.publish(
+        uow.publish(
             events_pb2.DocumentStatusChanged(
                 document_id=r.document_id,
                 recipient_code=me.code,
@@ -57,13 +63,17 @@ async def report(
     return r, True
 
 
-async def acknowledge_receipt(ctx: Context, caller: Caller, document_id: str) -> Recipient:
-    r, _ = await report(ctx, caller, document_id, Status.ARRIVED, "", "AcknowledgeReceipt")
+async def acknowledge_receipt(
+    uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, document_id: str
+) -> Recipient:
+    r, _ = await report(uow, ctx, caller, document_id, Status.ARRIVED, "", "AcknowledgeReceipt")
     return r
 
 
-async def acknowledge_recall(ctx: Context, caller: Caller, document_id: str) -> Recipient:
-    async with ctx.uow() as uow:
+async def acknowledge_recall(
+    uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, document_id: str
+) -> Recipient:
+    async with uow:
         _, r = await _mine(uow, caller, document_id, "AcknowledgeRecall")
         if r.recall is Recall.NONE:
             raise FailedPrecondition("this document was not recalled", reason="NOT_RECALLED")

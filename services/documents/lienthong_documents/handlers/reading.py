@@ -3,49 +3,59 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Any
 
 from lienthong_runtime.errors import invalid
+from lienthong_runtime.paging import (
+    PAGE_TOKEN_INVALID,
+    decode_cursor,
+    decode_keyset,
+    encode_cursor,
+    encode_keyset,
+)
 
 from ..domain.documents import Document
 from .context import Caller, Context, member, visible
+from .ports import DocumentsUnitOfWork
 
 FEED_BATCH = 100
 
 
-async def get(ctx: Context, caller: Caller, document_id: str) -> Document:
-    async with ctx.uow() as uow:
+async def get(uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, document_id: str) -> Document:
+    async with uow:
         me = await member(uow, caller)
         return await visible(uow, me, document_id, "GetDocument", caller)
 
 
 async def inbox(
-    ctx: Context, caller: Caller, filters: dict[str, Any], size: int, token: str
+    uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, filters: dict[str, Any], size: int, token: str
 ) -> tuple[list[Document], str]:
-    async with ctx.uow() as uow:
+    async with uow:
         me = await member(uow, caller)
-        docs = await uow.documents.inbox(me.agency_id, filters, size, _decode(token))
+        docs = await uow.documents.inbox(me.agency_id, filters, size, decode_keyset("ListInbox", token))
         page = [d.as_seen_by(me.agency_id) for d in docs[:size]]
         now = ctx.now()
         for d in page:
             await uow.documents.log_access(d.id, me.agency_id, me.code, caller.client_id, "ListInbox", now)
-    return page, _encode(page[-1]) if len(docs) > size else ""
+    return page, encode_keyset("ListInbox", page[-1].send_time, page[-1].id) if len(docs) > size else ""
 
 
-async def sent(ctx: Context, caller: Caller, size: int, token: str) -> tuple[list[Document], str]:
-    async with ctx.uow() as uow:
+async def sent(
+    uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, size: int, token: str
+) -> tuple[list[Document], str]:
+    async with uow:
         me = await member(uow, caller)
-        docs = await uow.documents.sent(me.agency_id, size, _decode(token))
-    return docs[:size], _encode(docs[size - 1]) if len(docs) > size else ""
+        docs = await uow.documents.sent(me.agency_id, size, decode_keyset("ListSent", token))
+    last = docs[size - 1] if len(docs) > size else None
+    return docs[:size], encode_keyset("ListSent", last.send_time, last.id) if last else ""
 
 
-async def status_history(ctx: Context, caller: Caller, document_id: str) -> list[tuple[Any, list[Any]]]:
+async def status_history(
+    uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, document_id: str
+) -> list[tuple[Any, list[Any]]]:
     """Each visible recipient with its history rows, oldest first."""
-    async with ctx.uow() as uow:
+    async with uow:
         me = await member(uow, caller)
         doc = await visible(uow, me, document_id, "GetDocumentStatus", caller)
         rows = await uow.documents.history(doc.id)
@@ -53,34 +63,34 @@ async def status_history(ctx: Context, caller: Caller, document_id: str) -> list
 
 
 async def accesses(
-    ctx: Context, caller: Caller, document_id: str, size: int, token: str
+    uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, document_id: str, size: int, token: str
 ) -> tuple[list[Any], str]:
     """The access log of a document; recipients see only their own agency's accesses."""
-    try:
-        before = int(token) if token else 0
-    except ValueError:
-        raise invalid(
-            "page_token", "is not a token this service issued", reason="PAGE_TOKEN_INVALID"
-        ) from None
-    async with ctx.uow() as uow:
+    cursor = decode_cursor("ListDocumentAccess", token, 1)
+    before = cursor[0] if cursor else 0
+    if not isinstance(before, int) or isinstance(before, bool) or before < 0:
+        raise invalid("page_token", "is not a token this method issued", reason=PAGE_TOKEN_INVALID)
+    async with uow:
         me = await member(uow, caller)
         doc = await visible(uow, me, document_id, "ListDocumentAccess", caller)
         rows = await uow.documents.accesses(doc.id, size, before)
     if doc.sender_agency_id != me.agency_id:
         rows = [r for r in rows if r.agency_id == me.agency_id]
-    return rows[:size], str(rows[size - 1].id) if len(rows) > size else ""
+    return rows[:size], encode_cursor("ListDocumentAccess", [rows[size - 1].id]) if len(rows) > size else ""
 
 
-async def subscribe(ctx: Context, caller: Caller, after: int) -> AsyncIterator[tuple[int, str, Document]]:
+async def subscribe(
+    uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, after: int
+) -> AsyncIterator[tuple[int, str, Document]]:
     """Inbox events after the cursor ``after``, in order, then new ones as they are committed."""
     if after < 0:
         raise invalid("after_cursor", "must not be negative")
-    async with ctx.uow() as uow:
+    async with uow:
         me = await member(uow, caller)
     cursor = after
     while True:
         signal = ctx.arrivals.current()
-        async with ctx.uow() as uow:
+        async with uow:
             events = await uow.documents.inbox_events_after(me.agency_id, cursor, FEED_BATCH)
             batch = []
             for event in events:
@@ -94,20 +104,3 @@ async def subscribe(ctx: Context, caller: Caller, after: int) -> AsyncIterator[t
                 await asyncio.wait_for(signal.wait(), ctx.settings.subscription_poll_interval)
             except TimeoutError:
                 pass
-
-
-def _encode(doc: Document) -> str:
-    raw = json.dumps([doc.send_time.isoformat(), doc.id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(token: str) -> tuple[datetime, str] | None:
-    if not token:
-        return None
-    try:
-        at, doc_id = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        return datetime.fromisoformat(at), str(doc_id)
-    except (ValueError, TypeError):
-        raise invalid(
-            "page_token", "is not a token this service issued", reason="PAGE_TOKEN_INVALID"
-        ) from None

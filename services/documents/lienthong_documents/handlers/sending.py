@@ -6,18 +6,16 @@ import hashlib
 import json
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy.exc import IntegrityError
-
 from lienthong.documents.v1 import events_pb2
 from lienthong_runtime.errors import AlreadyExists, FailedPrecondition, NotFound, invalid
 
-from ..adapters.uow import UnitOfWork
 from ..domain.codes import normalise_code
 from ..domain.directory import DirectoryAgency
 from ..domain.documents import (
     MAX_ATTACHMENTS,
     MAX_RECIPIENTS,
     Document,
+    DuplicateKey,
     Hop,
     Metadata,
     Recipient,
@@ -28,6 +26,7 @@ from ..domain.documents import (
 from ..domain.status import Recall, Status
 from .context import Caller, Context, as_member, member, not_found, visible
 from .convert_events import recipient_event, timestamp
+from .ports import DocumentsUnitOfWork
 
 MAX_REASON = 2000
 
@@ -79,12 +78,12 @@ def _check(cmd: SendCommand) -> SendCommand:
     )
 
 
-async def send(ctx: Context, caller: Caller, cmd: SendCommand) -> Document:
+async def send(uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, cmd: SendCommand) -> Document:
     """Deliver a document to every recipient's inbox, atomically with its DocumentSent event."""
     cmd = _check(cmd)
     fingerprint = cmd.fingerprint()
     try:
-        async with ctx.uow() as uow:
+        async with uow:
             # The sender and its recipients in one query.
             entries = await uow.directory.by_agency_or_codes(caller.agency_id, cmd.recipient_codes)
             me = as_member(next((e for e in entries if e.agency_id == caller.agency_id), None))
@@ -92,9 +91,9 @@ async def send(ctx: Context, caller: Caller, cmd: SendCommand) -> Document:
             if existing is not None:
                 return _replayed(existing, fingerprint)
             found = {e.code: e for e in entries if e.code in cmd.recipient_codes}
-            doc = await _deliver(ctx, uow, caller, me, found, cmd, fingerprint)
-    except IntegrityError:  # the same key sent concurrently: answer with the winner
-        async with ctx.uow() as uow:
+            doc = await _deliver(uow, ctx, caller, me, found, cmd, fingerprint)
+    except DuplicateKey:  # the same key sent concurrently: answer with the winner
+        async with uow:
             existing = await uow.documents.by_idempotency_key(caller.agency_id, cmd.idempotency_key)
         if existing is None:
             raise
@@ -112,8 +111,8 @@ def _replayed(existing: Document, fingerprint: str) -> Document:
 
 
 async def _deliver(
+    uow: DocumentsUnitOfWork,
     ctx: Context,
-    uow: UnitOfWork,
     caller: Caller,
     me: DirectoryAgency,
     found: dict[str, DirectoryAgency],
@@ -173,7 +172,7 @@ async def _deliver(
     if cmd.relation is Relation.REPLACE:
         await uow.documents.mark_replaced(cmd.related_document_id, doc.id)
     doc.attachments.extend(replace(a, document_id=doc.id) for a in files)
-    await uow.publish(
+    uow.publish(
         events_pb2.DocumentSent(
             document_id=doc.id,
             sender_code=me.code,
@@ -191,12 +190,14 @@ async def _deliver(
     return doc
 
 
-async def recall(ctx: Context, caller: Caller, document_id: str, reason: str) -> Document:
+async def recall(
+    uow: DocumentsUnitOfWork, ctx: Context, caller: Caller, document_id: str, reason: str
+) -> Document:
     """Recall a sent document: every recipient gets a recall to acknowledge. Idempotent."""
     reason = reason.strip()
     if not reason or len(reason) > MAX_REASON:
         raise invalid("reason", f"is required, at most {MAX_REASON} characters")
-    async with ctx.uow() as uow:
+    async with uow:
         me = await member(uow, caller)
         doc = await visible(uow, me, document_id, "RecallDocument", caller, for_update=True)
         if doc.sender_agency_id != me.agency_id:
@@ -211,7 +212,7 @@ async def recall(ctx: Context, caller: Caller, document_id: str, reason: str) ->
                 reason,
             )
             await uow.documents.add_inbox_event(r.agency_id, doc.id, "RECALLED", now)
-        await uow.publish(
+        uow.publish(
             events_pb2.DocumentRecalled(document_id=doc.id, sender_code=me.code, recall_time=timestamp(now)),
             subject=doc.id,
             agency_id=me.agency_id,

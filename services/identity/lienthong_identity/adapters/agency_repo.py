@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lienthong_runtime.paging import decode_keyset, encode_keyset
+
 from ..domain.agencies import Agency, AgencyKind, AgencyState
-from . import paging
 from .tables import agencies as t
 
 
@@ -64,7 +65,7 @@ class AgencyRepository:
         query = select(t).order_by(t.c.created_at, t.c.id).limit(size + 1)
         if state is not None:
             query = query.where(t.c.state == state.value)
-        after = paging.decode_token(token)
+        after = decode_keyset("ListAgencies", token)
         if after:
             query = query.where(
                 or_(t.c.created_at > after[0], and_(t.c.created_at == after[0], t.c.id > after[1]))
@@ -72,7 +73,7 @@ class AgencyRepository:
         rows = [agency_from_row(r) for r in (await self.session.execute(query)).all()]
         more = len(rows) > size
         rows = rows[:size]
-        return rows, paging.encode_token(rows[-1].created_at, rows[-1].id) if more else ""
+        return rows, encode_keyset("ListAgencies", rows[-1].created_at, rows[-1].id) if more else ""
 
     async def names(self, agency_ids: list[str]) -> dict[str, str]:
         """Display names of the given agencies that exist, by id."""

@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lienthong_runtime.paging import decode_keyset, encode_keyset
+
 from ..domain.audit import AuditEvent, Outcome
-from . import paging
 from .tables import audit_events as t
 
 
@@ -56,13 +57,13 @@ class AuditRepository:
             query = query.where(t.c.time >= start)
         if end is not None:
             query = query.where(t.c.time < end)
-        after = paging.decode_token(token)
+        after = decode_keyset("ListAuditEvents", token)
         if after:
             query = query.where(or_(t.c.time < after[0], and_(t.c.time == after[0], t.c.id < after[1])))
         rows = [_event(r) for r in (await self.session.execute(query)).all()]
         more = len(rows) > size
         rows = rows[:size]
-        return rows, paging.encode_token(rows[-1].time, rows[-1].id) if more else ""
+        return rows, encode_keyset("ListAuditEvents", rows[-1].time, rows[-1].id) if more else ""
 
 
 def _event(row: Any) -> AuditEvent:

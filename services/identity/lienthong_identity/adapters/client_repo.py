@@ -11,9 +11,10 @@ from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lienthong_runtime.paging import decode_keyset, encode_keyset
+
 from ..domain.agencies import Agency
 from ..domain.clients import Client, ClientKey, ClientSecret, ClientState
-from . import paging
 from .agency_repo import agency_from_row
 from .tables import agencies, client_keys, client_secrets, clients, used_assertions
 
@@ -72,13 +73,13 @@ class ClientRepository:
         query = select(clients).where(c.agency_id == agency_id).order_by(c.created_at, c.id).limit(size + 1)
         if state is not None:
             query = query.where(c.state == state.value)
-        after = paging.decode_token(token)
+        after = decode_keyset("ListClients", token)
         if after:
             query = query.where(or_(c.created_at > after[0], and_(c.created_at == after[0], c.id > after[1])))
         rows = (await self.session.execute(query)).all()
         more = len(rows) > size
         result = await self._complete(rows[:size], now)
-        return result, paging.encode_token(result[-1].created_at, result[-1].id) if more else ""
+        return result, encode_keyset("ListClients", result[-1].created_at, result[-1].id) if more else ""
 
     async def _complete(self, rows: Sequence[Any], now: datetime | None) -> list[Client]:
         ids = [r.id for r in rows]
@@ -165,6 +166,9 @@ class ClientRepository:
     async def recently_disabled(self, since: datetime) -> list[str]:
         query = select(clients.c.id).where(clients.c.disabled_at.is_not(None), clients.c.disabled_at > since)
         return [r.id for r in (await self.session.execute(query)).all()]
+
+    async def with_agency(self, client_id: str, now: datetime) -> tuple[Client, Agency] | None:
+        return await client_with_agency(self.session, client_id, now)
 
     async def use_assertion(self, client_id: str, jti: str, expires_at: datetime, now: datetime) -> bool:
         """Record an assertion ``jti``; False if it was already used (replay). Forgets expired ones."""

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lienthong_runtime.crypto import Keyring
 
+from ..domain.records import SECRET_RETENTION, IdempotencyConflict, StoredCreate
 from .tables import create_requests as t
-
-#: How long a retry can still get the new client's secret; the sealed copy is cleared afterwards.
-SECRET_RETENTION = timedelta(hours=24)
-
-
-@dataclass(frozen=True)
-class StoredCreate:
-    fingerprint: str
-    agency_id: str
-    client_id: str
-    #: The client secret of the first answer ("" when the create made no client); None once past retention.
-    secret: str | None
 
 
 def _aad(caller: str, operation: str, key: str) -> bytes:
@@ -66,18 +55,22 @@ class CreateRequestRepository:
         now: datetime,
     ) -> None:
         sealed = self.keyring.seal_packed(secret.encode(), _aad(caller, operation, key)) if secret else None
-        await self.session.execute(
-            insert(t).values(
-                caller_agency_id=caller,
-                operation=operation,
-                idempotency_key=key,
-                fingerprint=fingerprint,
-                agency_id=agency_id,
-                client_id=client_id,
-                secret_sealed=sealed,
-                created_at=now,
-            )
-        )
+        try:
+            async with self.session.begin_nested():
+                await self.session.execute(
+                    insert(t).values(
+                        caller_agency_id=caller,
+                        operation=operation,
+                        idempotency_key=key,
+                        fingerprint=fingerprint,
+                        agency_id=agency_id,
+                        client_id=client_id,
+                        secret_sealed=sealed,
+                        created_at=now,
+                    )
+                )
+        except IntegrityError:  # a concurrent create with the same key committed first
+            raise IdempotencyConflict(key) from None
         # Secrets past retention are not kept: cleared here, on the (rare) create path.
         await self.session.execute(
             update(t)

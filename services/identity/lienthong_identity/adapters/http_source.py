@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import math
 import re
-import time
 import uuid
 
 from aiohttp import web
 
 from lienthong_runtime.errors import ResourceExhausted
 from lienthong_runtime.forwarded import TrustedProxies
+from lienthong_runtime.token_buckets import TokenBuckets
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 MAX_SOURCES = 100_000
@@ -38,25 +38,18 @@ def request_id(request: web.Request) -> str:
 
 
 class SourceBudget:
-    """A token bucket per caller address, in this process."""
+    """A token bucket per caller address, in this process (the runtime's buckets, as the gateway's fallback)."""
 
     def __init__(self, rate: float, burst: float) -> None:
         self.rate = rate
         self.burst = max(burst, 1.0)
-        self._buckets: dict[str, tuple[float, float]] = {}  # address -> (tokens, at)
+        self._buckets = TokenBuckets(MAX_SOURCES)
 
     def spend(self, source: str) -> None:
         """Take one call from ``source``'s bucket, or raise RESOURCE_EXHAUSTED with the wait."""
         if self.rate <= 0:
             return  # switched off
-        now = time.monotonic()
-        if len(self._buckets) > MAX_SOURCES:  # forget sources whose bucket has refilled
-            full = self.burst / self.rate
-            self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full}
-        tokens, at = self._buckets.get(source, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - at) * self.rate)
-        if tokens < 1:
-            self._buckets[source] = (tokens, now)
-            wait = math.ceil((1 - tokens) / self.rate * 1000) / 1000
-            raise ResourceExhausted("too many requests from this address", retry_after=wait)
-        self._buckets[source] = (tokens - 1, now)
+        granted, wait = self._buckets.take(source, self.rate, self.burst)
+        if not granted:
+            retry = math.ceil(wait * 1000) / 1000
+            raise ResourceExhausted("too many requests from this address", retry_after=retry)

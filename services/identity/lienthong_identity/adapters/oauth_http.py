@@ -114,7 +114,13 @@ class OAuthRoutes:
             raise OAuthError("invalid_client", "client authentication failed", 401)
         try:
             issued = await tokens.issue_token(
-                self.ctx, caller, auth.client_id, auth.secret, auth.assertion, text(form, "scope").split()
+                self.ctx.uow(),
+                self.ctx,
+                caller,
+                auth.client_id,
+                auth.secret,
+                auth.assertion,
+                text(form, "scope").split(),
             )
         except DomainError as exc:
             raise from_domain(exc, basic=auth.basic) from None
@@ -154,7 +160,7 @@ class OAuthRoutes:
             )
         form = await read_form(request)
         found = await tokens.introspect(
-            self.ctx, text(form, "token"), HINTS.get(text(form, "token_type_hint"), "")
+            self.ctx.uow(), self.ctx, text(form, "token"), HINTS.get(text(form, "token_type_hint"), "")
         )
         if not found.active:
             return _json({"active": False})
@@ -181,6 +187,10 @@ class OAuthRoutes:
         """Holding the token is the proof, as for the gRPC method; unknown tokens answer 200 all the same."""
         form = await read_form(request)
         await tokens.revoke(
-            self.ctx, caller, text(form, "token"), HINTS.get(text(form, "token_type_hint"), "")
+            self.ctx.uow(),
+            self.ctx,
+            caller,
+            text(form, "token"),
+            HINTS.get(text(form, "token_type_hint"), ""),
         )
         return web.Response(status=200, headers=NO_STORE)

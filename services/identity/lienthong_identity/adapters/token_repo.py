@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,21 +9,9 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..domain.records import RefreshRecord
 from .tables import refresh_tokens as rt
 from .tables import revoked_tokens, session_revocations, used_assertions
-
-
-@dataclass(frozen=True)
-class RefreshRecord:
-    family_id: str
-    account_id: str
-    expires_at: datetime
-    used_at: datetime | None
-    revoked_at: datetime | None
-    created_at: datetime
-
-    def usable(self, now: datetime) -> bool:
-        return self.used_at is None and self.revoked_at is None and self.expires_at > now
 
 
 class TokenRepository:
@@ -124,10 +111,9 @@ class TokenRepository:
         query = select(session_revocations).where(session_revocations.c.created_at > since)
         return list((await self.session.execute(query)).all())
 
-
-async def prune(session: AsyncSession, now: datetime) -> None:
-    """Forget what can no longer matter: revocations of expired tokens, used assertions past their expiry."""
-    # A margin beyond any verifier's leeway: an expired-but-within-leeway token must stay revoked.
-    horizon = now.timestamp() - 600
-    await session.execute(delete(revoked_tokens).where(revoked_tokens.c.expires_at < horizon))
-    await session.execute(delete(used_assertions).where(used_assertions.c.expires_at < now))
+    async def prune(self, now: datetime) -> None:
+        """Forget what can no longer matter: revocations of expired tokens, used assertions past their expiry."""
+        # A margin beyond any verifier's leeway: an expired-but-within-leeway token must stay revoked.
+        horizon = now.timestamp() - 600
+        await self.session.execute(delete(revoked_tokens).where(revoked_tokens.c.expires_at < horizon))
+        await self.session.execute(delete(used_assertions).where(used_assertions.c.expires_at < now))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -11,6 +10,7 @@ from vietnam_provinces import ProvinceCode
 
 from lienthong_runtime import validation
 from lienthong_runtime.errors import invalid
+from lienthong_runtime.ids import new_id
 
 #: The official two-digit codes of the 34 provinces and centrally-run cities since 1 July 2025.
 PROVINCE_CODES_2025 = frozenset(f"{code.value:02d}" for code in ProvinceCode)
@@ -99,7 +99,7 @@ def reason_text(value: str, field: str = "reason") -> str:
 def new_agency(name: str, kind: AgencyKind, code: str, allowed: frozenset[str], now: datetime) -> Agency:
     """A new active agency after validating its name and province code."""
     return Agency(
-        id=f"ag_{uuid.uuid4().hex}",
+        id=f"ag_{new_id()}",
         display_name=display_name(name),
         kind=kind,
         province_code=province_code(kind, code),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+from lienthong_runtime.ids import new_id
 
 
 class Outcome(StrEnum):
@@ -24,7 +25,7 @@ class AuditEvent:
     source_ip: str = ""
     reason: str = ""
     request_id: str = ""
-    id: str = field(default_factory=lambda: f"au_{uuid.uuid4().hex}")
+    id: str = field(default_factory=lambda: f"au_{new_id()}")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from lienthong_runtime import validation
 from lienthong_runtime.errors import invalid
+from lienthong_runtime.ids import new_id
 
 MIN_PASSWORD, MAX_PASSWORD = 12, 128
 TOTP_PERIOD = 30
@@ -65,7 +66,7 @@ class CitizenAccount:
 
 
 def new_account_id() -> str:
-    return f"acc_{uuid.uuid4().hex}"
+    return f"acc_{new_id()}"
 
 
 def check_password(password: str, personal_id: str, field: str = "password") -> str:

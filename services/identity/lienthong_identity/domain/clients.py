@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from lienthong_runtime.ids import new_id
+
 DEFAULT_OVERLAP = timedelta(hours=24)
 MAX_OVERLAP = timedelta(days=7)
 SECRET_PREFIX = "lts_"
@@ -62,7 +64,7 @@ class Client:
 
 
 def new_client_id() -> str:
-    return f"cl_{uuid.uuid4().hex}"
+    return f"cl_{new_id()}"
 
 
 def generate_secret() -> str:

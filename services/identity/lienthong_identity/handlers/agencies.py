@@ -7,7 +7,6 @@ from dataclasses import replace
 from lienthong.identity.v1 import events_pb2
 from lienthong_runtime.errors import NotFound, PermissionDenied, invalid
 
-from ..adapters.uow import UnitOfWork
 from ..domain.agencies import Agency, AgencyKind, AgencyState, new_agency, reason_text
 from ..domain.audit import Caller
 from ..domain.clients import Client
@@ -15,11 +14,13 @@ from ..domain.scopes import agency_grantable, check_grant, check_scopes, grantab
 from . import idempotency
 from .clients import add_client
 from .context import Context, timestamp
+from .ports import IdentityUnitOfWork
 
 ADMIN_SCOPE = "identity.agencies.admin"
 
 
 async def create_agency(
+    uow: IdentityUnitOfWork,
     ctx: Context,
     caller: Caller,
     name: str,
@@ -40,15 +41,15 @@ async def create_agency(
         raise invalid("kind", "is required")
     key = idempotency.check_key(idempotency_key)
     digest = idempotency.fingerprint(name, kind.value, province_code, sorted(allowed), sorted(initial_scopes))
-    async with ctx.audited(caller, "agency.create"):
+    async with ctx.audited(uow, caller, "agency.create"):
         now = ctx.now()
-        async with ctx.uow() as uow:
+        async with uow:
             holder = grantable(ctx.catalogue) if operator else await _held(uow, caller)
         ceiling = grantable(ctx.catalogue) if operator else agency_grantable(ctx.catalogue)
         allowed_set = check_grant(allowed, ceiling, holder, "allowed_scopes")
         agency = new_agency(name, kind, province_code, allowed_set, now)
         initial = check_scopes(initial_scopes, allowed_set, "initial_client_scopes")
-        async with ctx.uow() as uow:
+        async with uow:
             found = await idempotency.replay(uow, caller, "agency", key, digest, now) if key else None
             if found is not None:
                 first = await uow.agencies.get(found.agency_id)
@@ -56,7 +57,7 @@ async def create_agency(
                 if first is not None:
                     return first, client, found.secret or ""
             await uow.agencies.add(agency)
-            await uow.publish(
+            uow.publish(
                 events_pb2.AgencyCreated(
                     agency_id=agency.id,
                     display_name=agency.display_name,
@@ -70,7 +71,7 @@ async def create_agency(
             client, secret = None, ""
             if initial_scopes:
                 client, secret = await add_client(
-                    ctx, uow, caller, agency, f"{agency.display_name} admin", initial, now
+                    uow, ctx, caller, agency, f"{agency.display_name} admin", initial, now
                 )
             if key:
                 await idempotency.remember(
@@ -88,13 +89,13 @@ async def create_agency(
     return agency, client, secret
 
 
-async def get_agency(ctx: Context, caller: Caller, agency_id: str) -> Agency:
+async def get_agency(uow: IdentityUnitOfWork, ctx: Context, caller: Caller, agency_id: str) -> Agency:
     """An agency; callers without the admin scope see only their own (others answer NOT_FOUND)."""
     if not agency_id:
         raise invalid("agency_id", "is required")
     if ADMIN_SCOPE not in caller.scopes and agency_id != caller.agency_id:
         raise NotFound("no such agency", reason="AGENCY_NOT_FOUND")
-    async with ctx.uow() as uow:
+    async with uow:
         agency = await uow.agencies.get(agency_id)
     if agency is None:
         raise NotFound("no such agency", reason="AGENCY_NOT_FOUND")
@@ -104,37 +105,39 @@ async def get_agency(ctx: Context, caller: Caller, agency_id: str) -> Agency:
 MAX_NAME_LOOKUPS = 100
 
 
-async def agency_names(ctx: Context, agency_ids: list[str]) -> list[tuple[str, str]]:
+async def agency_names(uow: IdentityUnitOfWork, ctx: Context, agency_ids: list[str]) -> list[tuple[str, str]]:
     """(id, display name) of each known agency among ``agency_ids``, in request order, duplicates once."""
     wanted = list(dict.fromkeys(agency_ids))
     if not wanted or len(wanted) > MAX_NAME_LOOKUPS:
         raise invalid("agency_ids", f"give 1 to {MAX_NAME_LOOKUPS} agency ids")
     if any(not a or len(a) > 64 for a in wanted):
         raise invalid("agency_ids", "each id is 1 to 64 characters")
-    async with ctx.uow() as uow:
+    async with uow:
         names = await uow.agencies.names(wanted)
     return [(a, names[a]) for a in wanted if a in names]
 
 
 async def list_agencies(
-    ctx: Context, state: AgencyState | None, size: int, token: str
+    uow: IdentityUnitOfWork, ctx: Context, state: AgencyState | None, size: int, token: str
 ) -> tuple[list[Agency], str]:
-    async with ctx.uow() as uow:
+    async with uow:
         return await uow.agencies.page(state, size, token)
 
 
-async def suspend_agency(ctx: Context, caller: Caller, agency_id: str, reason: str) -> Agency:
+async def suspend_agency(
+    uow: IdentityUnitOfWork, ctx: Context, caller: Caller, agency_id: str, reason: str
+) -> Agency:
     """Suspend (idempotent): issuance stops and outstanding tokens die; an event tells the gateway."""
-    async with ctx.audited(caller, "agency.suspend", agency_id):
+    async with ctx.audited(uow, caller, "agency.suspend", agency_id):
         reason = reason_text(reason)
         now = ctx.now()
-        async with ctx.uow() as uow:
+        async with uow:
             agency = await _locked(uow, agency_id)
             if not agency.active:
                 return agency
             agency = agency.suspend(reason, now)
             await uow.agencies.save(agency)
-            await uow.publish(
+            uow.publish(
                 events_pb2.AgencySuspended(agency_id=agency.id, reason=reason, suspend_time=timestamp(now)),
                 subject=agency.id,
                 agency_id=agency.id,
@@ -145,17 +148,17 @@ async def suspend_agency(ctx: Context, caller: Caller, agency_id: str, reason: s
         return agency
 
 
-async def resume_agency(ctx: Context, caller: Caller, agency_id: str) -> Agency:
+async def resume_agency(uow: IdentityUnitOfWork, ctx: Context, caller: Caller, agency_id: str) -> Agency:
     """Lift a suspension (idempotent); tokens issued before it stay invalid."""
-    async with ctx.audited(caller, "agency.resume", agency_id):
+    async with ctx.audited(uow, caller, "agency.resume", agency_id):
         now = ctx.now()
-        async with ctx.uow() as uow:
+        async with uow:
             agency = await _locked(uow, agency_id)
             if agency.active:
                 return agency
             agency = agency.resume(now)
             await uow.agencies.save(agency)
-            await uow.publish(
+            uow.publish(
                 events_pb2.AgencyResumed(agency_id=agency.id, resume_time=timestamp(now)),
                 subject=agency.id,
                 agency_id=agency.id,
@@ -167,11 +170,13 @@ async def resume_agency(ctx: Context, caller: Caller, agency_id: str) -> Agency:
         return agency
 
 
-async def set_allowed_scopes(ctx: Context, caller: Caller, agency_id: str, scopes: list[str]) -> Agency:
+async def set_allowed_scopes(
+    uow: IdentityUnitOfWork, ctx: Context, caller: Caller, agency_id: str, scopes: list[str]
+) -> Agency:
     """Replace the agency's ceiling; scopes its clients hold beyond it are removed from them."""
-    async with ctx.audited(caller, "agency.scopes.set", agency_id):
+    async with ctx.audited(uow, caller, "agency.scopes.set", agency_id):
         now = ctx.now()
-        async with ctx.uow() as uow:
+        async with uow:
             agency = await _locked(uow, agency_id)
             # The operator's own agency keeps what it holds; any other is capped below the operator scopes.
             ceiling = (
@@ -187,7 +192,7 @@ async def set_allowed_scopes(ctx: Context, caller: Caller, agency_id: str, scope
         return agency
 
 
-async def _held(uow: UnitOfWork, caller: Caller) -> frozenset[str]:
+async def _held(uow: IdentityUnitOfWork, caller: Caller) -> frozenset[str]:
     """The scopes the calling agency holds (its ceiling): the most it may hand on."""
     own = await uow.agencies.get(caller.agency_id) if caller.agency_id else None
     if own is None or not own.active:
@@ -195,7 +200,7 @@ async def _held(uow: UnitOfWork, caller: Caller) -> frozenset[str]:
     return own.allowed_scopes
 
 
-async def _locked(uow: UnitOfWork, agency_id: str) -> Agency:
+async def _locked(uow: IdentityUnitOfWork, agency_id: str) -> Agency:
     if not agency_id:
         raise invalid("agency_id", "is required")
     agency = await uow.agencies.get(agency_id, for_update=True)

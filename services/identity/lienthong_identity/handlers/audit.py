@@ -6,11 +6,13 @@ from datetime import datetime
 
 from ..domain.audit import AuditEvent, Caller, Outcome
 from .context import Context
+from .ports import IdentityUnitOfWork
 
 PLATFORM_ADMIN = "platform.admin"
 
 
 async def list_audit_events(
+    uow: IdentityUnitOfWork,
     ctx: Context,
     caller: Caller,
     *,
@@ -22,7 +24,7 @@ async def list_audit_events(
     token: str,
 ) -> tuple[list[AuditEvent], str]:
     agency = None if PLATFORM_ADMIN in caller.scopes else caller.agency_id
-    async with ctx.uow() as uow:
+    async with uow:
         return await uow.audit_trail.page(
             agency_id=agency, action=action, outcome=outcome, start=start, end=end, size=size, token=token
         )

@@ -13,7 +13,6 @@ from datetime import datetime
 from lienthong.identity.v1 import events_pb2
 from lienthong_runtime.errors import NotFound, PermissionDenied, invalid
 
-from ..adapters.uow import UnitOfWork
 from ..domain.agencies import Agency, display_name, reason_text
 from ..domain.assertions import parse_public_jwk
 from ..domain.audit import Caller
@@ -21,11 +20,12 @@ from ..domain.clients import Client, ClientKey, ClientState, new_client_id, new_
 from ..domain.scopes import check_scopes, client_ceiling
 from . import idempotency
 from .context import Context, timestamp
+from .ports import IdentityUnitOfWork
 
 
 async def add_client(
+    uow: IdentityUnitOfWork,
     ctx: Context,
-    uow: UnitOfWork,
     caller: Caller,
     agency: Agency,
     name: str,
@@ -45,7 +45,7 @@ async def add_client(
     )
     await uow.clients.add(client)
     await uow.clients.add_secret(client.id, secret)
-    await uow.publish(
+    uow.publish(
         events_pb2.ClientCreated(client_id=client.id, agency_id=agency.id, scopes=sorted(scopes)),
         subject=client.id,
         agency_id=agency.id,
@@ -55,15 +55,20 @@ async def add_client(
 
 
 async def create_client(
-    ctx: Context, caller: Caller, name: str, scopes: list[str], idempotency_key: str = ""
+    uow: IdentityUnitOfWork,
+    ctx: Context,
+    caller: Caller,
+    name: str,
+    scopes: list[str],
+    idempotency_key: str = "",
 ) -> tuple[Client, str]:
     """A new client of the caller's agency and its secret. With an idempotency key, a retry of the same request
     returns the client and secret the first call created."""
     key = idempotency.check_key(idempotency_key)
     digest = idempotency.fingerprint(name, sorted(scopes))
-    async with ctx.audited(caller, "client.create"):
+    async with ctx.audited(uow, caller, "client.create"):
         now = ctx.now()
-        async with ctx.uow() as uow:
+        async with uow:
             found = await idempotency.replay(uow, caller, "client", key, digest, now) if key else None
             first = await uow.clients.get(found.client_id) if found is not None else None
             if found is not None and first is not None:
@@ -72,7 +77,7 @@ async def create_client(
             if agency is None or not agency.active:
                 raise PermissionDenied("the caller's agency is not active", reason="AGENCY_SUSPENDED")
             granted = check_scopes(scopes, client_ceiling(agency.allowed_scopes), "scopes")
-            client, plain = await add_client(ctx, uow, caller, agency, name, granted, now)
+            client, plain = await add_client(uow, ctx, caller, agency, name, granted, now)
             if key:
                 await idempotency.remember(
                     uow,
@@ -89,30 +94,32 @@ async def create_client(
         return client, plain
 
 
-async def get_client(ctx: Context, caller: Caller, client_id: str) -> Client:
-    async with ctx.uow() as uow:
+async def get_client(uow: IdentityUnitOfWork, ctx: Context, caller: Caller, client_id: str) -> Client:
+    async with uow:
         return await _own(uow, caller, client_id, ctx.now())
 
 
 async def list_clients(
-    ctx: Context, caller: Caller, state: ClientState | None, size: int, token: str
+    uow: IdentityUnitOfWork, ctx: Context, caller: Caller, state: ClientState | None, size: int, token: str
 ) -> tuple[list[Client], str]:
-    async with ctx.uow() as uow:
+    async with uow:
         return await uow.clients.page(caller.agency_id, state, size, token, ctx.now())
 
 
-async def disable_client(ctx: Context, caller: Caller, client_id: str, reason: str) -> Client:
+async def disable_client(
+    uow: IdentityUnitOfWork, ctx: Context, caller: Caller, client_id: str, reason: str
+) -> Client:
     """Disable for good (idempotent); its outstanding tokens stop working."""
-    async with ctx.audited(caller, "client.disable", client_id):
+    async with ctx.audited(uow, caller, "client.disable", client_id):
         reason_text(reason)
         now = ctx.now()
-        async with ctx.uow() as uow:
+        async with uow:
             client = await _own(uow, caller, client_id, now, lock=True)
             if not client.active:
                 return client
             client = replace(client, state=ClientState.DISABLED, disabled_at=now)
             await uow.clients.save(client)
-            await uow.publish(
+            uow.publish(
                 events_pb2.ClientDisabled(
                     client_id=client.id, agency_id=client.agency_id, disable_time=timestamp(now)
                 ),
@@ -126,20 +133,20 @@ async def disable_client(ctx: Context, caller: Caller, client_id: str, reason: s
 
 
 async def rotate_secret(
-    ctx: Context, caller: Caller, client_id: str, overlap_s: float
+    uow: IdentityUnitOfWork, ctx: Context, caller: Caller, client_id: str, overlap_s: float
 ) -> tuple[Client, str, datetime]:
     """A new secret; the previous ones keep working until the end of the overlap window."""
-    async with ctx.audited(caller, "client.secret.rotate", client_id):
+    async with ctx.audited(uow, caller, "client.secret.rotate", client_id):
         now = ctx.now()
         until = now + overlap_window(overlap_s)
-        async with ctx.uow() as uow:
+        async with uow:
             client = await _own(uow, caller, client_id, now, lock=True)
             if not client.active:
                 raise PermissionDenied("the client is disabled", reason="CLIENT_DISABLED")
             await uow.clients.expire_secrets(client.id, until)
             plain, secret = new_secret(ctx.secrets, now)
             await uow.clients.add_secret(client.id, secret)
-            await uow.publish(
+            uow.publish(
                 events_pb2.ClientSecretRotated(
                     client_id=client.id,
                     agency_id=client.agency_id,
@@ -154,10 +161,12 @@ async def rotate_secret(
         return client, plain, until
 
 
-async def set_scopes(ctx: Context, caller: Caller, client_id: str, scopes: list[str]) -> Client:
-    async with ctx.audited(caller, "client.scopes.set", client_id):
+async def set_scopes(
+    uow: IdentityUnitOfWork, ctx: Context, caller: Caller, client_id: str, scopes: list[str]
+) -> Client:
+    async with ctx.audited(uow, caller, "client.scopes.set", client_id):
         now = ctx.now()
-        async with ctx.uow() as uow:
+        async with uow:
             client = await _own(uow, caller, client_id, now, lock=True)
             agency = await uow.agencies.get(caller.agency_id)
             allowed = client_ceiling(agency.allowed_scopes) if agency else frozenset()
@@ -167,11 +176,13 @@ async def set_scopes(ctx: Context, caller: Caller, client_id: str, scopes: list[
         return client
 
 
-async def register_key(ctx: Context, caller: Caller, client_id: str, public_jwk: str) -> ClientKey:
-    async with ctx.audited(caller, "client.key.register", client_id):
+async def register_key(
+    uow: IdentityUnitOfWork, ctx: Context, caller: Caller, client_id: str, public_jwk: str
+) -> ClientKey:
+    async with ctx.audited(uow, caller, "client.key.register", client_id):
         kid, algorithm, jwk = parse_public_jwk(public_jwk)
         now = ctx.now()
-        async with ctx.uow() as uow:
+        async with uow:
             client = await _own(uow, caller, client_id, now, lock=True)
             if any(k.key_id == kid for k in client.keys):
                 raise invalid(
@@ -183,19 +194,23 @@ async def register_key(ctx: Context, caller: Caller, client_id: str, public_jwk:
         return key
 
 
-async def delete_key(ctx: Context, caller: Caller, client_id: str, key_id: str) -> None:
-    async with ctx.audited(caller, "client.key.delete", client_id):
+async def delete_key(
+    uow: IdentityUnitOfWork, ctx: Context, caller: Caller, client_id: str, key_id: str
+) -> None:
+    async with ctx.audited(uow, caller, "client.key.delete", client_id):
         if not key_id:
             raise invalid("key_id", "is required")
         now = ctx.now()
-        async with ctx.uow() as uow:
+        async with uow:
             client = await _own(uow, caller, client_id, now, lock=True)
             if not await uow.clients.delete_key(client.id, key_id):
                 raise NotFound("no such key", reason="CLIENT_KEY_NOT_FOUND")
             await uow.audit(caller.event("client.key.delete", now, target=f"{client.id}/{key_id}"))
 
 
-async def _own(uow: UnitOfWork, caller: Caller, client_id: str, now: datetime, lock: bool = False) -> Client:
+async def _own(
+    uow: IdentityUnitOfWork, caller: Caller, client_id: str, now: datetime, lock: bool = False
+) -> Client:
     """The caller's agency's client, or NOT_FOUND (also for another agency's client)."""
     if not client_id:
         raise invalid("client_id", "is required")

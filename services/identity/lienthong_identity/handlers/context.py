@@ -1,26 +1,29 @@
-"""What every handler needs: the unit of work, crypto, keys, revocation state and settings."""
+"""The collaborators handlers need besides storage (crypto, keys, revocation state, settings), built and
+injected by the composition root (``bootstrap.py``), and the audit of failed attempts.
+
+Storage comes as the abstract :class:`~.ports.IdentityUnitOfWork` each handler takes as its first argument;
+``Context.uow`` is the factory the servicers call once per request (the SQL one, or a fake in tests).
+"""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from lienthong_runtime.auth import RevocationState, TokenVerifier
 from lienthong_runtime.crypto import BlindIndex, Keyring
 from lienthong_runtime.errors import DomainError
-from lienthong_runtime.events import OutboxRelay
 
-from ..adapters.keystore import KeyStore
-from ..adapters.uow import UnitOfWork
 from ..config import Settings
 from ..domain.audit import Caller, Outcome
 from ..domain.citizens import Passwords
 from ..domain.clients import SecretHasher
+from .ports import IdentityUnitOfWork, SigningKeys
 
 
 @dataclass
@@ -33,7 +36,8 @@ class AuditNote:
 @dataclass
 class Context:
     settings: Settings
-    sessions: async_sessionmaker[AsyncSession]
+    #: A new unit of work (one per request); the composition root injects the SQL one.
+    uow: Callable[[], IdentityUnitOfWork]
     #: Seals personal data and signing keys at rest (key derived from the KEK).
     keyring: Keyring
     #: Server-side secret of client-secret hashes and login-throttle keys.
@@ -42,27 +46,33 @@ class Context:
     index: BlindIndex
     secrets: SecretHasher
     passwords: Passwords
-    keys: KeyStore
+    #: The signing keys (``adapters.keystore.KeyStore``).
+    keys: SigningKeys
     revocations: RevocationState
     verifier: TokenVerifier
     catalogue: frozenset[str]
-    relay: OutboxRelay | None = None
-
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.keyring, self.index)
+    #: Wakes the outbox relay after a commit with events (``OutboxRelay.wake``); none in unit tests.
+    wake_relay: Callable[[], None] | None = None
+    #: The engine's sessions, for the composition root (relay, revocation loader, disposal) and the CLI only.
+    sessions: Any = None
 
     @staticmethod
     def now() -> datetime:
         return datetime.now(UTC)
 
-    def committed(self, uow: UnitOfWork) -> None:
+    def committed(self, uow: IdentityUnitOfWork) -> None:
         """Call after a commit: publish staged events now rather than at the relay's next poll."""
-        if uow.events and self.relay is not None:
-            self.relay.wake()
+        if uow.committed and self.wake_relay is not None:
+            self.wake_relay()
 
     @contextlib.asynccontextmanager
     async def audited(
-        self, caller: Caller, action: str, target: str = "", actor: str | None = None
+        self,
+        uow: IdentityUnitOfWork,
+        caller: Caller,
+        action: str,
+        target: str = "",
+        actor: str | None = None,
     ) -> AsyncIterator[AuditNote]:
         """Record a FAILURE audit event (in its own transaction) when the block raises a caller's error.
 
@@ -71,7 +81,7 @@ class Context:
         try:
             yield note
         except DomainError as exc:
-            async with self.uow() as uow:
+            async with uow:
                 await uow.audit(
                     caller.event(
                         action,

@@ -9,13 +9,11 @@ import hmac
 import json
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-
 from lienthong_runtime.errors import Aborted, AlreadyExists, FailedPrecondition, invalid
 
-from ..adapters.create_request_repo import StoredCreate
-from ..adapters.uow import UnitOfWork
 from ..domain.audit import Caller
+from ..domain.records import IdempotencyConflict, StoredCreate
+from .ports import IdentityUnitOfWork
 
 MAX_KEY = 255
 
@@ -32,7 +30,7 @@ def fingerprint(*parts: object) -> str:
 
 
 async def replay(
-    uow: UnitOfWork, caller: Caller, operation: str, key: str, digest: str, now: datetime
+    uow: IdentityUnitOfWork, caller: Caller, operation: str, key: str, digest: str, now: datetime
 ) -> StoredCreate | None:
     """What ``key`` created for this same request (None when unused); refuses it for another request."""
     found = await uow.create_requests.find(caller.agency_id, operation, key, now)
@@ -52,7 +50,7 @@ async def replay(
 
 
 async def remember(
-    uow: UnitOfWork,
+    uow: IdentityUnitOfWork,
     caller: Caller,
     operation: str,
     key: str,
@@ -64,18 +62,19 @@ async def remember(
     now: datetime,
 ) -> None:
     try:
-        async with uow.session.begin_nested():
-            await uow.create_requests.add(
-                caller.agency_id,
-                operation,
-                key,
-                fingerprint=digest,
-                agency_id=agency_id,
-                client_id=client_id,
-                secret=secret,
-                now=now,
-            )
-    except IntegrityError:  # a concurrent call with the same key committed first: nothing of ours is kept
+        await uow.create_requests.add(
+            caller.agency_id,
+            operation,
+            key,
+            fingerprint=digest,
+            agency_id=agency_id,
+            client_id=client_id,
+            secret=secret,
+            now=now,
+        )
+    except (
+        IdempotencyConflict
+    ):  # a concurrent call with the same key committed first: nothing of ours is kept
         raise Aborted(
             "the idempotency key is being used concurrently; retry", reason="CONCURRENT_MODIFICATION"
         ) from None

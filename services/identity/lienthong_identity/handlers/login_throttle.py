@@ -10,11 +10,12 @@ from lienthong_runtime.errors import ResourceExhausted
 
 from ..domain.throttle import SOURCE_MEMORY, ThrottlePolicy, ThrottleState
 from .context import Context
+from .ports import IdentityUnitOfWork
 
 
 class LoginThrottle:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+    def __init__(self, uow: IdentityUnitOfWork, ctx: Context) -> None:
+        self.uow, self.ctx = uow, ctx
         s = ctx.settings
         self.account = ThrottlePolicy(free=s.login_free_failures, cap=s.login_account_delay_cap)
         self.source = ThrottlePolicy(free=s.login_free_failures * 3, cap=s.login_source_delay_cap)
@@ -29,7 +30,7 @@ class LoginThrottle:
     async def enter(self, account_key: str, source_key: str) -> None:
         """Refuse (RESOURCE_EXHAUSTED with a retry delay) while either key must wait; else take the slot."""
         now = time.time()
-        async with self.ctx.uow() as uow:
+        async with self.uow as uow:
             account = await uow.throttle.get(account_key)
             source = await uow.throttle.get(source_key)
             wait = max(account.wait(now), source.wait(now))
@@ -47,7 +48,7 @@ class LoginThrottle:
 
     async def failed(self, account_key: str, source_key: str) -> None:
         now = time.time()
-        async with self.ctx.uow() as uow:
+        async with self.uow as uow:
             account = await uow.throttle.get(account_key)
             source = await uow.throttle.get(source_key)
             await uow.throttle.put(account.after_failure(self.account, now))
@@ -56,7 +57,7 @@ class LoginThrottle:
     async def succeeded(self, account_key: str, source_key: str) -> None:
         """The citizen got in: forget the account's failures and reopen the source's slot."""
         now = time.time()
-        async with self.ctx.uow() as uow:
+        async with self.uow as uow:
             await uow.throttle.reset(account_key)
             source = await uow.throttle.get(source_key)
             if source.failures:

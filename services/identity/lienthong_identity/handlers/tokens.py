@@ -11,12 +11,12 @@ from lienthong.identity.v1 import events_pb2
 from lienthong_runtime.auth import Principal, issued_at
 from lienthong_runtime.errors import PermissionDenied, Unauthenticated, invalid
 
-from ..adapters.client_repo import client_with_agency
 from ..domain.assertions import verify_assertion
 from ..domain.audit import Caller
 from ..domain.scopes import CITIZEN_SCOPE, client_ceiling, requested_scopes
 from ..domain.tokens import TOKEN_ENDPOINT_PATH, access_claims, looks_like_refresh_token, refresh_token_hash
 from .context import Context, timestamp
+from .ports import IdentityUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -78,15 +78,21 @@ def mint(
 
 
 async def issue_token(
-    ctx: Context, caller: Caller, client_id: str, secret: str, assertion: str, scopes: list[str]
+    uow: IdentityUnitOfWork,
+    ctx: Context,
+    caller: Caller,
+    client_id: str,
+    secret: str,
+    assertion: str,
+    scopes: list[str],
 ) -> IssuedToken:
     """Authenticate the client, check its agency and scopes, sign a token; audit either way."""
     if not client_id:
         raise invalid("client_id", "is required")
-    async with ctx.audited(caller, "token.issue", client_id, actor=client_id) as note:
+    async with ctx.audited(uow, caller, "token.issue", client_id, actor=client_id) as note:
         now = ctx.now()
-        async with ctx.uow() as uow:
-            found = await client_with_agency(uow.session, client_id, now)
+        async with uow:
+            found = await uow.clients.with_agency(client_id, now)
             client, agency = found if found else (None, None)
             note.agency_id = client.agency_id if client else ""
             if assertion and client is not None:
@@ -132,15 +138,15 @@ async def issue_token(
         return token
 
 
-async def introspect(ctx: Context, token: str, hint: str) -> Introspection:
+async def introspect(uow: IdentityUnitOfWork, ctx: Context, token: str, hint: str) -> Introspection:
     """RFC 7662: inactive for anything unknown, expired, revoked or whose client/agency/session is dead."""
     if not token:
         raise invalid("token", "is required")
     if hint == "refresh" or looks_like_refresh_token(token):
-        found = await _introspect_refresh(ctx, token)
+        found = await _introspect_refresh(uow, ctx, token)
         if found.active or hint == "refresh":
             return found
-    return await _introspect_access(ctx, token)
+    return await _introspect_access(uow, ctx, token)
 
 
 async def _verified(ctx: Context, token: str) -> Principal | None:
@@ -150,12 +156,12 @@ async def _verified(ctx: Context, token: str) -> Principal | None:
         return None
 
 
-async def _introspect_access(ctx: Context, token: str) -> Introspection:
+async def _introspect_access(uow: IdentityUnitOfWork, ctx: Context, token: str) -> Introspection:
     principal = await _verified(ctx, token)
     if principal is None:
         return Introspection(False)
     issued = issued_at(principal.claims)
-    async with ctx.uow() as uow:
+    async with uow:
         if await uow.tokens.is_revoked(principal.token_id):
             return Introspection(False)
         if issued < await uow.tokens.sessions_revoked_before(principal.subject):
@@ -178,8 +184,8 @@ async def _introspect_access(ctx: Context, token: str) -> Introspection:
     )
 
 
-async def _introspect_refresh(ctx: Context, token: str) -> Introspection:
-    async with ctx.uow() as uow:
+async def _introspect_refresh(uow: IdentityUnitOfWork, ctx: Context, token: str) -> Introspection:
+    async with uow:
         record = await uow.tokens.refresh(refresh_token_hash(token))
     if record is None or not record.usable(ctx.now()):
         return Introspection(False)
@@ -193,13 +199,13 @@ async def _introspect_refresh(ctx: Context, token: str) -> Introspection:
     )
 
 
-async def revoke(ctx: Context, caller: Caller, token: str, hint: str) -> None:
+async def revoke(uow: IdentityUnitOfWork, ctx: Context, caller: Caller, token: str, hint: str) -> None:
     """RFC 7009: revoke an access token or a refresh token's family; unknown tokens are silently fine."""
     if not token:
         raise invalid("token", "is required")
     now = ctx.now()
     if hint == "refresh" or looks_like_refresh_token(token):
-        async with ctx.uow() as uow:
+        async with uow:
             record = await uow.tokens.refresh(refresh_token_hash(token))
             if record is not None:
                 await uow.tokens.revoke_family(record.family_id, now)
@@ -208,15 +214,15 @@ async def revoke(ctx: Context, caller: Caller, token: str, hint: str) -> None:
             return
     principal = await _verified(ctx, token)
     if principal is not None:
-        await revoke_access(ctx, caller, principal)
+        await revoke_access(uow, ctx, caller, principal)
 
 
-async def revoke_access(ctx: Context, caller: Caller, principal: Principal) -> None:
+async def revoke_access(uow: IdentityUnitOfWork, ctx: Context, caller: Caller, principal: Principal) -> None:
     """Record the access token as revoked, tell the gateway (TokenRevoked) and this instance's verifier."""
     now = ctx.now()
-    async with ctx.uow() as uow:
+    async with uow:
         if await uow.tokens.revoke_access(principal.token_id, principal.subject, principal.expires_at, now):
-            await uow.publish(
+            uow.publish(
                 events_pb2.TokenRevoked(
                     token_id=principal.token_id,
                     subject=principal.subject,

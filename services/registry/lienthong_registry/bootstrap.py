@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from lienthong.registry.v1 import registry_pb2, registry_pb2_grpc
@@ -20,15 +22,19 @@ from lienthong_runtime.jwks import verifier_from_settings
 from lienthong_runtime.server import ServiceApp
 
 from .adapters.access_log_writer import AccessLogWriter
-from .adapters.crypto import load_keys
+from .adapters.citizen_store import CitizenStore
+from .adapters.crypto import CitizenIndex, Keyring, load_keys
 from .adapters.pg_reader import PgReader
 from .adapters.policy_cache import PolicyCache
+from .adapters.reads import CachedPolicies, SqlAccessLog, SqlCitizenReads, reading_on
 from .adapters.replicas import MONITOR_POOL, READ_POOL, ReplicaRouter, split_urls
 from .adapters.sealed_events import unsealing_bus
 from .adapters.tables import outbox
+from .adapters.uow import SqlRegistryUnitOfWork
 from .config import Settings
 from .grpc_api import RegistryService
-from .handlers import Registry
+from .handlers.context import Services, utc_now
+from .handlers.ports import AccessLog, CitizenReads, PolicyLookup, RegistryUnitOfWork
 
 SERVICE_NAME = registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name
 
@@ -46,9 +52,21 @@ def load_settings(**overrides: Any) -> Settings:
     return _load(Settings, **overrides)
 
 
-async def build(settings: Settings, *, verifier: TokenVerifier | None = None) -> ServiceApp:
-    """The registry app; refuses to build in production without encryption and blind-index keys."""
-    keyring, index = load_keys(settings)
+async def build(
+    settings: Settings,
+    *,
+    verifier: TokenVerifier | None = None,
+    keys: tuple[Keyring, CitizenIndex] | None = None,
+    bus: Any = None,
+    uow_factory: Callable[[], RegistryUnitOfWork] | None = None,
+    reads: CitizenReads | None = None,
+    policies: PolicyLookup | None = None,
+    access_log: AccessLog | None = None,
+    now: Callable[[], dt.datetime] = utc_now,
+) -> ServiceApp:
+    """The registry app; refuses to build in production without encryption and blind-index keys. Every adapter is
+    built here (or injected): handlers receive the unit of work and :class:`Services`, never build one."""
+    keyring, index = keys or load_keys(settings)
     sqlite = is_sqlite(settings.database_url)
     # Reads outside a transaction use a separate AUTOCOMMIT pool (no BEGIN/ROLLBACK round trips), and the
     # by-ID read an asyncpg pool of its own (PgReader); neither pre-pings (pool_recycle bounds connection age).
@@ -59,6 +77,8 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     )
     reader = None if sqlite else PgReader(async_url(settings.database_url), settings.db_pool_size)
     sessions = session_factory(engine)
+    reading = reading_on(sessions, read_engine)
+    store = CitizenStore(keyring, index, reader)
     standbys = [] if sqlite else split_urls(settings.read_replica_urls)
     replicas = (
         ReplicaRouter.build(
@@ -71,7 +91,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         if standbys
         else None
     )
-    bus = connect_bus(settings.bus_url)
+    bus = bus or connect_bus(settings.bus_url)
     verifier = verifier or verifier_from_settings(settings)
     writer = AccessLogWriter(
         sessions,
@@ -83,17 +103,15 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     relay = OutboxRelay(
         sessions, outbox, unsealing_bus(bus, keyring), delete_published=True, service="registry"
     )
-    registry = Registry(
-        sessions=sessions,
+    services = Services(
+        reads=reads or SqlCitizenReads(store, reading, replicas),
+        policies=policies or CachedPolicies(PolicyCache(settings.policy_cache_seconds), reading),
+        access_log=access_log or SqlAccessLog(writer, reading),
         keyring=keyring,
         index=index,
-        log=writer,
-        relay=relay,
-        read_engine=read_engine,
-        policies=PolicyCache(settings.policy_cache_seconds),
-        reader=reader,
-        replicas=replicas,
+        now=now,
     )
+    uow = uow_factory or (lambda: SqlRegistryUnitOfWork(sessions, store, on_commit=relay.wake))
 
     async def close() -> None:
         await bus.close()
@@ -105,7 +123,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         if replicas is not None:
             await replicas.close()
 
-    servicer = RegistryService(registry)
+    servicer = RegistryService(uow, services)
     return ServiceApp(
         name="registry",
         settings=settings,

@@ -9,8 +9,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from ..domain.dates import from_us
 from ..domain.disclosure import DisclosurePolicy
-from .citizen_store import from_us
 from .tables import disclosure_policies as t
 
 

@@ -152,7 +152,8 @@ class FakeRegistryUnitOfWork(InMemoryUnitOfWork, RegistryUnitOfWork):
     """The registry's tables as dicts; a rollback restores them. ``fail_write_entries`` makes the commit's
     access-log append fail (as a dead connection does), to show that nothing of the write survives."""
 
-    state = ("records", "versions", "keys", "policy_rows", "log")
+    # "outbox" too: the base writes staged events before ``_commit``, which fails here when asked to.
+    state = ("records", "versions", "keys", "policy_rows", "log", "outbox")
 
     def __init__(self, index: CitizenIndex) -> None:
         super().__init__()
@@ -323,4 +324,3 @@ class FakeRegistry:
         self, agency: str, purpose: str, fields: tuple[str, ...], basis: str = "Luật Cư trú 2020"
     ) -> None:
         self.uow.policy_rows[(agency, purpose)] = DisclosurePolicy(agency, purpose, fields, basis, NOW, NOW)
-

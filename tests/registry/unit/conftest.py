@@ -11,7 +11,7 @@ from lienthong_registry.domain.personal_id import century_sex_digit
 from lienthong_registry.domain.sex import HouseholdRelation, LifeStatus, Sex
 from lienthong_registry.handlers.context import Caller
 
-from ..fakes import FakeRegistry
+from ..fake_services import FakeRegistry
 
 REGISTRAR = Caller("agency-registrar", "client-registrar", "Sở Tư pháp Hà Nội")
 INSURER = Caller("agency-insurance", "client-insurance")

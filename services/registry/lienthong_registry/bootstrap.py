@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lienthong.registry.v1 import registry_pb2, registry_pb2_grpc
 from lienthong_runtime.auth import TokenVerifier
@@ -52,10 +55,26 @@ def load_settings(**overrides: Any) -> Settings:
     return _load(Settings, **overrides)
 
 
-async def build(
+@dataclass
+class Registry:
+    """The composed registry: what its servicer needs (a unit of work per call, the services) and what the
+    server runs beside it and stops after it."""
+
+    uow: Callable[[], RegistryUnitOfWork]
+    services: Services
+    bus: Any
+    engine: AsyncEngine
+    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    async def close(self) -> None:
+        for stop in self.on_stop:
+            await stop()
+
+
+def compose(
     settings: Settings,
     *,
-    verifier: TokenVerifier | None = None,
     keys: tuple[Keyring, CitizenIndex] | None = None,
     bus: Any = None,
     uow_factory: Callable[[], RegistryUnitOfWork] | None = None,
@@ -63,9 +82,9 @@ async def build(
     policies: PolicyLookup | None = None,
     access_log: AccessLog | None = None,
     now: Callable[[], dt.datetime] = utc_now,
-) -> ServiceApp:
-    """The registry app; refuses to build in production without encryption and blind-index keys. Every adapter is
-    built here (or injected): handlers receive the unit of work and :class:`Services`, never build one."""
+) -> Registry:
+    """Every adapter of the registry, built here or injected; refuses to compose in production without encryption
+    and blind-index keys. Handlers receive the unit of work and :class:`Services`, never build an adapter."""
     keyring, index = keys or load_keys(settings)
     sqlite = is_sqlite(settings.database_url)
     # Reads outside a transaction use a separate AUTOCOMMIT pool (no BEGIN/ROLLBACK round trips), and the
@@ -92,7 +111,6 @@ async def build(
         else None
     )
     bus = bus or connect_bus(settings.bus_url)
-    verifier = verifier or verifier_from_settings(settings)
     writer = AccessLogWriter(
         sessions,
         batch=settings.access_log_batch,
@@ -123,15 +141,30 @@ async def build(
         if replicas is not None:
             await replicas.close()
 
-    servicer = RegistryService(uow, services)
+    return Registry(
+        uow,
+        services,
+        bus,
+        engine,
+        background=[relay.run] + ([replicas.run] if replicas is not None else []),
+        on_stop=[writer.close, close],
+    )
+
+
+async def build(
+    settings: Settings, *, verifier: TokenVerifier | None = None, **collaborators: Any
+) -> ServiceApp:
+    """The registry app (``collaborators``: any keyword of :func:`compose`, to inject an adapter)."""
+    registry = compose(settings, **collaborators)
+    servicer = RegistryService(registry.uow, registry.services)
     return ServiceApp(
         name="registry",
         settings=settings,
         register=lambda server: registry_pb2_grpc.add_RegistryServiceServicer_to_server(servicer, server),
         service_names=[SERVICE_NAME],
-        verifier=verifier,
-        identity_events_bus=bus,
-        background=[relay.run] + ([replicas.run] if replicas is not None else []),
-        on_stop=[writer.close, close],
-        database=engine,
+        verifier=verifier or verifier_from_settings(settings),
+        identity_events_bus=registry.bus,
+        background=registry.background,
+        on_stop=registry.on_stop,
+        database=registry.engine,
     )

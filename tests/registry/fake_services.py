@@ -18,6 +18,7 @@ from lienthong_registry.handlers.ports import (
     CallerKey,
     CitizenReads,
     HouseholdCursor,
+    LogQuery,
     PolicyLookup,
 )
 from lienthong_runtime.crypto import BlindIndex, Keyring
@@ -117,26 +118,18 @@ class FakeAccessLog(AccessLog):
             raise Unavailable("the access log could not be written", reason="ACCESS_LOG_UNAVAILABLE")
         append_to(self.uow.log, entries)
 
-    async def page(
-        self,
-        *,
-        subject: str = "",
-        agency_id: str = "",
-        start_us: int = 0,
-        end_us: int = 0,
-        before: int | None = None,
-        limit: int = 50,
-    ) -> list[AccessLogEntry]:
+    async def page(self, query: LogQuery) -> list[AccessLogEntry]:
+        q = query
         found = [
             e
             for e in reversed(self.uow.log)
-            if (not subject or e.subject == subject)
-            and (not agency_id or e.agency_id == agency_id)
-            and (not start_us or e.time_us >= start_us)
-            and (not end_us or e.time_us < end_us)
-            and (before is None or e.sequence < before)
+            if (not q.subject or e.subject == q.subject)
+            and (not q.agency_id or e.agency_id == q.agency_id)
+            and (not q.start_us or e.time_us >= q.start_us)
+            and (not q.end_us or e.time_us < q.end_us)
+            and (q.before is None or e.sequence < q.before)
         ]
-        return found[:limit]
+        return found[: q.limit]
 
     async def hashes_of(self, sequences: set[int]) -> dict[int, str]:
         return {e.sequence: e.entry_hash for e in self.uow.log if e.sequence in sequences}

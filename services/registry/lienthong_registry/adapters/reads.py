@@ -5,6 +5,7 @@ policies from the per-process cache; read entries through the group-commit write
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, TypeVar
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from ..domain.access_log import AccessLogEntry
 from ..domain.citizen import Citizen, VersionMeta
 from ..domain.disclosure import DisclosurePolicy
-from ..handlers.ports import AccessLog, CallerKey, CitizenReads, HouseholdCursor, PolicyLookup
+from ..handlers.ports import AccessLog, CallerKey, CitizenReads, HouseholdCursor, LogQuery, PolicyLookup
 from . import access_log_store
 from .access_log_writer import AccessLogWriter
 from .citizen_store import CitizenStore
@@ -121,26 +122,9 @@ class SqlAccessLog(AccessLog):
     async def append(self, entries: list[AccessLogEntry]) -> None:
         await self.writer.append(entries)
 
-    async def page(
-        self,
-        *,
-        subject: str = "",
-        agency_id: str = "",
-        start_us: int = 0,
-        end_us: int = 0,
-        before: int | None = None,
-        limit: int = 50,
-    ) -> list[AccessLogEntry]:
+    async def page(self, query: LogQuery) -> list[AccessLogEntry]:
         async with self.reading() as conn:
-            return await access_log_store.page(
-                conn,
-                subject=subject,
-                agency_id=agency_id,
-                start_us=start_us,
-                end_us=end_us,
-                before=before,
-                limit=limit,
-            )
+            return await access_log_store.page(conn, **dataclasses.asdict(query))
 
     async def hashes_of(self, sequences: set[int]) -> dict[int, str]:
         if not sequences:

@@ -11,7 +11,7 @@ from lienthong_runtime.paging import encode_cursor, page_size
 from ..domain.access_log import GENESIS_HASH, AccessLogEntry, ChainCheck, check_entries, link_holds
 from ..domain.citizen import Citizen
 from .context import Caller, Services, check_personal_id, cursor, whole
-from .ports import RegistryUnitOfWork
+from .ports import LogQuery, RegistryUnitOfWork
 
 
 async def my_access_log(
@@ -23,7 +23,7 @@ async def my_access_log(
     before = cursor("mylog", token, 1, whole)
     subject = services.index.personal_id(personal_id).hex()
     entries = await services.access_log.page(
-        subject=subject, start_us=start_us, before=before, limit=limit + 1
+        LogQuery(subject=subject, start_us=start_us, before=before, limit=limit + 1)
     )
     more, entries = len(entries) > limit, entries[:limit]
     # The predecessors belong to other citizens: only their hashes are read, never their content.
@@ -52,12 +52,7 @@ async def agency_access_log(
     before = cursor("agencylog", token, 1, whole)
     subject = services.index.personal_id(personal_id).hex() if personal_id else ""
     entries = await services.access_log.page(
-        subject=subject,
-        agency_id=caller.agency_id,
-        start_us=start_us,
-        end_us=end_us,
-        before=before,
-        limit=limit + 1,
+        LogQuery(subject, caller.agency_id, start_us, end_us, before, limit + 1)
     )
     more, entries = len(entries) > limit, entries[:limit]
     out = [(e, services.unseal_personal_id(e)) for e in entries]

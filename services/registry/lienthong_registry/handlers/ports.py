@@ -54,6 +54,19 @@ class SubjectIndex(Protocol):
     def personal_id(self, personal_id: str) -> bytes: ...
 
 
+@dataclass(frozen=True)
+class LogQuery:
+    """Which access-log entries to list: about one subject (blind index, hex) and/or by one agency, in a time
+    window, below sequence ``before``; at most ``limit``."""
+
+    subject: str = ""
+    agency_id: str = ""
+    start_us: int = 0
+    end_us: int = 0
+    before: int | None = None
+    limit: int = 50
+
+
 class CitizenRepository(abc.ABC):
     """Citizen records inside the unit of work's transaction."""
 
@@ -198,17 +211,8 @@ class AccessLog(abc.ABC):
         """Return once ``entries`` are committed to the chain (UNAVAILABLE when they cannot be)."""
 
     @abc.abstractmethod
-    async def page(
-        self,
-        *,
-        subject: str = "",
-        agency_id: str = "",
-        start_us: int = 0,
-        end_us: int = 0,
-        before: int | None = None,
-        limit: int = 50,
-    ) -> list[AccessLogEntry]:
-        """Entries newest first, filtered by subject and/or agency and time, below sequence ``before``."""
+    async def page(self, query: LogQuery) -> list[AccessLogEntry]:
+        """Entries newest first, as ``query`` filters them."""
 
     @abc.abstractmethod
     async def hashes_of(self, sequences: set[int]) -> dict[int, str]:

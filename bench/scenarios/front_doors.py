@@ -161,7 +161,7 @@ async def _registry(ctx: BenchContext, mint: Any) -> list[Result]:
     from bench.scenarios.registry_load import AGENCY, PURPOSE, _grant, _keys, generate
     from lienthong.registry.v1 import registry_pb2 as pb
     from lienthong_registry.bootstrap import load_settings
-    from lienthong_registry.handlers.bulk_import import import_file
+    from lienthong_registry.bulk_import import import_file
     from lienthong_runtime import migrations
 
     url = (await ctx.create_scratch_database("front_doors")).replace(

@@ -128,7 +128,7 @@ async def run(ctx: BenchContext) -> list[Result]:
 
     from lienthong.registry.v1 import registry_pb2 as pb
     from lienthong_registry.bootstrap import load_settings
-    from lienthong_registry.handlers.bulk_import import import_file
+    from lienthong_registry.bulk_import import import_file
     from lienthong_runtime import migrations
     from lienthong_runtime.testing import TokenMint
 

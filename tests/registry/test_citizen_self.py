@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, text
 
 from lienthong.registry.v1 import registry_pb2 as pb
 
-from .factories import citizen
+from .factories import citizen, reason
 from .test_access_log import _reads, _sync
 
 pytestmark = pytest.mark.postgres
@@ -67,3 +67,23 @@ async def test_each_entry_says_whether_its_chain_link_verifies(registry):
     assert {e.sequence: e.chain_verified for e in entries} == {
         e.sequence: e.sequence != altered for e in entries
     }
+
+
+async def test_the_agency_rpcs_refuse_a_citizen_token_as_agency_required(registry):
+    """A citizen token carrying an agency scope still names no agency: the same reason as in every service."""
+    created = await registry.create(citizen())
+    md = registry.mint.metadata(
+        ("registry.citizens.read", "registry.citizens.write", "registry.access_log.audit"),
+        kind="citizen",
+        pid=created.personal_id,
+    )
+    calls = [
+        (registry.stub.GetCitizen, pb.GetCitizenRequest(personal_id=created.personal_id, purpose="x.read")),
+        (registry.stub.ListAccessLog, pb.ListAccessLogRequest()),
+        (registry.stub.CreateCitizen, pb.CreateCitizenRequest(citizen=citizen(), legal_reason="r")),
+    ]
+    for call, request in calls:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await call(request, metadata=md)
+        assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED, call
+        assert reason(caught.value) == "AGENCY_REQUIRED"

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from lienthong.registry.v1 import registry_pb2 as pb
-from lienthong_registry.handlers.bulk_import import import_file
+from lienthong_registry.bulk_import import import_file
 
 from .factories import personal_id
 

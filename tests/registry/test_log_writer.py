@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from lienthong_registry.adapters.access_log_writer import AccessLogWriter
+from lienthong_registry.adapters.uow import SqlRegistryUnitOfWork
 from lienthong_registry.domain.access_log import AccessAction, AccessLogEntry
 from lienthong_registry.handlers.audit import verify_chain
 from lienthong_runtime import migrations
@@ -48,7 +49,7 @@ async def test_two_writers_sharing_a_database_keep_one_intact_chain(pg_url: str)
             await asyncio.gather(
                 *(w.append([_entry("a" if w is a else "b")]) for _ in range(8) for w in (a, b))
             )
-        check = await verify_chain(sessions)
+        check = await verify_chain(SqlRegistryUnitOfWork(sessions, None))
         assert check.intact, check.detail
         assert check.checked == check.last_sequence == 5 + 3 * 16
     finally:
@@ -69,7 +70,7 @@ async def test_a_cancelled_call_still_has_its_entry_written(pg_url: str):
         await writer.append([_entry("a")])
         with pytest.raises(asyncio.CancelledError):
             await call
-        check = await verify_chain(sessions)
+        check = await verify_chain(SqlRegistryUnitOfWork(sessions, None))
         assert check.intact and check.checked == 2
     finally:
         await writer.close()
@@ -88,7 +89,7 @@ async def test_an_idle_writer_never_lingers_and_a_loaded_one_still_writes_everyt
         await slow.close()
         for _ in range(3):  # calls queue up behind each write: batches wait a moment, all are written
             await asyncio.gather(*(quick.append([_entry("b")]) for _ in range(20)))
-        check = await verify_chain(sessions)
+        check = await verify_chain(SqlRegistryUnitOfWork(sessions, None))
         assert check.intact and check.checked == 3 + 60
     finally:
         await slow.close()

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lienthong.registry.v1 import registry_pb2, registry_pb2_grpc
 from lienthong_runtime.auth import TokenVerifier
@@ -20,15 +25,19 @@ from lienthong_runtime.jwks import verifier_from_settings
 from lienthong_runtime.server import ServiceApp
 
 from .adapters.access_log_writer import AccessLogWriter
-from .adapters.crypto import load_keys
+from .adapters.citizen_store import CitizenStore
+from .adapters.crypto import CitizenIndex, Keyring, load_keys
 from .adapters.pg_reader import PgReader
 from .adapters.policy_cache import PolicyCache
+from .adapters.reads import CachedPolicies, SqlAccessLog, SqlCitizenReads, reading_on
 from .adapters.replicas import MONITOR_POOL, READ_POOL, ReplicaRouter, split_urls
 from .adapters.sealed_events import unsealing_bus
 from .adapters.tables import outbox
+from .adapters.uow import SqlRegistryUnitOfWork
 from .config import Settings
 from .grpc_api import RegistryService
-from .handlers import Registry
+from .handlers.context import Services, utc_now
+from .handlers.ports import AccessLog, CitizenReads, PolicyLookup, RegistryUnitOfWork
 
 SERVICE_NAME = registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name
 
@@ -46,9 +55,37 @@ def load_settings(**overrides: Any) -> Settings:
     return _load(Settings, **overrides)
 
 
-async def build(settings: Settings, *, verifier: TokenVerifier | None = None) -> ServiceApp:
-    """The registry app; refuses to build in production without encryption and blind-index keys."""
-    keyring, index = load_keys(settings)
+@dataclass
+class Registry:
+    """The composed registry: what its servicer needs (a unit of work per call, the services) and what the
+    server runs beside it and stops after it."""
+
+    uow: Callable[[], RegistryUnitOfWork]
+    services: Services
+    bus: Any
+    engine: AsyncEngine
+    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    async def close(self) -> None:
+        for stop in self.on_stop:
+            await stop()
+
+
+def compose(
+    settings: Settings,
+    *,
+    keys: tuple[Keyring, CitizenIndex] | None = None,
+    bus: Any = None,
+    uow_factory: Callable[[], RegistryUnitOfWork] | None = None,
+    reads: CitizenReads | None = None,
+    policies: PolicyLookup | None = None,
+    access_log: AccessLog | None = None,
+    now: Callable[[], dt.datetime] = utc_now,
+) -> Registry:
+    """Every adapter of the registry, built here or injected; refuses to compose in production without encryption
+    and blind-index keys. Handlers receive the unit of work and :class:`Services`, never build an adapter."""
+    keyring, index = keys or load_keys(settings)
     sqlite = is_sqlite(settings.database_url)
     # Reads outside a transaction use a separate AUTOCOMMIT pool (no BEGIN/ROLLBACK round trips), and the
     # by-ID read an asyncpg pool of its own (PgReader); neither pre-pings (pool_recycle bounds connection age).
@@ -59,6 +96,8 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     )
     reader = None if sqlite else PgReader(async_url(settings.database_url), settings.db_pool_size)
     sessions = session_factory(engine)
+    reading = reading_on(sessions, read_engine)
+    store = CitizenStore(keyring, index, reader)
     standbys = [] if sqlite else split_urls(settings.read_replica_urls)
     replicas = (
         ReplicaRouter.build(
@@ -71,8 +110,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         if standbys
         else None
     )
-    bus = connect_bus(settings.bus_url)
-    verifier = verifier or verifier_from_settings(settings)
+    bus = bus or connect_bus(settings.bus_url)
     writer = AccessLogWriter(
         sessions,
         batch=settings.access_log_batch,
@@ -83,17 +121,15 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
     relay = OutboxRelay(
         sessions, outbox, unsealing_bus(bus, keyring), delete_published=True, service="registry"
     )
-    registry = Registry(
-        sessions=sessions,
+    services = Services(
+        reads=reads or SqlCitizenReads(store, reading, replicas),
+        policies=policies or CachedPolicies(PolicyCache(settings.policy_cache_seconds), reading),
+        access_log=access_log or SqlAccessLog(writer, reading),
         keyring=keyring,
         index=index,
-        log=writer,
-        relay=relay,
-        read_engine=read_engine,
-        policies=PolicyCache(settings.policy_cache_seconds),
-        reader=reader,
-        replicas=replicas,
+        now=now,
     )
+    uow = uow_factory or (lambda: SqlRegistryUnitOfWork(sessions, store, on_commit=relay.wake))
 
     async def close() -> None:
         await bus.close()
@@ -105,15 +141,30 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
         if replicas is not None:
             await replicas.close()
 
-    servicer = RegistryService(registry)
+    return Registry(
+        uow,
+        services,
+        bus,
+        engine,
+        background=[relay.run] + ([replicas.run] if replicas is not None else []),
+        on_stop=[writer.close, close],
+    )
+
+
+async def build(
+    settings: Settings, *, verifier: TokenVerifier | None = None, **collaborators: Any
+) -> ServiceApp:
+    """The registry app (``collaborators``: any keyword of :func:`compose`, to inject an adapter)."""
+    registry = compose(settings, **collaborators)
+    servicer = RegistryService(registry.uow, registry.services)
     return ServiceApp(
         name="registry",
         settings=settings,
         register=lambda server: registry_pb2_grpc.add_RegistryServiceServicer_to_server(servicer, server),
         service_names=[SERVICE_NAME],
-        verifier=verifier,
-        identity_events_bus=bus,
-        background=[relay.run] + ([replicas.run] if replicas is not None else []),
-        on_stop=[writer.close, close],
-        database=engine,
+        verifier=verifier or verifier_from_settings(settings),
+        identity_events_bus=registry.bus,
+        background=registry.background,
+        on_stop=registry.on_stop,
+        database=registry.engine,
     )

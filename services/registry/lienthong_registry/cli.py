@@ -12,10 +12,11 @@ from lienthong_runtime.crypto import MissingKey
 from lienthong_runtime.db import create_engine, session_factory
 
 from .adapters.crypto import load_keys
+from .adapters.uow import SqlRegistryUnitOfWork
 from .bootstrap import load_settings
+from .bulk_import import ImportReport, count_lines, file_kind, import_file
 from .config import Settings
 from .handlers.audit import verify_chain
-from .handlers.bulk_import import ImportReport, count_lines, file_kind, import_file
 
 SHOWN_ERRORS = 20
 
@@ -42,7 +43,8 @@ async def verify_log(settings: Settings, url: str | None = None, from_sequence: 
     """Print the result of a chain check; exit status 1 when a link is broken."""
     engine = create_engine(url or settings.database_url)
     try:
-        check = await verify_chain(session_factory(engine), from_sequence)
+        # Needs no keys: the chain holds blind indexes and ciphertexts, and the check reads only those.
+        check = await verify_chain(SqlRegistryUnitOfWork(session_factory(engine), None), from_sequence)
     finally:
         await engine.dispose()
     if check.intact:

@@ -2,42 +2,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from lienthong.registry.v1 import registry_pb2 as pb
 from lienthong.registry.v1 import registry_pb2_grpc
-from lienthong_runtime.auth import require_citizen, require_principal
+from lienthong_runtime.auth import require_agency, require_citizen
 from lienthong_runtime.errors import invalid
 
 from . import grpc_convert as cv
 from .handlers import audit, citizens, lookup, policies, reads
-from .handlers.context import Caller, Registry
+from .handlers.context import Caller, Services
+from .handlers.ports import RegistryUnitOfWork
 
 
 def _caller() -> Caller:
-    p = require_principal()
+    """The calling agency's machine client (PERMISSION_DENIED ``AGENCY_REQUIRED`` for any other token)."""
+    p = require_agency()
     return Caller(p.agency_id, p.client_id or p.subject, str(p.claims.get("agency_name", "")))
 
 
 class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
-    """Every method takes the agency from the verified token, never from the request."""
+    """Every method takes the agency from the verified token, never from the request. ``uow`` makes a fresh unit of
+    work per call; ``services`` holds the read side and the keys (``handlers/context.py``)."""
 
-    def __init__(self, registry: Registry) -> None:
-        self.reg = registry
+    def __init__(self, uow: Callable[[], RegistryUnitOfWork], services: Services) -> None:
+        self.uow = uow
+        self.services = services
 
     async def CreateCitizen(self, request: pb.CreateCitizenRequest, context: Any) -> pb.CreateCitizenResponse:
         if not request.HasField("citizen"):
             raise invalid("citizen", "is required")
         submitted = cv.citizen_in(request.citizen)
         created = await citizens.create_citizen(
-            self.reg, _caller(), submitted, request.legal_reason, request.idempotency_key
+            self.uow(), self.services, _caller(), submitted, request.legal_reason, request.idempotency_key
         )
         return pb.CreateCitizenResponse(citizen=cv.written_out(created, submitted.set_fields()))
 
     async def UpdateCitizen(self, request: pb.UpdateCitizenRequest, context: Any) -> pb.UpdateCitizenResponse:
         mask = list(request.update_mask.paths)
         updated = await citizens.update_citizen(
-            self.reg,
+            self.uow(),
+            self.services,
             _caller(),
             request.personal_id,
             request.expected_version,
@@ -48,12 +54,17 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
         return pb.UpdateCitizenResponse(citizen=cv.written_out(updated, mask))
 
     async def GetCitizen(self, request: pb.GetCitizenRequest, context: Any) -> pb.GetCitizenResponse:
-        view = await reads.get_citizen(self.reg, _caller(), request.personal_id, request.purpose)
+        view = await reads.get_citizen(self.services, _caller(), request.personal_id, request.purpose)
         return pb.GetCitizenResponse(citizen=cv.view_out(view))
 
     async def ListHousehold(self, request: pb.ListHouseholdRequest, context: Any) -> pb.ListHouseholdResponse:
         views, token = await reads.list_household(
-            self.reg, _caller(), request.household_id, request.purpose, request.page_size, request.page_token
+            self.services,
+            _caller(),
+            request.household_id,
+            request.purpose,
+            request.page_size,
+            request.page_token,
         )
         return pb.ListHouseholdResponse(members=[cv.view_out(v) for v in views], next_page_token=token)
 
@@ -61,7 +72,12 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
         self, request: pb.GetCitizenHistoryRequest, context: Any
     ) -> pb.GetCitizenHistoryResponse:
         versions, token = await reads.citizen_history(
-            self.reg, _caller(), request.personal_id, request.purpose, request.page_size, request.page_token
+            self.services,
+            _caller(),
+            request.personal_id,
+            request.purpose,
+            request.page_size,
+            request.page_token,
         )
         return pb.GetCitizenHistoryResponse(
             versions=[cv.version_out(v, m) for v, m in versions], next_page_token=token
@@ -71,7 +87,7 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
         if not request.HasField("claims"):
             raise invalid("claims", "is required")
         match = await lookup.verify_citizen(
-            self.reg, _caller(), request.personal_id, cv.claims_in(request.claims), request.purpose
+            self.services, _caller(), request.personal_id, cv.claims_in(request.claims), request.purpose
         )
         return pb.VerifyCitizenResponse(
             result=pb.VERIFICATION_RESULT_MATCH if match else pb.VERIFICATION_RESULT_NO_MATCH
@@ -82,7 +98,7 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
     ) -> pb.SearchCitizensResponse:
         birth = cv.date_in("date_of_birth", request.date_of_birth)
         views, token = await lookup.search_citizens(
-            self.reg,
+            self.services,
             _caller(),
             request.full_name,
             birth,
@@ -97,7 +113,7 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
         self, request: pb.ListGrantedPurposesRequest, context: Any
     ) -> pb.ListGrantedPurposesResponse:
         found, token = await policies.granted_purposes(
-            self.reg, _caller(), request.page_size, request.page_token
+            self.uow(), _caller(), request.page_size, request.page_token
         )
         return pb.ListGrantedPurposesResponse(
             policies=[cv.policy_out(p) for p in found], next_page_token=token
@@ -106,20 +122,20 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
     async def SetDisclosurePolicy(
         self, request: pb.SetDisclosurePolicyRequest, context: Any
     ) -> pb.SetDisclosurePolicyResponse:
-        stored = await policies.set_policy(self.reg, cv.policy_in(request.policy))
+        stored = await policies.set_policy(self.uow(), self.services, cv.policy_in(request.policy))
         return pb.SetDisclosurePolicyResponse(policy=cv.policy_out(stored))
 
     async def GetDisclosurePolicy(
         self, request: pb.GetDisclosurePolicyRequest, context: Any
     ) -> pb.GetDisclosurePolicyResponse:
-        found = await policies.get_policy(self.reg, request.agency_id, request.purpose)
+        found = await policies.get_policy(self.uow(), request.agency_id, request.purpose)
         return pb.GetDisclosurePolicyResponse(policy=cv.policy_out(found))
 
     async def ListDisclosurePolicies(
         self, request: pb.ListDisclosurePoliciesRequest, context: Any
     ) -> pb.ListDisclosurePoliciesResponse:
         found, token = await policies.list_policies(
-            self.reg, request.agency_id, request.page_size, request.page_token
+            self.uow(), request.agency_id, request.page_size, request.page_token
         )
         return pb.ListDisclosurePoliciesResponse(
             policies=[cv.policy_out(p) for p in found], next_page_token=token
@@ -128,14 +144,14 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
     async def DeleteDisclosurePolicy(
         self, request: pb.DeleteDisclosurePolicyRequest, context: Any
     ) -> pb.DeleteDisclosurePolicyResponse:
-        await policies.delete_policy(self.reg, request.agency_id, request.purpose)
+        await policies.delete_policy(self.uow(), self.services, request.agency_id, request.purpose)
         return pb.DeleteDisclosurePolicyResponse()
 
     async def ListMyAccessLog(
         self, request: pb.ListMyAccessLogRequest, context: Any
     ) -> pb.ListMyAccessLogResponse:
         entries, token = await audit.my_access_log(
-            self.reg,
+            self.services,
             require_citizen(),
             cv.micros(request.start_time, request.HasField("start_time")),
             request.page_size,
@@ -146,12 +162,12 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
         )
 
     async def GetMyRecord(self, request: pb.GetMyRecordRequest, context: Any) -> pb.GetMyRecordResponse:
-        citizen = await audit.my_record(self.reg, require_citizen())
+        citizen = await audit.my_record(self.services, require_citizen())
         return pb.GetMyRecordResponse(citizen=cv.own_record_out(citizen))
 
     async def ListAccessLog(self, request: pb.ListAccessLogRequest, context: Any) -> pb.ListAccessLogResponse:
         entries, token = await audit.agency_access_log(
-            self.reg,
+            self.services,
             _caller(),
             request.personal_id,
             cv.micros(request.start_time, request.HasField("start_time")),
@@ -166,7 +182,7 @@ class RegistryService(registry_pb2_grpc.RegistryServiceServicer):
     async def VerifyAccessLogChain(
         self, request: pb.VerifyAccessLogChainRequest, context: Any
     ) -> pb.VerifyAccessLogChainResponse:
-        check = await audit.verify_chain(self.reg.sessions, request.from_sequence)
+        check = await audit.verify_chain(self.uow(), request.from_sequence)
         return pb.VerifyAccessLogChainResponse(
             intact=check.intact,
             entries_checked=check.checked,

@@ -12,13 +12,12 @@ from lienthong.common.v1 import date_pb2
 from lienthong.registry.v1 import registry_pb2 as pb
 from lienthong_runtime.errors import invalid
 
-from .adapters.citizen_store import VersionMeta, from_us
 from .domain.access_log import AccessLogEntry
-from .domain.citizen import Address, Citizen
-from .domain.dates import make_date
+from .domain.citizen import Address, Citizen, VersionMeta
+from .domain.dates import from_us, make_date
 from .domain.disclosure import CitizenView, DisclosurePolicy, written
 from .domain.sex import HouseholdRelation, LifeStatus, Sex
-from .handlers.lookup import Claims
+from .domain.verification import Claims
 
 E = TypeVar("E", bound=IntEnum)
 

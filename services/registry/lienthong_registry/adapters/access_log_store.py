@@ -13,7 +13,7 @@ from ..domain.access_log import GENESIS_HASH, AccessAction, AccessLogEntry, chai
 from .tables import access_log as t
 from .tables import citizen_versions
 
-#: The actor client id the bulk import records on the versions it loads (``handlers/bulk_import.py``).
+#: The actor client id the bulk import records on the versions it loads (``bulk_import.py``).
 BULK_IMPORT_ACTOR = "bulk-import"
 
 #: Advisory lock that serialises appends across every registry process sharing a PostgreSQL database.

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, insert, or_, select, update
@@ -14,32 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from lienthong_runtime.errors import AlreadyExists
 
-from ..domain.citizen import Citizen, from_record, to_record
+from ..domain.citizen import Citizen, VersionMeta, from_record, to_record
+from ..domain.dates import from_us
 from .crypto import CitizenIndex, Keyring
 from .pg_reader import PgReader
 from .tables import citizen_versions, citizens
-
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def to_us(when: dt.datetime) -> int:
-    return (when - EPOCH) // dt.timedelta(microseconds=1)
-
-
-def from_us(us: int) -> dt.datetime:
-    return EPOCH + dt.timedelta(microseconds=us)
-
-
-@dataclass(frozen=True)
-class VersionMeta:
-    """Who wrote a version, when and why."""
-
-    version: int
-    created: dt.datetime
-    actor_agency_id: str
-    actor_client_id: str
-    legal_reason: str
-    changed_fields: list[str]
 
 
 def citizen_aad(pid_index: bytes) -> bytes:

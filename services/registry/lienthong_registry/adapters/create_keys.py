@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..handlers.ports import CreateKey
 from .tables import citizen_create_keys as t
-
-
-@dataclass(frozen=True)
-class CreateKey:
-    """What a key was first used for: a keyed digest of the request and the record's blind index."""
-
-    fingerprint: bytes
-    pid_index: bytes
 
 
 async def find(session: AsyncSession, agency_id: str, key: str) -> CreateKey | None:

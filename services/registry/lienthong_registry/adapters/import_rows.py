@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,13 +13,15 @@ from google.protobuf import timestamp_pb2
 from lienthong.common.v1.events_pb2 import EventEnvelope
 from lienthong.registry.v1 import events_pb2
 from lienthong_runtime.errors import FieldViolation, InvalidArgument
+from lienthong_runtime.ids import new_id
 
 from ..domain.citizen import Address, Citizen
+from ..domain.dates import from_us
 from ..domain.sex import HouseholdRelation, LifeStatus, Sex
 from ..domain.validation import validate
 from . import sealed_events
 from .bulk_store import CITIZEN_COLUMNS, VERSION_COLUMNS
-from .citizen_store import CitizenStore, from_us
+from .citizen_store import CitizenStore
 from .crypto import CitizenIndex, Keyring
 
 CREATED = events_pb2.CitizenCreated.DESCRIPTOR.full_name
@@ -146,7 +147,7 @@ def prepare(
         )
         citizen_row["created_us"] = job.now_us
         event = EventEnvelope(
-            id=uuid.uuid4().hex,
+            id=new_id(),
             type=CREATED,
             source="registry",
             subject=c.personal_id,

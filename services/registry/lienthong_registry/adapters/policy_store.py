@@ -9,8 +9,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from ..domain.dates import from_us
 from ..domain.disclosure import DisclosurePolicy
-from .citizen_store import from_us
 from .tables import disclosure_policies as t
 
 
@@ -36,7 +36,7 @@ async def put(session: AsyncSession, p: DisclosurePolicy, now_us: int) -> Disclo
     """Create or replace in one statement (an upsert), so two concurrent calls for the same policy never collide
     on its key; the creation time of a replaced policy is kept."""
     values = {"fields": " ".join(p.fields), "legal_basis": p.legal_basis, "updated_us": now_us}
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(t).values(agency_id=p.agency_id, purpose=p.purpose, created_us=now_us, **values)
     await session.execute(

@@ -70,6 +70,18 @@ class Citizen:
         return replace(self, version=version, update_time=when, create_time=self.create_time or when)
 
 
+@dataclass(frozen=True)
+class VersionMeta:
+    """Who wrote a version of a record, when and why."""
+
+    version: int
+    created: dt.datetime
+    actor_agency_id: str
+    actor_client_id: str
+    legal_reason: str
+    changed_fields: list[str]
+
+
 def changed_fields(old: Citizen, new: Citizen) -> list[str]:
     """Disclosable fields whose value differs between two versions."""
     return [name for name in DISCLOSABLE_FIELDS if old.value(name) != new.value(name)]

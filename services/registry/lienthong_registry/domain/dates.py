@@ -19,3 +19,15 @@ def make_date(field: str, year: int, month: int, day: int) -> dt.date | None:
         raise invalid(
             field, f"{year:04d}-{month:02d}-{day:02d} is not a calendar date", reason="DATE_INVALID"
         ) from None
+
+
+#: Stored times are microseconds since the Unix epoch (UTC), identical on SQLite and PostgreSQL.
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def to_us(when: dt.datetime) -> int:
+    return (when - EPOCH) // dt.timedelta(microseconds=1)
+
+
+def from_us(us: int) -> dt.datetime:
+    return EPOCH + dt.timedelta(microseconds=us)

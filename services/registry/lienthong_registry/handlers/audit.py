@@ -5,47 +5,43 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from lienthong_runtime.errors import NotFound, invalid
+from lienthong_runtime.paging import encode_cursor, page_size
 
-from ..adapters import access_log_store
 from ..domain.access_log import GENESIS_HASH, AccessLogEntry, ChainCheck, check_entries, link_holds
 from ..domain.citizen import Citizen
-from .context import Caller, Registry, check_personal_id, decode_token, encode_token, int_cursor, page_size
+from .context import Caller, Services, check_personal_id, cursor, whole
+from .ports import LogQuery, RegistryUnitOfWork
 
 
 async def my_access_log(
-    reg: Registry, personal_id: str, start_us: int, size: int, token: str
+    services: Services, personal_id: str, start_us: int, size: int, token: str
 ) -> tuple[list[tuple[AccessLogEntry, bool]], str]:
     """Who accessed the citizen's record, newest first, each with whether its chain link verifies; the personal
     ID itself is not repeated."""
     limit = page_size(size)
-    before = decode_token(token, "mylog", int_cursor)
-    subject = reg.index.personal_id(personal_id).hex()
-    async with reg.reading() as session:
-        entries = await access_log_store.page(
-            session, subject=subject, start_us=start_us, before=before, limit=limit + 1
-        )
-        more, entries = len(entries) > limit, entries[:limit]
-        # The predecessors belong to other citizens: only their hashes are read, never their content.
-        hashes = await access_log_store.hashes_of(
-            session, {e.sequence - 1 for e in entries if e.sequence > 1}
-        )
+    before = cursor("mylog", token, 1, whole)
+    subject = services.index.personal_id(personal_id).hex()
+    entries = await services.access_log.page(
+        LogQuery(subject=subject, start_us=start_us, before=before, limit=limit + 1)
+    )
+    more, entries = len(entries) > limit, entries[:limit]
+    # The predecessors belong to other citizens: only their hashes are read, never their content.
+    hashes = await services.access_log.hashes_of({e.sequence - 1 for e in entries if e.sequence > 1})
     checked = [(e, link_holds(e, hashes.get(e.sequence - 1))) for e in entries]
-    return checked, encode_token("mylog", entries[-1].sequence) if more else ""
+    return checked, encode_cursor("mylog", [entries[-1].sequence]) if more else ""
 
 
-async def my_record(reg: Registry, personal_id: str) -> Citizen:
+async def my_record(services: Services, personal_id: str) -> Citizen:
     """The citizen's own complete record; NOT_FOUND when the registry holds none for them."""
-    citizen = await reg.citizens.find(reg.reading, personal_id)
+    citizen = await services.reads.own_record(personal_id)
     if citizen is None:
         raise NotFound("the registry holds no record for this personal ID", reason="CITIZEN_NOT_FOUND")
     return citizen
 
 
 async def agency_access_log(
-    reg: Registry, caller: Caller, personal_id: str, start_us: int, end_us: int, size: int, token: str
+    services: Services, caller: Caller, personal_id: str, start_us: int, end_us: int, size: int, token: str
 ) -> tuple[list[tuple[AccessLogEntry, str]], str]:
     """The caller's agency's own entries, newest first, each with the personal ID it concerned."""
     if personal_id:
@@ -53,41 +49,34 @@ async def agency_access_log(
     if start_us and end_us and end_us <= start_us:
         raise invalid("end_time", "must be after start_time")
     limit = page_size(size)
-    before = decode_token(token, "agencylog", int_cursor)
-    subject = reg.index.personal_id(personal_id).hex() if personal_id else ""
-    async with reg.reading() as session:
-        entries = await access_log_store.page(
-            session,
-            subject=subject,
-            agency_id=caller.agency_id,
-            start_us=start_us,
-            end_us=end_us,
-            before=before,
-            limit=limit + 1,
-        )
+    before = cursor("agencylog", token, 1, whole)
+    subject = services.index.personal_id(personal_id).hex() if personal_id else ""
+    entries = await services.access_log.page(
+        LogQuery(subject, caller.agency_id, start_us, end_us, before, limit + 1)
+    )
     more, entries = len(entries) > limit, entries[:limit]
-    out = [(e, reg.unseal_personal_id(e)) for e in entries]
-    return out, encode_token("agencylog", entries[-1].sequence) if more else ""
+    out = [(e, services.unseal_personal_id(e)) for e in entries]
+    return out, encode_cursor("agencylog", [entries[-1].sequence]) if more else ""
 
 
-async def verify_chain(sessions: async_sessionmaker[AsyncSession], from_sequence: int = 0) -> ChainCheck:
+async def verify_chain(uow: RegistryUnitOfWork, from_sequence: int = 0) -> ChainCheck:
     """Recompute the chain from ``from_sequence`` (1 when 0) and report the first broken link, and count the
     record versions that have no WRITE entry (a record committed without its entry leaves no broken link)."""
     if from_sequence < 0:
         raise invalid("from_sequence", "must not be negative")
     start = max(from_sequence, 1)
     check = ChainCheck(last_sequence=start - 1, last_hash=GENESIS_HASH)
-    async with sessions() as session:
+    async with uow:
         if start > 1:
-            trusted = await access_log_store.previous_hash(session, start - 1)
+            trusted = await uow.access_log.previous_hash(start - 1)
             if trusted is None:
                 raise invalid("from_sequence", "no entry precedes this sequence")
             check = replace(check, last_hash=trusted)
-        async for chunk in access_log_store.scan(session, start):
+        async for chunk in uow.access_log.scan(start):
             check_entries(check, chunk)
             if check.first_broken:
                 break
-        check.missing_writes = await access_log_store.versions_without_write_entry(session)
+        check.missing_writes = await uow.access_log.versions_without_write_entry()
     if check.missing_writes and not check.first_broken:
         check.detail = f"{check.missing_writes} record version(s) have no WRITE entry in the log"
     return check

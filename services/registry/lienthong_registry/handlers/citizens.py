@@ -6,9 +6,6 @@ import hmac
 import json
 from dataclasses import replace
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from lienthong.registry.v1 import events_pb2
 from lienthong_runtime.errors import (
     Aborted,
@@ -18,23 +15,24 @@ from lienthong_runtime.errors import (
     NotFound,
     invalid,
 )
-from lienthong_runtime.events import add_event, envelope
 
-from ..adapters import access_log_store, create_keys, sealed_events
-from ..adapters.citizen_store import to_us
-from ..adapters.tables import outbox
 from ..domain.access_log import AccessAction
 from ..domain.citizen import DISCLOSABLE_FIELDS, Citizen, apply_update, changed_fields, to_record
 from ..domain.validation import validate
-from .context import Caller, Registry, check_legal_text, check_personal_id
+from .context import Caller, Services, check_legal_text, check_personal_id, to_us
+from .ports import CreateKey, RegistryUnitOfWork
 
-SOURCE = "registry"
 WRITE_PURPOSE = "registration"
 MAX_KEY = 255
 
 
 async def create_citizen(
-    reg: Registry, caller: Caller, citizen: Citizen, legal_reason: str, idempotency_key: str = ""
+    uow: RegistryUnitOfWork,
+    services: Services,
+    caller: Caller,
+    citizen: Citizen,
+    legal_reason: str,
+    idempotency_key: str = "",
 ) -> Citizen:
     """Register a new record as version 1; ALREADY_EXISTS (CITIZEN_EXISTS) if the personal ID is taken.
 
@@ -43,47 +41,35 @@ async def create_citizen(
     key with a different request is ALREADY_EXISTS (IDEMPOTENCY_KEY_REUSED)."""
     reason = check_legal_text(legal_reason, "legal_reason")
     key = _check_key(idempotency_key)
-    now = reg.now()
-    record = validate(citizen, reg.today()).with_version(1, now)
+    now = services.now()
+    record = validate(citizen, services.today()).with_version(1, now)
     changed = record.set_fields()
-    event = events_pb2.CitizenCreated(
-        personal_id=record.personal_id, version=1, actor_agency_id=caller.agency_id
-    )
-    claim = create_keys.CreateKey(
-        _fingerprint(reg, record, reason), reg.index.personal_id(record.personal_id)
-    )
-    async with reg.sessions() as session, session.begin():
+    claim = CreateKey(_fingerprint(services, record, reason), services.index.personal_id(record.personal_id))
+    async with uow:
         if key:
-            replayed = await _replay(reg, session, caller, key, claim, record.personal_id)
+            replayed = await _replay(uow, caller, key, claim, record.personal_id)
             if replayed is not None:
                 return replayed
         try:
-            await reg.citizens.insert(
-                session, record, (caller.agency_id, caller.client_id), reason, changed, to_us(now)
-            )
+            await uow.citizens.add(record, caller.key, reason, changed, to_us(now))
         except AlreadyExists:
             # A concurrent retry with the same key may have created it: answer as that retry would.
-            replayed = await _replay(reg, session, caller, key, claim, record.personal_id) if key else None
+            replayed = await _replay(uow, caller, key, claim, record.personal_id) if key else None
             if replayed is not None:
                 return replayed
             raise
-        if key:
-            try:
-                async with session.begin_nested():
-                    await create_keys.record(session, caller.agency_id, key, claim, to_us(now))
-            except IntegrityError:  # the same key, used concurrently for another record
-                raise _key_reused() from None
-        await add_event(
-            session,
-            outbox,
-            sealed_events.seal(
-                reg.keyring, envelope(SOURCE, event, subject=record.personal_id, agency_id=caller.agency_id)
+        if key and not await uow.create_keys.add(caller.agency_id, key, claim, to_us(now)):
+            raise _key_reused()  # the same key, used concurrently for another record
+        uow.publish(
+            events_pb2.CitizenCreated(
+                personal_id=record.personal_id, version=1, actor_agency_id=caller.agency_id
             ),
+            subject=record.personal_id,
+            agency_id=caller.agency_id,
         )
-        await access_log_store.append_in_transaction(
-            session,
+        uow.access_log.append(
             [
-                reg.log_entry(
+                services.log_entry(
                     caller,
                     AccessAction.WRITE,
                     record.personal_id,
@@ -91,9 +77,9 @@ async def create_citizen(
                     legal_basis=reason,
                     fields=changed,
                 )
-            ],
+            ]
         )
-    await reg.written(caller)
+    await services.reads.wrote(caller.key)
     return record
 
 
@@ -103,12 +89,12 @@ def _check_key(key: str) -> str:
     return key
 
 
-def _fingerprint(reg: Registry, record: Citizen, reason: str) -> bytes:
+def _fingerprint(services: Services, record: Citizen, reason: str) -> bytes:
     """A keyed digest of what the create asks for (the record's fields and the legal reason, not its times)."""
     request = json.dumps(
         {"record": to_record(record), "legal_reason": reason}, sort_keys=True, ensure_ascii=False
     )
-    return reg.index.digest("create-request", request)
+    return services.index.digest("create-request", request)
 
 
 def _key_reused() -> AlreadyExists:
@@ -119,15 +105,10 @@ def _key_reused() -> AlreadyExists:
 
 
 async def _replay(
-    reg: Registry,
-    session: AsyncSession,
-    caller: Caller,
-    key: str,
-    claim: create_keys.CreateKey,
-    personal_id: str,
+    uow: RegistryUnitOfWork, caller: Caller, key: str, claim: CreateKey, personal_id: str
 ) -> Citizen | None:
     """The record as first created when ``key`` was already used for this same request; None if unused."""
-    found = await create_keys.find(session, caller.agency_id, key)
+    found = await uow.create_keys.find(caller.agency_id, key)
     if found is None:
         return None
     if not (
@@ -135,10 +116,10 @@ async def _replay(
         and hmac.compare_digest(found.pid_index, claim.pid_index)
     ):
         raise _key_reused()
-    first = await reg.citizens.history(session, personal_id, before=2, limit=1)
-    if not first:  # the key's record is gone (cannot happen: records are never deleted)
+    first = await uow.citizens.first_version(personal_id)
+    if first is None:  # the key's record is gone (cannot happen: records are never deleted)
         raise _key_reused()
-    original, meta = first[0]
+    original, meta = first
     return replace(original, create_time=meta.created, update_time=meta.created)
 
 
@@ -164,7 +145,8 @@ def _stale(current: int, expected: int) -> Aborted:
 
 
 async def update_citizen(
-    reg: Registry,
+    uow: RegistryUnitOfWork,
+    services: Services,
     caller: Caller,
     personal_id: str,
     expected_version: int,
@@ -178,48 +160,36 @@ async def update_citizen(
         raise invalid("expected_version", "is required: the version the change is based on")
     fields = _check_mask(mask)
     reason = check_legal_text(legal_reason, "legal_reason")
-    now = reg.now()
-    async with reg.sessions() as session, session.begin():
-        current = await reg.citizens.get(session, personal_id)
+    now = services.now()
+    async with uow:
+        current = await uow.citizens.get(personal_id)
         if current is None:
             raise NotFound("no citizen with this personal ID", reason="CITIZEN_NOT_FOUND")
         if current.version != expected_version:
             raise _stale(current.version, expected_version)
-        updated = validate(apply_update(current, changes, fields), reg.today())
+        updated = validate(apply_update(current, changes, fields), services.today())
         changed = changed_fields(current, updated)
         if not changed:
             raise invalid("update_mask", "the update changes nothing", reason="NO_CHANGE")
         updated = updated.with_version(expected_version + 1, now)
-        if not await reg.citizens.update(
-            session,
-            updated,
-            expected_version,
-            (caller.agency_id, caller.client_id),
-            reason,
-            changed,
-            to_us(now),
-        ):
+        if not await uow.citizens.update(updated, expected_version, caller.key, reason, changed, to_us(now)):
             raise _stale(expected_version + 1, expected_version)  # a concurrent update committed first
-        event = events_pb2.CitizenChanged(
-            personal_id=personal_id,
-            version=updated.version,
-            changed_fields=changed,
-            legal_reason=reason,
-            actor_agency_id=caller.agency_id,
-        )
-        await add_event(
-            session,
-            outbox,
-            sealed_events.seal(
-                reg.keyring, envelope(SOURCE, event, subject=personal_id, agency_id=caller.agency_id)
+        uow.publish(
+            events_pb2.CitizenChanged(
+                personal_id=personal_id,
+                version=updated.version,
+                changed_fields=changed,
+                legal_reason=reason,
+                actor_agency_id=caller.agency_id,
             ),
+            subject=personal_id,
+            agency_id=caller.agency_id,
         )
-        # Last in the transaction (the chain's lock is held until commit): the version and its entry commit
-        # together or not at all.
-        await access_log_store.append_in_transaction(
-            session,
+        # Written last in the transaction (the chain's lock is held until commit): the version and its entry
+        # commit together or not at all.
+        uow.access_log.append(
             [
-                reg.log_entry(
+                services.log_entry(
                     caller,
                     AccessAction.WRITE,
                     personal_id,
@@ -227,7 +197,7 @@ async def update_citizen(
                     legal_basis=reason,
                     fields=changed,
                 )
-            ],
+            ]
         )
-    await reg.written(caller)
+    await services.reads.wrote(caller.key)
     return updated

@@ -1,35 +1,27 @@
-"""What every handler needs: the registry's adapters, the caller, the clock and page tokens."""
+"""What every handler needs besides its unit of work: the caller, the collaborators built by the composition root
+(:class:`Services`), the civil date, access-log entries and page cursors."""
 
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime as dt
-import json
 import unicodedata
-import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
-
+from lienthong_runtime.crypto import Keyring
 from lienthong_runtime.errors import invalid
-from lienthong_runtime.events import OutboxRelay
+from lienthong_runtime.ids import new_id
+from lienthong_runtime.paging import PAGE_TOKEN_INVALID, decode_cursor
 
-from ..adapters.access_log_writer import AccessLogWriter
-from ..adapters.citizen_store import CitizenStore, to_us
-from ..adapters.crypto import CitizenIndex, Keyring
-from ..adapters.pg_reader import PgReader
-from ..adapters.policy_cache import PolicyCache
-from ..adapters.replicas import ReplicaRouter, caller_key
 from ..domain import personal_id as pid_rules
 from ..domain.access_log import AccessAction, AccessLogEntry
+from ..domain.dates import to_us
+from .ports import AccessLog, CallerKey, CitizenReads, PolicyLookup, SubjectIndex
 
 #: Vietnam's civil date decides "not in the future" (a birth at 06:00 on 2 January in Hà Nội is 1 January UTC).
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
-DEFAULT_PAGE, MAX_PAGE = 50, 500
 MAX_LEGAL_TEXT = 500
 
 
@@ -45,52 +37,25 @@ class Caller:
     client_id: str
     agency_name: str = ""
 
+    @property
+    def key(self) -> CallerKey:
+        return (self.agency_id, self.client_id)
 
-@dataclass
-class Registry:
-    """The registry's adapters, built once by the composition root."""
 
-    sessions: async_sessionmaker[AsyncSession]
+@dataclass(frozen=True)
+class Services:
+    """The registry's collaborators that are not a transaction, built once by the composition root
+    (``bootstrap.build``) or by a test with fakes. Handlers never build an adapter."""
+
+    reads: CitizenReads
+    policies: PolicyLookup
+    access_log: AccessLog
     keyring: Keyring
-    index: CitizenIndex
-    log: AccessLogWriter
-    citizens: CitizenStore = field(init=False)
-    relay: OutboxRelay | None = None
+    index: SubjectIndex
     now: Callable[[], dt.datetime] = utc_now
-    #: An AUTOCOMMIT engine for single-statement reads on PostgreSQL (no BEGIN/ROLLBACK round trips).
-    read_engine: AsyncEngine | None = None
-    policies: PolicyCache = field(default_factory=lambda: PolicyCache(0.0))
-    #: The asyncpg pool of the by-ID read on PostgreSQL.
-    reader: PgReader | None = None
-    #: Hot standbys for purpose-bound reads (``read_replica_urls``); None: every read on the primary.
-    replicas: ReplicaRouter | None = None
-
-    def __post_init__(self) -> None:
-        self.citizens = CitizenStore(self.keyring, self.index, self.reader)
-
-    @asynccontextmanager
-    async def reading(self) -> AsyncIterator[AsyncSession | AsyncConnection]:
-        """A connection for reads that need no transaction."""
-        if self.read_engine is None:
-            async with self.sessions() as session:
-                yield session
-        else:
-            async with self.read_engine.connect() as conn:
-                yield conn
 
     def today(self) -> dt.date:
         return self.now().astimezone(VIETNAM).date()
-
-    def wake_relay(self) -> None:
-        if self.relay is not None:
-            self.relay.wake()
-
-    async def written(self, caller: Caller) -> None:
-        """After a write committed: publish its event soon, and let the writer read it back (from the primary
-        until a standby has replayed it)."""
-        self.wake_relay()
-        if self.replicas is not None:
-            await self.replicas.wrote(caller_key(caller.agency_id, caller.client_id))
 
     def log_entry(
         self,
@@ -106,7 +71,7 @@ class Registry:
         subject = self.index.personal_id(personal_id).hex()
         key_id, blob = self.keyring.seal(personal_id.encode(), b"access|" + subject.encode())
         return AccessLogEntry(
-            id=str(uuid.uuid4()),
+            id=new_id(),
             time_us=to_us(self.now()),
             agency_id=caller.agency_id[:100],
             agency_name=(caller.agency_name or caller.agency_id)[:200],
@@ -140,31 +105,27 @@ def check_legal_text(value: str, field_name: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def page_size(requested: int) -> int:
-    if requested < 0:
-        raise invalid("page_size", "must not be negative")
-    return min(requested or DEFAULT_PAGE, MAX_PAGE)
-
-
-def encode_token(kind: str, value: Any) -> str:
-    return base64.urlsafe_b64encode(json.dumps([kind, value]).encode()).decode()
-
-
-def decode_token(token: str, kind: str, parse: Callable[[Any], Any] = lambda v: v) -> Any:
-    """The cursor inside a page token of this ``kind``, shaped by ``parse``; None for the first page. Tokens
-    are opaque to callers but not secret, so a forged one is refused as INVALID_ARGUMENT, never INTERNAL."""
-    if not token:
+def cursor(kind: str, token: str, length: int, parse: Callable[..., Any]) -> Any:
+    """The cursor of a page token of the list method ``kind`` (``lienthong_runtime.paging``): its ``length``
+    values shaped by ``parse(*values)``; None for the first page. Values that do not parse are PAGE_TOKEN_INVALID
+    as well: tokens are opaque to callers but not secret, so a forged one is a client mistake, never INTERNAL."""
+    values = decode_cursor(kind, token, length)
+    if values is None:
         return None
     try:
-        found, value = json.loads(base64.urlsafe_b64decode(token.encode()))
-        if found == kind:
-            return parse(value)
-    except (ValueError, TypeError, IndexError, KeyError, binascii.Error):
-        pass
-    raise invalid("page_token", "is not a token returned by this method", reason="PAGE_TOKEN_INVALID")
+        return parse(*values)
+    except (TypeError, ValueError):
+        raise invalid("page_token", "is not a token this method issued", reason=PAGE_TOKEN_INVALID) from None
 
 
-def int_cursor(value: Any) -> int:
+def whole(value: Any) -> int:
+    """An integer cursor value (not a bool, not a float)."""
     if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("cursor")
+    return value
+
+
+def text(value: Any) -> str:
+    if not isinstance(value, str):
         raise TypeError("cursor")
     return value

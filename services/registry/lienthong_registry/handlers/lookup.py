@@ -3,75 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from lienthong_runtime.errors import invalid
+from lienthong_runtime.paging import encode_cursor, page_size
 
 from ..domain import divisions
 from ..domain.access_log import AccessAction
-from ..domain.citizen import Address, Citizen
 from ..domain.disclosure import CitizenView, disclose
-from ..domain.names import name_key, names_match, stored_name
-from ..domain.sex import LifeStatus, Sex
-from .context import Caller, Registry, check_personal_id, decode_token, encode_token, page_size
+from ..domain.names import name_key, stored_name
+from ..domain.verification import Claims, matches
+from .context import Caller, Services, check_personal_id, cursor, text
 from .reads import policy_for
-from .routing import find_citizen, read_on
-
-
-@dataclass(frozen=True)
-class Claims:
-    """Attributes a caller claims; None means not claimed."""
-
-    full_name: str | None = None
-    date_of_birth: dt.date | None = None
-    sex: Sex | None = None
-    permanent_address: Address | None = None
-    life_status: LifeStatus | None = None
-
-    def empty(self) -> bool:
-        return all(
-            v is None
-            for v in (self.full_name, self.date_of_birth, self.sex, self.permanent_address, self.life_status)
-        )
-
-
-def _same_place(claimed: Address, actual: Address | None) -> bool:
-    if actual is None:
-        return False
-    try:
-        return (int(claimed.province_code), int(claimed.ward_code)) == (
-            int(actual.province_code),
-            int(actual.ward_code),
-        )
-    except ValueError:
-        return False
-
-
-def matches(c: Citizen, claims: Claims) -> bool:
-    """Whether every claimed attribute equals the record's (names: NFC, case-folded, diacritics kept)."""
-    checks = [
-        claims.full_name is None or names_match(claims.full_name, c.full_name),
-        claims.date_of_birth is None or claims.date_of_birth == c.date_of_birth,
-        claims.sex is None or claims.sex == c.sex,
-        claims.permanent_address is None or _same_place(claims.permanent_address, c.permanent_address),
-        claims.life_status is None or claims.life_status == c.life_status,
-    ]
-    return all(checks)
 
 
 async def verify_citizen(
-    reg: Registry, caller: Caller, personal_id: str, claims: Claims, purpose: str
+    services: Services, caller: Caller, personal_id: str, claims: Claims, purpose: str
 ) -> bool:
-    """MATCH only if the record exists and every claim matches; an unknown ID is a plain NO_MATCH."""
+    """MATCH only if the record exists and every claim matches; an unknown ID is a plain NO_MATCH. Needs a policy
+    for the purpose (its fields may be empty: a verification discloses none) and logs the attempt either way."""
     check_personal_id(personal_id)
     if claims.empty():
         raise invalid("claims", "claim at least one attribute")
-    policy = await policy_for(reg, caller, purpose)
-    citizen = await find_citizen(reg, caller, personal_id)
+    policy = await policy_for(services, caller, purpose)
+    citizen = await services.reads.find(caller.key, personal_id)
     result = citizen is not None and matches(citizen, claims)
-    await reg.log.append(
+    await services.access_log.append(
         [
-            reg.log_entry(
+            services.log_entry(
                 caller, AccessAction.VERIFY, personal_id, purpose=purpose, legal_basis=policy.legal_basis
             )
         ]
@@ -79,8 +37,12 @@ async def verify_citizen(
     return result
 
 
+def _search_cursor(pid_index: object) -> bytes:
+    return bytes.fromhex(text(pid_index))
+
+
 async def search_citizens(
-    reg: Registry,
+    services: Services,
     caller: Caller,
     full_name: str,
     birth: dt.date | None,
@@ -100,18 +62,14 @@ async def search_citizens(
             raise invalid("province_code", "is not one of the 34 provinces of the 2025 list")
         province = divisions.canonical_province(province)
     limit = page_size(size)
-    after = decode_token(token, "search", bytes.fromhex)
-    policy = await policy_for(reg, caller, purpose)
-    found = await read_on(
-        reg,
-        caller,
-        lambda conn: reg.citizens.search(conn, name, birth.isoformat(), province, after, limit + 1),
-    )
+    after = cursor("search", token, 1, _search_cursor)
+    policy = await policy_for(services, caller, purpose)
+    found = await services.reads.search(caller.key, name, birth.isoformat(), province, after, limit + 1)
     more, found = len(found) > limit, found[:limit]
     views = [disclose(c, policy) for c, _ in found]
-    await reg.log.append(
+    await services.access_log.append(
         [
-            reg.log_entry(
+            services.log_entry(
                 caller,
                 AccessAction.SEARCH,
                 v.personal_id,
@@ -122,4 +80,4 @@ async def search_citizens(
             for v in views
         ]
     )
-    return views, encode_token("search", found[-1][1].hex()) if more else ""
+    return views, encode_cursor("search", [found[-1][1].hex()]) if more else ""

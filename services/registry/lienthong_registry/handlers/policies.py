@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from lienthong_runtime.errors import NotFound, invalid
+from lienthong_runtime.paging import encode_cursor, page_size
 
-from ..adapters import policy_store
-from ..adapters.citizen_store import to_us
 from ..domain.disclosure import DisclosurePolicy, agency_problem, check_purpose, validate_policy
-from .context import Caller, Registry, decode_token, encode_token, page_size
+from .context import Caller, Services, cursor, text, to_us
+from .ports import RegistryUnitOfWork
 
 
-async def set_policy(reg: Registry, policy: DisclosurePolicy) -> DisclosurePolicy:
+async def set_policy(
+    uow: RegistryUnitOfWork, services: Services, policy: DisclosurePolicy
+) -> DisclosurePolicy:
     valid = validate_policy(policy)
-    async with reg.sessions() as session, session.begin():
-        stored = await policy_store.put(session, valid, to_us(reg.now()))
-    reg.policies.invalidate()
+    async with uow:
+        stored = await uow.policies.put(valid, to_us(services.now()))
+    services.policies.invalidate()
     return stored
 
 
@@ -27,47 +27,47 @@ def _key(agency_id: str, purpose: str) -> None:
     check_purpose(purpose)
 
 
-async def get_policy(reg: Registry, agency_id: str, purpose: str) -> DisclosurePolicy:
+def _not_found() -> NotFound:
+    return NotFound("no disclosure policy for this agency and purpose", reason="POLICY_NOT_FOUND")
+
+
+async def get_policy(uow: RegistryUnitOfWork, agency_id: str, purpose: str) -> DisclosurePolicy:
     _key(agency_id, purpose)
-    async with reg.sessions() as session:
-        found = await policy_store.get(session, agency_id, purpose)
+    async with uow:
+        found = await uow.policies.get(agency_id, purpose)
     if found is None:
-        raise NotFound("no disclosure policy for this agency and purpose", reason="POLICY_NOT_FOUND")
+        raise _not_found()
     return found
 
 
-async def delete_policy(reg: Registry, agency_id: str, purpose: str) -> None:
+async def delete_policy(uow: RegistryUnitOfWork, services: Services, agency_id: str, purpose: str) -> None:
     _key(agency_id, purpose)
-    async with reg.sessions() as session, session.begin():
-        if not await policy_store.remove(session, agency_id, purpose):
-            raise NotFound("no disclosure policy for this agency and purpose", reason="POLICY_NOT_FOUND")
-    reg.policies.invalidate()
+    async with uow:
+        if not await uow.policies.remove(agency_id, purpose):
+            raise _not_found()
+    services.policies.invalidate()
+
+
+def _policy_cursor(agency: object, purpose: object) -> tuple[str, str]:
+    return text(agency), text(purpose)
 
 
 async def list_policies(
-    reg: Registry, agency_id: str, size: int, token: str
+    uow: RegistryUnitOfWork, agency_id: str, size: int, token: str
 ) -> tuple[list[DisclosurePolicy], str]:
     limit = page_size(size)
     if agency_id and agency_problem(agency_id):
         raise invalid("agency_id", str(agency_problem(agency_id)))
-    after = decode_token(token, f"policies:{agency_id}", _policy_cursor)
-    async with reg.sessions() as session:
-        found = await policy_store.page(session, agency_id, after, limit + 1)
+    kind = f"policies:{agency_id}"
+    after = cursor(kind, token, 2, _policy_cursor)
+    async with uow:
+        found = await uow.policies.page(agency_id, after, limit + 1)
     more, found = len(found) > limit, found[:limit]
-    return found, encode_token(
-        f"policies:{agency_id}", [found[-1].agency_id, found[-1].purpose]
-    ) if more else ""
-
-
-def _policy_cursor(value: Any) -> tuple[str, str]:
-    agency, purpose = value
-    if not isinstance(agency, str) or not isinstance(purpose, str):
-        raise TypeError("cursor")
-    return agency, purpose
+    return found, encode_cursor(kind, [found[-1].agency_id, found[-1].purpose]) if more else ""
 
 
 async def granted_purposes(
-    reg: Registry, caller: Caller, size: int, token: str
+    uow: RegistryUnitOfWork, caller: Caller, size: int, token: str
 ) -> tuple[list[DisclosurePolicy], str]:
     """The caller's own agency's policies (the agency comes from the token)."""
-    return await list_policies(reg, caller.agency_id, size, token)
+    return await list_policies(uow, caller.agency_id, size, token)

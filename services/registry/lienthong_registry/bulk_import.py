@@ -1,5 +1,7 @@
-"""Bulk import of a province's existing records (CSV or JSON lines): parse, validate and seal in a process
-pool, write in batches, skip IDs already registered (a re-run is harmless), report each bad line."""
+"""The operator's bulk import (``lienthong registry import``) of a province's existing records (CSV or JSON
+lines): parse, validate and seal in a process pool, write in batches, skip IDs already registered (a re-run is
+harmless), report each bad line. A command of its own beside the composition root (it loads the keys and opens
+its bulk writer), not a handler: it writes rows straight into the tables, outside any unit of work."""
 
 from __future__ import annotations
 
@@ -19,13 +21,13 @@ from typing import Any
 
 from lienthong_runtime.db import create_engine, is_sqlite
 
-from ..adapters.access_log_store import BULK_IMPORT_ACTOR
-from ..adapters.bulk_store import GenericBulkWriter, PostgresBulkWriter
-from ..adapters.citizen_store import to_us
-from ..adapters.crypto import load_keys
-from ..adapters.import_rows import COLUMNS, ImportJob, prepare
-from ..config import Settings
-from .context import VIETNAM, check_legal_text, utc_now
+from .adapters.access_log_store import BULK_IMPORT_ACTOR
+from .adapters.bulk_store import GenericBulkWriter, PostgresBulkWriter
+from .adapters.crypto import load_keys
+from .adapters.import_rows import COLUMNS, ImportJob, prepare
+from .config import Settings
+from .domain.dates import to_us
+from .handlers.context import VIETNAM, check_legal_text, utc_now
 
 LineError = tuple[int, str, str]
 

@@ -131,15 +131,19 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.outbox: list[Any] = []
         self.commits = 0
         self._snapshot: dict[str, Any] = {}
+        self._outbox_mark = 0
 
     async def _begin(self) -> None:
         self._snapshot = {name: copy.deepcopy(getattr(self, name)) for name in self.state}
+        self._outbox_mark = len(self.outbox)
 
     async def _commit(self) -> None:
         self.commits += 1
         self._snapshot = {}
 
     async def _rollback(self) -> None:
+        # A commit that fails after the outbox was written leaves no events behind, as with the database.
+        del self.outbox[self._outbox_mark :]
         # In place, so repositories holding a reference to a container see the restored contents.
         for name, saved in self._snapshot.items():
             current = getattr(self, name)

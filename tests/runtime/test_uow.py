@@ -55,3 +55,17 @@ async def test_events_carry_the_request_id_as_correlation_id() -> None:
             uow.publish(wrappers_pb2.StringValue(value="x"))
             uow.publish(wrappers_pb2.StringValue(value="y"), correlation_id="given")
         assert [e.correlation_id for e in uow.outbox] == ["req-42", "given"]
+
+
+class FailingCommit(Store):
+    async def _commit(self) -> None:
+        raise RuntimeError("commit lost")
+
+
+async def test_a_failed_commit_leaves_no_events_in_the_outbox() -> None:
+    uow = FailingCommit()
+    with pytest.raises(RuntimeError):
+        async with uow:
+            uow.rows["x"] = "1"
+            uow.publish(wrappers_pb2.StringValue(value="never"))
+    assert uow.outbox == [] and uow.rows == {}

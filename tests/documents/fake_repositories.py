@@ -7,14 +7,15 @@ import hashlib
 from dataclasses import replace
 from datetime import datetime
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lienthong_documents.domain.directory import DirectoryAgency, KnownAgency, fold, newer
 from lienthong_documents.domain.documents import Attachment, Document, DuplicateKey, Recipient
 from lienthong_documents.domain.signatures import ReceivePolicy, SignatureCheck
 
-if TYPE_CHECKING:
-    from tests.documents.fakes import FakeDocumentsUnitOfWork
+#: The fake unit of work whose state these repositories share (``tests/documents/fakes.py``). Named, not imported:
+#: fakes.py imports this module, and the import graph stays free of cycles (tools/import_cycles.py).
+FakeDocumentsUnitOfWork = Any
 
 
 class FakeDirectory:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lienthong_identity.domain.agencies import Agency, AgencyState
 from lienthong_identity.domain.audit import AuditEvent, Outcome
@@ -15,8 +15,9 @@ from lienthong_identity.domain.records import SECRET_RETENTION, RefreshRecord, S
 from lienthong_identity.domain.throttle import ThrottleState
 from lienthong_runtime.paging import decode_keyset, encode_keyset
 
-if TYPE_CHECKING:
-    from tests.identity.fakes import FakeIdentityUnitOfWork
+#: The fake unit of work whose state these repositories share (``tests/identity/fakes.py``). Named, not imported:
+#: fakes.py imports this module, and the import graph stays free of cycles (tools/import_cycles.py).
+FakeIdentityUnitOfWork = Any
 
 
 def _page(items: list[Any], kind: str, size: int, token: str, time_of: Any) -> tuple[list[Any], str]:

@@ -55,6 +55,12 @@ def _migrate(args: argparse.Namespace) -> int:
         url = args.database_url or settings.database_url
         migrations.upgrade(entry.package, url, entry.name, args.revision)
         print(f"{name}: migrated to {args.revision}")
+        if args.revision == "head":
+            from .partitions import create_on_migrate
+
+            created = asyncio.run(create_on_migrate(name, url))
+            if created:
+                print(f"{name}: created partitions {', '.join(created)}")
     return 0
 
 

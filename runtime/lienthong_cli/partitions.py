@@ -1,7 +1,8 @@
 """``lienthong partitions <service>|all list|create|detach|archive``: the monthly partitions of the tables that
 grow forever (access logs, audit trails, outboxes), on PostgreSQL.
 
-- ``create --ahead N``: the current month's partition and N more (idempotent; run it monthly, e.g. a CronJob).
+- ``create --ahead N``: the current month's partition and N more (idempotent; run it monthly, e.g. a CronJob;
+  ``lienthong migrate`` also creates 12 months ahead).
 - ``detach --before YYYY-MM``: detach every month before that one (a month of an outbox only once every event
   in it is published; a month of the registry's access log records its chain anchor first).
 - ``archive --to DIR``: every detached month to ``DIR/<partition>.copy`` (PostgreSQL ``COPY`` text format) with
@@ -89,6 +90,24 @@ async def run(service: str, url: str, args: argparse.Namespace) -> int:
     finally:
         await conn.close()
     return status
+
+
+#: Months created ahead by every ``lienthong migrate`` (a deploy): a year of headroom without the monthly job.
+AHEAD_ON_MIGRATE = 12
+
+
+async def create_on_migrate(service: str, url: str, ahead: int = AHEAD_ON_MIGRATE) -> list[str]:
+    """Create the service's partitions ``ahead`` months ahead (after its migrations); nothing on SQLite."""
+    if is_sqlite(url):
+        return []
+    import asyncpg
+
+    dsn, options = asyncpg_connect_args(url)
+    conn = await asyncpg.connect(dsn, **options)
+    try:
+        return [name for spec in specs(service) for name in await create_ahead(conn, spec, ahead)]
+    finally:
+        await conn.close()
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ row for a month that has no partition is refused (create months ahead: ``partiti
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
@@ -280,7 +281,7 @@ async def archive_detached(conn: Any, spec: TimePartitioned, directory: Path) ->
     """Archive every detached partition: ``COPY`` its rows to ``<name>.copy`` in ``directory`` (PostgreSQL's
     text format, loadable again with ``COPY ... FROM``), write the file's SHA-256 and a manifest
     (``<name>.json``), read the file back to check the digest, and only then ``DROP`` the table."""
-    directory.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
     done = []
     for part in await partitions(conn, spec):
         if part.attached:
@@ -296,7 +297,6 @@ async def archive_detached(conn: Any, spec: TimePartitioned, directory: Path) ->
         ]
         rows = await conn.fetchval(f"SELECT count(*) FROM {part.name}")  # noqa: S608 (our names)
         await conn.copy_from_table(part.name, output=str(data))
-        digest = _sha256(data)
         manifest = {
             "table": spec.table,
             "partition": part.name,
@@ -304,16 +304,24 @@ async def archive_detached(conn: Any, spec: TimePartitioned, directory: Path) ->
             "columns": columns,
             "rows": rows,
             "file": data.name,
-            "sha256": digest,
+            "sha256": await asyncio.to_thread(_sha256, data),
             "archived_at": datetime.now(UTC).isoformat(),
         }
-        (directory / f"{part.name}.sha256").write_text(f"{digest}  {data.name}\n", encoding="utf-8")
-        (directory / f"{part.name}.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        if _sha256(data) != digest or _lines(data) != rows:
+        await asyncio.to_thread(_write_manifest, directory, manifest)
+        if (
+            await asyncio.to_thread(_sha256, data) != manifest["sha256"]
+            or await asyncio.to_thread(_lines, data) != rows
+        ):
             raise PartitionRefused(f"{data} does not read back as written; {part.name} is kept")
         await conn.execute(f"DROP TABLE {part.name}")
         done.append(manifest)
     return done
+
+
+def _write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
+    name = manifest["partition"]
+    (directory / f"{name}.sha256").write_text(f"{manifest['sha256']}  {manifest['file']}\n", encoding="utf-8")
+    (directory / f"{name}.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
 def _sha256(path: Path) -> str:

@@ -84,7 +84,7 @@ async def _seed_before_partitioning(url: str) -> list[AccessLogEntry]:
     try:
         columns = access_log_store.COLUMNS
         await conn.executemany(
-            f"INSERT INTO access_log ({', '.join(columns)}) "  # noqa: S608 (the table's own columns)
+            f"INSERT INTO access_log ({', '.join(columns)}) "
             f"VALUES ({', '.join(f'${i}' for i in range(1, len(columns) + 1))})",
             [tuple(access_log_store._values(e)[c] for c in columns) for e in entries],
         )
@@ -123,7 +123,7 @@ async def test_the_registry_migrates_its_rows_into_months_and_keeps_one_verifiab
             assert await conn.fetchval("SELECT relkind::text FROM pg_class WHERE relname = $1", table) == "p"
         for month in PAST:
             name = partition_name("access_log", month)
-            assert await conn.fetchval(f"SELECT count(*) FROM {name}") == PER_MONTH  # noqa: S608
+            assert await conn.fetchval(f"SELECT count(*) FROM {name}") == PER_MONTH
         head = await conn.fetchrow("SELECT sequence, entry_hash FROM access_log_head")
         assert (head["sequence"], head["entry_hash"]) == (existing[-1].sequence, existing[-1].entry_hash)
         check = await verify_chain(sessions)
@@ -204,7 +204,7 @@ async def test_the_registry_migrates_its_rows_into_months_and_keeps_one_verifiab
 
         # An archived month restores with COPY and its entries verify from the anchor before it.
         middle = archived[1]
-        await conn.execute(f"CREATE TABLE restored (LIKE access_log)")  # noqa: S608
+        await conn.execute("CREATE TABLE restored (LIKE access_log)")
         await conn.copy_to_table("restored", source=str(tmp_path / middle["file"]))
         rows = await conn.fetch("SELECT * FROM restored ORDER BY sequence")
         restored = [access_log_store._entry(SimpleNamespace(**dict(r))) for r in rows]
@@ -282,7 +282,7 @@ async def test_audit_tables_convert_with_their_rows(pg_url: str, service, before
                 for c in names
             ]
             await conn.execute(
-                f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608 (the table's own columns)
+                f"INSERT INTO {table} ({', '.join(names)}) "
                 f"VALUES ({', '.join(f'${n}' for n in range(1, len(names) + 1))})",
                 *values,
             )
@@ -290,15 +290,15 @@ async def test_audit_tables_convert_with_their_rows(pg_url: str, service, before
         await migrations.upgrade_async(package, pg_url, service)
         conn = await _connect(pg_url)
         assert await conn.fetchval("SELECT relkind::text FROM pg_class WHERE relname = $1", table) == "p"
-        assert await conn.fetchval(f"SELECT count(*) FROM {table}") == 4  # noqa: S608
+        assert await conn.fetchval(f"SELECT count(*) FROM {table}") == 4
         for month in [*PAST, NOW]:
-            assert await conn.fetchval(f"SELECT count(*) FROM {partition_name(table, month)}") == 1  # noqa: S608
+            assert await conn.fetchval(f"SELECT count(*) FROM {partition_name(table, month)}") == 1
         # The downgrade gives the plain table back with its rows.
         await asyncio.to_thread(
             command.downgrade, migrations.alembic_config(package, pg_url, service), before
         )
         assert await conn.fetchval("SELECT relkind::text FROM pg_class WHERE relname = $1", table) == "r"
-        assert await conn.fetchval(f"SELECT count(*) FROM {table}") == 4  # noqa: S608
+        assert await conn.fetchval(f"SELECT count(*) FROM {table}") == 4
     finally:
         await conn.close()
 

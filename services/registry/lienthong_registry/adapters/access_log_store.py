@@ -47,12 +47,12 @@ _ARRAY_TYPES = {"sequence": "bigint[]", "time_us": "bigint[]", "action": "smalli
 #: ($1-$3) and inserts them only if it moved: atomic without a transaction, one round trip, and a writer that
 #: chained after a stale tail inserts nothing (``INSERT 0 0``). The head's row lock orders concurrent writers;
 #: the second re-reads the moved row and finds its condition false.
+_UNNEST = ", ".join(f"${i}::{_ARRAY_TYPES.get(c, 'text[]')}" for i, c in enumerate(COLUMNS, start=5))
 _APPEND = (
-    "WITH moved AS (UPDATE access_log_head SET sequence = $1, entry_hash = $2, time_us = $3 "
+    "WITH moved AS (UPDATE access_log_head SET sequence = $1, entry_hash = $2, time_us = $3 "  # noqa: S608
     "WHERE id = 1 AND sequence = $4 RETURNING 1) "
-    f"INSERT INTO access_log ({', '.join(COLUMNS)}) SELECT * FROM unnest("  # noqa: S608 (our own column names)
-    + ", ".join(f"${i}::{_ARRAY_TYPES.get(c, 'text[]')}" for i, c in enumerate(COLUMNS, start=5))
-    + ") WHERE EXISTS (SELECT 1 FROM moved)"
+    f"INSERT INTO access_log ({', '.join(COLUMNS)}) SELECT * FROM unnest({_UNNEST}) "
+    "WHERE EXISTS (SELECT 1 FROM moved)"
 )
 _HEAD = "SELECT sequence, entry_hash, time_us FROM access_log_head WHERE id = 1"
 _TAIL = "SELECT sequence, entry_hash, time_us FROM access_log ORDER BY sequence DESC LIMIT 1"
@@ -150,9 +150,7 @@ async def append(session: AsyncSession, entries: list[AccessLogEntry]) -> list[A
             )
         ).first()
         row = last or GENESIS
-        await session.execute(
-            insert(head).values(id=1, sequence=row[0], entry_hash=row[1], time_us=row[2])
-        )
+        await session.execute(insert(head).values(id=1, sequence=row[0], entry_hash=row[1], time_us=row[2]))
     tail: Tail = (row[0], row[1], row[2])
     linked = chain(entries, *tail)
     last_sequence, last_hash, last_time = _tail_of(linked)
@@ -209,7 +207,9 @@ async def versions_without_write_entry(session: AsyncSession | AsyncConnection, 
     )
     versions = (
         select(hex_index.label("subject"), func.count().label("n"))
-        .where(citizen_versions.c.actor_client_id != BULK_IMPORT_ACTOR, citizen_versions.c.created_us >= since_us)
+        .where(
+            citizen_versions.c.actor_client_id != BULK_IMPORT_ACTOR, citizen_versions.c.created_us >= since_us
+        )
         .group_by(citizen_versions.c.pid_index)
         .subquery()
     )

@@ -85,7 +85,10 @@ async def verify_chain(sessions: async_sessionmaker[AsyncSession], from_sequence
         check = ChainCheck()
         months = await access_log_store.archived_months(session)
         for month in months:
-            if month.first_sequence != check.last_sequence + 1 or month.first_previous_hash != check.last_hash:
+            if (
+                month.first_sequence != check.last_sequence + 1
+                or month.first_previous_hash != check.last_hash
+            ):
                 check.first_broken = month.first_sequence
                 check.detail = f"archived month {month.partition} does not join the chain before it"
                 return check

@@ -26,8 +26,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 Month = tuple[int, int]
-#: Called inside the transaction that detaches a partition (asyncpg connection, partition name); returns what
-#: the manifest should carry besides rows and checksum (e.g. a hash chain's anchor).
+#: Called in a transaction committed just before a partition is detached (asyncpg connection, partition name),
+#: e.g. to record a hash chain's anchor; it may run again for the same partition if a detach was interrupted.
 DetachHook = Callable[[Any, str], Awaitable[dict[str, Any]]]
 
 
@@ -43,7 +43,7 @@ class TimePartitioned:
     #: SQL condition of rows that must not leave the database (an outbox's unpublished events): a month that
     #: still holds one is not detached.
     keep_while: str = ""
-    #: Runs in the detaching transaction; refusing (raising) keeps the partition attached.
+    #: Runs just before the detach; refusing (raising) keeps the partition attached.
     on_detach: DetachHook | None = None
 
 
@@ -255,8 +255,13 @@ async def create_ahead(
 
 
 async def detach_before(conn: Any, spec: TimePartitioned, before: Month) -> list[str]:
-    """Detach every attached partition of a month before ``before``, oldest first, each in its own transaction
-    with the spec's ``on_detach`` hook; stops at the first that must stay (:class:`PartitionRefused`)."""
+    """Detach every attached partition of a month before ``before``, oldest first; stops at the first that must
+    stay (:class:`PartitionRefused`).
+
+    Each month's checks and the spec's ``on_detach`` hook commit first, then ``DETACH PARTITION ... CONCURRENTLY``
+    runs (PostgreSQL 14+): it waits for the transactions using the table instead of locking every reader and
+    writer of it out meanwhile. A hook must therefore be harmless to run again (a detach interrupted between
+    the two is finished by the next run: ``FINALIZE``)."""
     if before > month_of(datetime.now(UTC)):
         raise PartitionRefused("only months before the current one can be detached")
     detached = []
@@ -272,7 +277,11 @@ async def detach_before(conn: Any, spec: TimePartitioned, before: Month) -> list
                     raise PartitionRefused(f"{part.name} still holds {kept} row(s) where {spec.keep_while}")
             if spec.on_detach is not None:
                 await spec.on_detach(conn, part.name)
-            await conn.execute(f"ALTER TABLE {spec.table} DETACH PARTITION {part.name}")
+        pending = await conn.fetchval(
+            "SELECT inhdetachpending FROM pg_inherits WHERE inhrelid = CAST($1 AS regclass)", part.name
+        )
+        how = "FINALIZE" if pending else "CONCURRENTLY"
+        await conn.execute(f"ALTER TABLE {spec.table} DETACH PARTITION {part.name} {how}")
         detached.append(part.name)
     return detached
 

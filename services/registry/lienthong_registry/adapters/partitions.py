@@ -1,7 +1,8 @@
 """The registry's time-partitioned tables (PostgreSQL; ``lienthong partitions registry ...``).
 
-Detaching a month of the access log records its chain anchor in ``access_log_archives`` in the same
-transaction, so the chain that remains verifies from the last archived hash (``verify-log``)."""
+Detaching a month of the access log first records its chain anchor in ``access_log_archives``, so the chain that
+remains verifies from the last archived hash (``verify-log``). An anchor recorded for a month still attached
+(a detach interrupted) changes nothing: the verification starts after it either way."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ async def anchor_access_log_month(conn: Any, partition: str) -> dict[str, Any]:
     }
     await conn.execute(
         "INSERT INTO access_log_archives (partition, first_sequence, last_sequence, first_previous_hash, "
-        "last_hash, entries, detached_us) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "last_hash, entries, detached_us) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (partition) DO NOTHING",
         partition,
         *anchor.values(),
         time.time_ns() // 1000,

@@ -113,7 +113,7 @@ access_log_head = Table(
 )
 
 #: The anchors of detached (and archived) months of the access log: the chain that remains is verified from
-#: the last archived hash. Rows are written in the transaction that detaches the month.
+#: the last archived hash. Rows are written just before the month is detached.
 access_log_archives = Table(
     "access_log_archives",
     metadata,

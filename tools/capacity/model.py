@@ -4,9 +4,10 @@
         [--write FILE]
 
 Measured figures (CPU per call, bytes per stored object) come from the bench file, each named by the scenario
-row it was read from (with several bench files, the first file's row wins); the assumptions (population, peak, call mix, growth, headroom) are listed in
-:data:`ASSUMPTIONS` and printed with the tables, and any of them can be changed with ``--assume``. ``--write``
-replaces the generated part of FILE (between the ``capacity:begin``/``capacity:end`` markers).
+row it was read from (with several bench files, the first file's row wins); the assumptions (population, peak,
+call mix, growth, headroom) are listed in :data:`ASSUMPTIONS` and printed with the tables, and any of them can be
+changed with ``--assume``. ``--write`` replaces the generated part of FILE (between the
+``capacity:begin``/``capacity:end`` markers).
 """
 
 from __future__ import annotations

@@ -36,8 +36,12 @@ ASSUMPTIONS: dict[str, tuple[float, str]] = {
     ),
     "mix_payment": (0.05, "share of calls that are payment RPCs (a payment is 2 RPCs)"),
     "mix_notification": (0.10, "share of calls that send a notification"),
-    "mix_document": (0.05, "share of calls that send an official document (a document is 2 RPCs)"),
-    "mix_other": (0.15, "other calls, priced as a registry read (CPU and an access-log entry): conservative"),
+    "mix_document": (
+        0.001,
+        "share of calls that send an official document between agencies (2 RPCs each; about 47 million documents "
+        "a year at the other defaults)",
+    ),
+    "mix_other": (0.199, "other calls, priced as a registry read (CPU and an access-log entry): conservative"),
     "cpu_target": (0.6, "CPU utilisation a pod is planned at (headroom for bursts and a lost zone)"),
     "cores_per_pod": (2.0, "CPU limit per pod (deploy/k8s/overlays/prod: 2 cores)"),
     "min_pods": (3.0, "least pods per workload (prod overlay HPA minReplicas)"),

@@ -41,7 +41,10 @@ ASSUMPTIONS: dict[str, tuple[float, str]] = {
         "share of calls that send an official document between agencies (2 RPCs each; about 47 million documents "
         "a year at the other defaults)",
     ),
-    "mix_other": (0.199, "other calls, priced as a registry read (CPU and an access-log entry): conservative"),
+    "mix_other": (
+        0.199,
+        "other calls, priced as a registry read (CPU and an access-log entry): conservative",
+    ),
     "cpu_target": (0.6, "CPU utilisation a pod is planned at (headroom for bursts and a lost zone)"),
     "cores_per_pod": (2.0, "CPU limit per pod (deploy/k8s/overlays/prod: 2 cores)"),
     "min_pods": (3.0, "least pods per workload (prod overlay HPA minReplicas)"),

@@ -82,6 +82,12 @@ async def run(ctx: BenchContext) -> list[Result]:
             )
         md = mint.metadata(SCOPES, agency=sender, ttl=3600)
         send = await _send_rate(ctx, stub, pb, md, codes[receiver], service.pid)
+        # Storage and rows per document sent (its 4 KiB attachment, recipient, history, feed and outbox rows
+        # included), before the large uploads below add attachments of their own: the capacity model's figures.
+        from bench.storage import bytes_per_row, rows_per_row
+
+        send.metrics["bytes_per_document"] = await bytes_per_row(url, "documents") or 0.0
+        send.metrics["rows_per_document"] = await rows_per_row(url, "documents") or 0.0
         direct_mbs, gateway_mbs, gateway_cpu = [], [], []
         for _ in range(ROUNDS):
             direct_mbs.append(await _upload(documents_pb2_grpc.DocumentsServiceStub(direct), pb, md))

@@ -4,6 +4,7 @@ lienthong dev                      every service and the gateway on the embedded
 lienthong serve <service>          one service (settings from LIENTHONG_<SERVICE>_* variables)
 lienthong migrate <service>|all    apply a service's database migrations
 lienthong edge render|agent         the HAProxy front door's configuration and its sidecar agent
+lienthong partitions <service>|all  monthly partitions of logs and outboxes: list, create, detach, archive
 lienthong <service> <command> ...  a service's own operator commands (e.g. identity bootstrap)
 """
 
@@ -54,6 +55,12 @@ def _migrate(args: argparse.Namespace) -> int:
         url = args.database_url or settings.database_url
         migrations.upgrade(entry.package, url, entry.name, args.revision)
         print(f"{name}: migrated to {args.revision}")
+        if args.revision == "head":
+            from .partitions import create_on_migrate
+
+            created = asyncio.run(create_on_migrate(name, url))
+            if created:
+                print(f"{name}: created partitions {', '.join(created)}")
     return 0
 
 
@@ -89,8 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(func=_migrate)
 
     from . import events as events_cli
+    from . import partitions as partitions_cli
 
     events_cli.register(sub)
+    partitions_cli.register(sub)
     importlib.import_module("lienthong_edge.cli").register(sub)  # by name: the command imports no front door
 
     for name, entry in SERVICES.items():

@@ -78,4 +78,4 @@ def test_bootstrap_command_prints_credentials_once_then_refuses(tmp_path, capsys
 
 async def test_migrations_apply_on_both_backends(db_url):
     await migrations.upgrade_async("lienthong_identity", db_url, "identity")
-    assert migrations.head_revision("lienthong_identity", "identity") == "0003"
+    assert migrations.head_revision("lienthong_identity", "identity") == "0004"

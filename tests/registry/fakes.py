@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from typing import Any
 from dataclasses import replace
 
 from lienthong_registry.adapters.crypto import CitizenIndex
@@ -127,7 +128,10 @@ class FakeAccessLogEntries(AccessLogRepository):
     async def scan(self, from_sequence: int) -> AsyncIterator[list[AccessLogEntry]]:
         yield [e for e in self.uow.log if e.sequence >= from_sequence]
 
-    async def versions_without_write_entry(self) -> int:
+    async def archived_months(self) -> list[Any]:
+        return []  # the fake's log is never detached
+
+    async def versions_without_write_entry(self, since_us: int = 0) -> int:
         writes: dict[str, int] = {}
         for e in self.uow.log:
             if e.action.name == "WRITE":

@@ -78,3 +78,40 @@ def test_write_replaces_only_the_generated_part(tmp_path: Path) -> None:
     assert text.startswith("# Capacity\n\nhand-written\n") and text.endswith(f"{model.END}\n\ntrailer\n")
     assert "old" not in text and "| `nation_population` | 1,000 |" in text
     assert "registry GetCitizen (c=32)" in text and "not measured" in text
+
+
+DOCUMENTS = {
+    "baseline": {"name": "echo baseline (grpc.aio)", "cpu_us_per_call": 380.0, "metrics": {}},
+    "results": [
+        {
+            "name": "documents: send with one 4 KiB attachment (PG)",
+            "cpu_us_per_call": 6000.0,
+            "metrics": {"bytes_per_document": 9000, "rows_per_document": 7.5},
+        }
+    ],
+}
+
+
+def test_the_documents_block_is_priced_from_its_send_row_and_a_second_bench_file(tmp_path: Path) -> None:
+    merged = model.merge([BENCH, DOCUMENTS])
+    assert merged["baseline"]["cpu_us_per_call"] == 400.0  # the first file's baseline
+    m = model.measures(merged)
+    assert m["document_cpu"].value == 6000.0 and m["document_bytes"].value == 9000
+    assert m["document_rows"].value == 7.5
+    assume = model.parse_assumptions([])
+    nation = model.compute(m, assume)["nation"]
+    # A document is two RPCs (upload, send): half its CPU per call of the document share.
+    assert math.isclose(
+        nation["pods"]["documents"][0], assume["peak_calls_per_s"] * assume["mix_document"] * 3e-3
+    )
+    documents = assume["peak_calls_per_s"] * assume["mean_to_peak"] * 365 * 86400 * assume["mix_document"] / 2
+    assert math.isclose(nation["storage"]["documents, one year"], 9000 * documents)
+    mix = [v for k, v in assume.items() if k.startswith("mix_")]
+    assert math.isclose(sum(mix), 1.0)
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first.write_text(json.dumps(BENCH))
+    second.write_text(json.dumps(DOCUMENTS))
+    doc = tmp_path / "CAPACITY.md"
+    doc.write_text(f"{model.BEGIN}\n{model.END}\n")
+    assert model.main([str(first), str(second), "--write", str(doc)]) == 0
+    assert "| rows written per document sent | 7.5 | documents: send" in doc.read_text()

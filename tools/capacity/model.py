@@ -1,11 +1,13 @@
 """The capacity model of docs/CAPACITY.md, recomputed from a ``make bench --json`` file (issue #18).
 
-    python -m tools.capacity.model bench/results/latest.json [--assume peak_calls_per_s=30000 ...] [--write FILE]
+    python -m tools.capacity.model bench/results/latest.json [MORE.json ...] [--assume peak_calls_per_s=30000 ...]
+        [--write FILE]
 
 Measured figures (CPU per call, bytes per stored object) come from the bench file, each named by the scenario
-row it was read from; the assumptions (population, peak, call mix, growth, headroom) are listed in
-:data:`ASSUMPTIONS` and printed with the tables, and any of them can be changed with ``--assume``. ``--write``
-replaces the generated part of FILE (between the ``capacity:begin``/``capacity:end`` markers).
+row it was read from (with several bench files, the first file's row wins); the assumptions (population, peak,
+call mix, growth, headroom) are listed in :data:`ASSUMPTIONS` and printed with the tables, and any of them can be
+changed with ``--assume``. ``--write`` replaces the generated part of FILE (between the
+``capacity:begin``/``capacity:end`` markers).
 """
 
 from __future__ import annotations
@@ -34,7 +36,15 @@ ASSUMPTIONS: dict[str, tuple[float, str]] = {
     ),
     "mix_payment": (0.05, "share of calls that are payment RPCs (a payment is 2 RPCs)"),
     "mix_notification": (0.10, "share of calls that send a notification"),
-    "mix_other": (0.20, "other calls, priced as a registry read (CPU and an access-log entry): conservative"),
+    "mix_document": (
+        0.001,
+        "share of calls that send an official document between agencies (2 RPCs each; about 47 million documents "
+        "a year at the other defaults)",
+    ),
+    "mix_other": (
+        0.199,
+        "other calls, priced as a registry read (CPU and an access-log entry): conservative",
+    ),
     "cpu_target": (0.6, "CPU utilisation a pod is planned at (headroom for bursts and a lost zone)"),
     "cores_per_pod": (2.0, "CPU limit per pod (deploy/k8s/overlays/prod: 2 cores)"),
     "min_pods": (3.0, "least pods per workload (prod overlay HPA minReplicas)"),
@@ -49,7 +59,11 @@ ASSUMPTIONS: dict[str, tuple[float, str]] = {
 #: Bench rows the model reads: key -> (row name pattern, field or metric, what it is).
 MEASURES: dict[str, tuple[str, str, str]] = {
     "echo_cpu": (r"^echo baseline", "cpu_us_per_call", "bare grpc.aio echo, CPU us per call"),
-    "registry_read_cpu": (r"^registry GetCitizen", "cpu_us_per_call", "registry GetCitizen, CPU us per call"),
+    "registry_read_cpu": (
+        r"^registry GetCitizen \(c=",
+        "cpu_us_per_call",
+        "registry GetCitizen, CPU us per call",
+    ),
     "payment_cpu": (
         r"^payment create\+complete",
         "cpu_us_per_call",
@@ -62,15 +76,26 @@ MEASURES: dict[str, tuple[str, str, str]] = {
         "notify worker, CPU us per mail",
     ),
     "token_cpu": (r"^identity IssueToken", "cpu_us_per_call", "identity IssueToken, CPU us per token"),
+    "document_cpu": (
+        r"^documents: send",
+        "cpu_us_per_call",
+        "documents upload+send (4 KiB attachment), CPU us per document",
+    ),
     "haproxy_cpu": (r"via HAProxy$", "cpu_us_per_call[haproxy]", "HAProxy front door, CPU us per call"),
     "citizen_bytes": (r"^registry bulk import", "bytes_per_citizen_record", "bytes per citizen record"),
-    "access_log_bytes": (r"^registry GetCitizen", "bytes_per_access_log_entry", "bytes per access-log entry"),
+    "access_log_bytes": (
+        r"^registry GetCitizen \(c=",
+        "bytes_per_access_log_entry",
+        "bytes per access-log entry",
+    ),
     "payment_bytes": (r"^payment create\+complete", "bytes_per_payment", "bytes per payment"),
     "notification_bytes": (
         r"^notify accepted->delivered",
         "bytes_per_notification",
         "bytes per notification",
     ),
+    "document_bytes": (r"^documents: send", "bytes_per_document", "bytes per document (4 KiB attachment)"),
+    "document_rows": (r"^documents: send", "rows_per_document", "rows written per document sent"),
 }
 
 
@@ -78,6 +103,14 @@ MEASURES: dict[str, tuple[str, str, str]] = {
 class Measure:
     value: float | None
     source: str
+
+
+def merge(benches: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several bench files as one: the first file's baseline, every file's rows in the order given."""
+    return {
+        "baseline": benches[0].get("baseline"),
+        "results": [r for b in benches for r in b.get("results", [])],
+    }
 
 
 def measures(bench: dict[str, Any]) -> dict[str, Measure]:
@@ -104,6 +137,7 @@ def compute(m: dict[str, Measure], assume: dict[str, float]) -> dict[str, Any]:
         "payment": ((m["payment_cpu"].value or 0) / 2 or None, assume["mix_payment"]),
         "notify": (m["notify_accept_cpu"].value, assume["mix_notification"]),
         "notify-worker": (m["notify_deliver_cpu"].value, assume["mix_notification"]),
+        "documents": ((m["document_cpu"].value or 0) / 2 or None, assume["mix_document"]),
         "haproxy": (m["haproxy_cpu"].value, 1.0),
     }
     out: dict[str, Any] = {}
@@ -125,11 +159,13 @@ def compute(m: dict[str, Measure], assume: dict[str, float]) -> dict[str, Any]:
         accesses = peak * assume["mean_to_peak"] * year * (assume["mix_registry_read"] + assume["mix_other"])
         payments = peak * assume["mean_to_peak"] * year * assume["mix_payment"] / 2
         notifications = peak * assume["mean_to_peak"] * year * assume["mix_notification"]
+        documents = peak * assume["mean_to_peak"] * year * assume["mix_document"] / 2
         storage = {
             "citizen records": _bytes(m["citizen_bytes"].value, population * assume["record_versions"]),
             "access log, one year": _bytes(m["access_log_bytes"].value, accesses),
             "payments, one year": _bytes(m["payment_bytes"].value, payments),
             "notifications, one year": _bytes(m["notification_bytes"].value, notifications),
+            "documents, one year": _bytes(m["document_bytes"].value, documents),
         }
         known = [v for v in storage.values() if v is not None]
         events = (
@@ -139,7 +175,12 @@ def compute(m: dict[str, Measure], assume: dict[str, float]) -> dict[str, Any]:
             "peak": peak,
             "population": population,
             "pods": pods,
-            "counts": {"accesses": accesses, "payments": payments, "notifications": notifications},
+            "counts": {
+                "accesses": accesses,
+                "payments": payments,
+                "notifications": notifications,
+                "documents": documents,
+            },
             "storage": storage,
             "db_total": sum(known) if known else None,
             "db_all_copies": sum(known) * assume["db_copies"] if known else None,
@@ -176,7 +217,8 @@ def render(bench_name: str, m: dict[str, Measure], assume: dict[str, float]) -> 
         "|---|---:|---|",
     ]
     for key, (_, _, what) in MEASURES.items():
-        lines.append(f"| {what} | {_num(m[key].value)} | {m[key].source} |")
+        small = m[key].value is not None and m[key].value < 100  # e.g. rows per document: keep a decimal
+        lines.append(f"| {what} | {_num(m[key].value, ',.1f' if small else ',.0f')} | {m[key].source} |")
     lines += ["", "### Assumptions (change with `--assume name=value`)", "", "| name | value | meaning |"]
     lines.append("|---|---:|---|")
     for name, (_, meaning) in ASSUMPTIONS.items():
@@ -200,6 +242,7 @@ def render(bench_name: str, m: dict[str, Measure], assume: dict[str, float]) -> 
             "access log, one year": r["counts"]["accesses"],
             "payments, one year": r["counts"]["payments"],
             "notifications, one year": r["counts"]["notifications"],
+            "documents, one year": r["counts"]["documents"],
         }
         for what, size in r["storage"].items():
             lines.append(f"| {what} | {counts[what]:,.0f} | {_size(size)} |")
@@ -232,12 +275,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.capacity.model", description=__doc__.split("\n\n")[0]
     )
-    parser.add_argument("bench_json", type=Path)
+    parser.add_argument("bench_json", type=Path, nargs="+", help="bench files; the first matching row counts")
     parser.add_argument("--assume", nargs="*", default=[], metavar="NAME=VALUE")
     parser.add_argument("--write", type=Path, help="replace the generated part of this file")
     args = parser.parse_args(argv)
-    bench = json.loads(args.bench_json.read_text())
-    generated = render(str(args.bench_json), measures(bench), parse_assumptions(args.assume))
+    bench = merge([json.loads(path.read_text()) for path in args.bench_json])
+    generated = render(" ".join(map(str, args.bench_json)), measures(bench), parse_assumptions(args.assume))
     if args.write:
         write(args.write, generated)
     else:

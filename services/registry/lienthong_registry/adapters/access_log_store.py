@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..domain.access_log import GENESIS_HASH, AccessAction, AccessLogEntry, chain
 from .tables import access_log as t
+from .tables import access_log_archives as archives
+from .tables import access_log_head as head
 from .tables import citizen_versions
 
 #: The actor client id the bulk import records on the versions it loads (``bulk_import.py``).
@@ -40,10 +41,29 @@ def _entry(row: Any) -> AccessLogEntry:
 
 
 COLUMNS = [c.name for c in t.columns]
-_INSERT = (
-    f"INSERT INTO access_log ({', '.join(COLUMNS)}) "  # noqa: S608 (our own column names)
-    f"VALUES ({', '.join(f'${i}' for i in range(1, len(COLUMNS) + 1))})"
+#: PostgreSQL array types of the columns, for inserting a batch as one ``unnest`` of column arrays.
+_ARRAY_TYPES = {"sequence": "bigint[]", "time_us": "bigint[]", "action": "smallint[]"}
+#: One statement moves the chain's head from the tail the entries were chained after ($4) to their last entry
+#: ($1-$3) and inserts them only if it moved: atomic without a transaction, one round trip, and a writer that
+#: chained after a stale tail inserts nothing (``INSERT 0 0``). The head's row lock orders concurrent writers;
+#: the second re-reads the moved row and finds its condition false.
+_UNNEST = ", ".join(f"${i}::{_ARRAY_TYPES.get(c, 'text[]')}" for i, c in enumerate(COLUMNS, start=5))
+_APPEND = (
+    "WITH moved AS (UPDATE access_log_head SET sequence = $1, entry_hash = $2, time_us = $3 "  # noqa: S608
+    "WHERE id = 1 AND sequence = $4 RETURNING 1) "
+    f"INSERT INTO access_log ({', '.join(COLUMNS)}) SELECT * FROM unnest({_UNNEST}) "
+    "WHERE EXISTS (SELECT 1 FROM moved)"
 )
+_HEAD = "SELECT sequence, entry_hash, time_us FROM access_log_head WHERE id = 1"
+_TAIL = "SELECT sequence, entry_hash, time_us FROM access_log ORDER BY sequence DESC LIMIT 1"
+
+#: ``(sequence, entry_hash, time_us)`` of the chain's last entry.
+Tail = tuple[int, str, int]
+GENESIS: Tail = (0, GENESIS_HASH, 0)
+
+
+class ChainMoved(Exception):
+    """Another writer appended after the tail these entries were chained to: nothing was written."""
 
 
 def _values(e: AccessLogEntry) -> dict[str, Any]:
@@ -65,46 +85,87 @@ def _values(e: AccessLogEntry) -> dict[str, Any]:
     }
 
 
-def _rows(linked: list[AccessLogEntry]) -> list[tuple[Any, ...]]:
-    return [tuple(row[c] for c in COLUMNS) for row in map(_values, linked)]
+def _tail_of(linked: list[AccessLogEntry]) -> Tail:
+    return linked[-1].sequence, linked[-1].entry_hash, linked[-1].time_us
+
+
+async def _insert_pg(raw: Any, linked: list[AccessLogEntry], after: Tail) -> None:
+    values = [_values(e) for e in linked]
+    arrays = [[v[c] for v in values] for c in COLUMNS]
+    status = await raw.execute(_APPEND, *_tail_of(linked), after[0], *arrays)
+    if status.rsplit(" ", 1)[-1] != str(len(linked)):
+        raise ChainMoved
+
+
+async def head_pg(raw: Any) -> Tail:
+    """The chain's head on an asyncpg connection, created from the log's last entry if it is missing (call it
+    holding the append lock)."""
+    row = await raw.fetchrow(_HEAD)
+    if row is None:
+        last = await raw.fetchrow(_TAIL)
+        tail = (last["sequence"], last["entry_hash"], last["time_us"]) if last else GENESIS
+        await raw.execute(
+            "INSERT INTO access_log_head (id, sequence, entry_hash, time_us) VALUES (1, $1, $2, $3) "
+            "ON CONFLICT (id) DO NOTHING",
+            *tail,
+        )
+        row = await raw.fetchrow(_HEAD)
+    return row["sequence"], row["entry_hash"], row["time_us"]
 
 
 async def append_pg(raw: Any, entries: list[AccessLogEntry]) -> list[AccessLogEntry]:
-    """PostgreSQL, on an asyncpg connection inside a transaction: one writer at a time extends the chain (the
-    advisory lock is held until commit); the tail is read after taking it, in a statement of its own."""
+    """PostgreSQL, on an asyncpg connection inside a transaction: one locked writer at a time extends the chain
+    (the advisory lock is held until commit); the head is read after taking it. A lock-free writer can still
+    move the head first: then :class:`ChainMoved` is raised and the caller reads the head again."""
     await raw.execute("SELECT pg_advisory_xact_lock($1)", _APPEND_LOCK)
-    tail = await raw.fetchrow("SELECT sequence, entry_hash FROM access_log ORDER BY sequence DESC LIMIT 1")
-    linked = chain(entries, tail["sequence"] if tail else 0, tail["entry_hash"] if tail else GENESIS_HASH)
-    # executemany: one prepared statement, pipelined (COPY would re-introspect the table on every call).
-    await raw.executemany(_INSERT, _rows(linked))
+    tail = await head_pg(raw)
+    linked = chain(entries, *tail)
+    await _insert_pg(raw, linked, tail)
     return linked
 
 
-async def append_pg_after(
-    raw: Any, entries: list[AccessLogEntry], tail: tuple[int, str]
-) -> list[AccessLogEntry]:
-    """PostgreSQL, outside a transaction, when this writer committed the chain's tail ``(sequence, hash)``
-    itself: the entries are chained after it and inserted in one round trip (asyncpg's ``executemany`` is
-    atomic and commits at its end). The primary key on ``sequence`` is the guard: if any other writer has
-    appended since, the first insert collides and nothing is written (``asyncpg.UniqueViolationError``), and
-    the caller falls back to :func:`append_pg`. Entries are never chained after a stale tail."""
+async def append_pg_after(raw: Any, entries: list[AccessLogEntry], tail: Tail) -> list[AccessLogEntry]:
+    """PostgreSQL, outside a transaction, when this writer committed the chain's tail itself: the entries are
+    chained after it and written in one statement that moves the head only if it still holds ``tail``. If any
+    other writer has appended since, nothing is written and :class:`ChainMoved` is raised; the caller falls back
+    to :func:`append_pg`. Entries are never chained after a stale tail.
+
+    The head, not a primary key, is the guard: the partitioned log's primary key is ``(sequence, time_us)``
+    (a partitioned table's keys must hold the partition key), which two writers' entries of one sequence and
+    different times would not violate."""
     linked = chain(entries, *tail)
-    await raw.executemany(_INSERT, _rows(linked))
+    await _insert_pg(raw, linked, tail)
     return linked
 
 
 async def append(session: AsyncSession, entries: list[AccessLogEntry]) -> list[AccessLogEntry]:
-    """SQLite (or any database through SQLAlchemy), inside a transaction: the engine's BEGIN IMMEDIATE holds the
-    database write lock, which serialises writers."""
-    last = (
-        await session.execute(select(t.c.sequence, t.c.entry_hash).order_by(t.c.sequence.desc()).limit(1))
-    ).first()
-    linked = chain(entries, last.sequence if last else 0, last.entry_hash if last else GENESIS_HASH)
+    """Through SQLAlchemy (SQLite, or PostgreSQL inside a caller's transaction): read the head, chain after it,
+    move it on condition that it did not move (:class:`ChainMoved` otherwise), insert. On SQLite the engine's
+    BEGIN IMMEDIATE holds the database write lock, which serialises writers."""
+    row = (await session.execute(select(head.c.sequence, head.c.entry_hash, head.c.time_us))).first()
+    if row is None:
+        last = (
+            await session.execute(
+                select(t.c.sequence, t.c.entry_hash, t.c.time_us).order_by(t.c.sequence.desc()).limit(1)
+            )
+        ).first()
+        row = last or GENESIS
+        await session.execute(insert(head).values(id=1, sequence=row[0], entry_hash=row[1], time_us=row[2]))
+    tail: Tail = (row[0], row[1], row[2])
+    linked = chain(entries, *tail)
+    last_sequence, last_hash, last_time = _tail_of(linked)
+    moved = await session.execute(
+        update(head)
+        .where(head.c.id == 1, head.c.sequence == tail[0])
+        .values(sequence=last_sequence, entry_hash=last_hash, time_us=last_time)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise ChainMoved
     await session.execute(insert(t), [_values(e) for e in linked])
     return linked
 
 
-#: In-transaction appends retried after colliding with another process's lock-free append (see below).
+#: In-transaction appends retried after another process's lock-free append moved the head (see below).
 _IN_TRANSACTION_ATTEMPTS = 5
 
 
@@ -112,24 +173,28 @@ async def append_in_transaction(session: AsyncSession, entries: list[AccessLogEn
     """Append inside the caller's transaction, so that a write and its WRITE entry commit together or not at all.
 
     On PostgreSQL the advisory lock (held until the caller's commit) keeps out the other locked appenders; a
-    group-commit writer's lock-free append (:func:`append_pg_after`) may still take the next sequence, which
-    surfaces here as a unique violation once it commits: the insert is undone to its savepoint and retried after
-    reading the tail again. Call it last in the transaction: the lock is held until commit."""
+    group-commit writer's lock-free append (:func:`append_pg_after`) may still move the head first: the
+    conditional move then changes nothing, nothing is inserted, and the head is read again. Call it last in
+    the transaction: the lock and the head's row lock are held until commit."""
     if session.get_bind().dialect.name != "postgresql":
         return await append(session, entries)
     await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _APPEND_LOCK})
     for attempt in range(_IN_TRANSACTION_ATTEMPTS):
         try:
-            async with session.begin_nested():
-                return await append(session, entries)
-        except IntegrityError:
+            return await append(session, entries)
+        except ChainMoved:
             if attempt == _IN_TRANSACTION_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-async def versions_without_write_entry(session: AsyncSession | AsyncConnection) -> int:
-    """How many record versions written through the API have no WRITE entry about their record.
+async def versions_without_write_entry(session: AsyncSession | AsyncConnection, since_us: int = 0) -> int:
+    """How many record versions written through the API (at ``since_us`` or later) have no WRITE entry about
+    their record.
+
+    ``since_us`` is where the log still attached begins once months are detached: a version's entry is never
+    older than the version (same transaction, and the chain only raises times), so versions from then on have
+    their entries in the log; older ones have theirs in the archives.
 
     Entries name the record by ``subject`` (the hex of the record's blind index), not by version, so this counts
     per record: versions beyond the number of WRITE entries are missing ones. Versions loaded by the operator's
@@ -142,13 +207,15 @@ async def versions_without_write_entry(session: AsyncSession | AsyncConnection) 
     )
     versions = (
         select(hex_index.label("subject"), func.count().label("n"))
-        .where(citizen_versions.c.actor_client_id != BULK_IMPORT_ACTOR)
+        .where(
+            citizen_versions.c.actor_client_id != BULK_IMPORT_ACTOR, citizen_versions.c.created_us >= since_us
+        )
         .group_by(citizen_versions.c.pid_index)
         .subquery()
     )
     writes = (
         select(t.c.subject, func.count().label("n"))
-        .where(t.c.action == int(AccessAction.WRITE))
+        .where(t.c.action == int(AccessAction.WRITE), t.c.time_us >= since_us)
         .group_by(t.c.subject)
         .subquery()
     )
@@ -188,17 +255,30 @@ async def page(
 
 
 async def previous_hash(session: AsyncSession | AsyncConnection, sequence: int) -> str | None:
-    """The stored hash of entry ``sequence`` (trusted start of a partial check); None if absent."""
-    row = (await session.execute(select(t.c.entry_hash).where(t.c.sequence == sequence))).first()
-    return row.entry_hash if row else None
+    """The stored hash of entry ``sequence`` (trusted start of a partial check), from the log or from the anchor
+    of a detached month that ended with it; None if absent."""
+    return (await hashes_of(session, {sequence})).get(sequence)
 
 
 async def hashes_of(session: AsyncSession | AsyncConnection, sequences: set[int]) -> dict[int, str]:
-    """The stored hashes of the given entries (to check the links of a page of entries in one query)."""
+    """The stored hashes of the given entries (to check the links of a page of entries in one query); the last
+    entry of a detached month answers from its anchor."""
     if not sequences:
         return {}
-    query = select(t.c.sequence, t.c.entry_hash).where(t.c.sequence.in_(sorted(sequences)))
-    return {r.sequence: r.entry_hash for r in (await session.execute(query)).all()}
+    wanted = sorted(sequences)
+    query = select(t.c.sequence, t.c.entry_hash).where(t.c.sequence.in_(wanted))
+    found = {r.sequence: r.entry_hash for r in (await session.execute(query)).all()}
+    if len(found) < len(wanted):
+        anchors = select(archives.c.last_sequence, archives.c.last_hash).where(
+            archives.c.last_sequence.in_([s for s in wanted if s not in found])
+        )
+        found.update({r.last_sequence: r.last_hash for r in (await session.execute(anchors)).all()})
+    return found
+
+
+async def archived_months(session: AsyncSession | AsyncConnection) -> list[Any]:
+    """The anchors of the detached months of the log, oldest first."""
+    return list((await session.execute(select(archives).order_by(archives.c.first_sequence))).all())
 
 
 async def scan(

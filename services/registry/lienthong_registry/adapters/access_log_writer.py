@@ -40,8 +40,8 @@ class AccessLogWriter:
         #: On PostgreSQL the writer keeps one asyncpg connection of its own (no pool or session per batch).
         self.pg_url = pg_url.replace("postgresql+asyncpg://", "postgresql://", 1) if pg_url else None
         self._conn: Any = None
-        #: ``(sequence, hash)`` of the last entry this writer committed, while it is known to be the tail.
-        self._tail: tuple[int, str] | None = None
+        #: ``(sequence, hash, time)`` of the last entry this writer committed, while it is known to be the tail.
+        self._tail: access_log_store.Tail | None = None
         self._pending: list[Pending] = []
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
@@ -119,21 +119,21 @@ class AccessLogWriter:
             # Usually this process is the only writer: one round trip, no lock, no tail read.
             try:
                 linked = await access_log_store.append_pg_after(self._conn, entries, self._tail)
-            except asyncpg.UniqueViolationError:
-                self._tail = None  # another process appended since: take the lock and read the tail
+            except access_log_store.ChainMoved:
+                self._tail = None  # another process appended since: take the lock and read the head
             else:
-                self._tail = linked[-1].sequence, linked[-1].entry_hash
+                self._tail = linked[-1].sequence, linked[-1].entry_hash, linked[-1].time_us
                 return
         for attempt in range(_LOCKED_ATTEMPTS):
             try:
                 async with self._conn.transaction():
                     linked = await access_log_store.append_pg(self._conn, entries)
-            except asyncpg.UniqueViolationError:
-                # Another process's lock-free append took a sequence after our tail read: read it again.
+            except access_log_store.ChainMoved:
+                # Another process's lock-free append moved the head after our read: read it again.
                 if attempt == _LOCKED_ATTEMPTS - 1:
                     raise
                 continue
-            self._tail = linked[-1].sequence, linked[-1].entry_hash
+            self._tail = linked[-1].sequence, linked[-1].entry_hash, linked[-1].time_us
             return
 
     async def _drop_connection(self) -> None:

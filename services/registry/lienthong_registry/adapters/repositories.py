@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -98,5 +99,8 @@ class SqlAccessLogEntries(AccessLogRepository):
     def scan(self, from_sequence: int) -> AsyncIterator[list[AccessLogEntry]]:
         return access_log_store.scan(self.session, from_sequence)
 
-    async def versions_without_write_entry(self) -> int:
-        return await access_log_store.versions_without_write_entry(self.session)
+    async def versions_without_write_entry(self, since_us: int = 0) -> int:
+        return await access_log_store.versions_without_write_entry(self.session, since_us)
+
+    async def archived_months(self) -> list[Any]:
+        return await access_log_store.archived_months(self.session)

@@ -97,3 +97,31 @@ access_log = Table(
     Index("ix_access_log_subject", "subject", "sequence"),
     Index("ix_access_log_agency", "agency_id", "sequence"),
 )
+# On PostgreSQL ``access_log`` is partitioned by month of ``time_us`` (migration 0004), so its primary key is
+# ``(sequence, time_us)``: the uniqueness of a sequence across months is kept by the chain's head below.
+
+#: The chain's tail, one row (id 1). Every append moves it in the same statement or transaction as its insert,
+#: on the condition that it still holds the tail the entries were chained after (compare and set): of two
+#: writers chained after the same tail, the second moves nothing and inserts nothing.
+access_log_head = Table(
+    "access_log_head",
+    metadata,
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),
+    Column("sequence", BigInteger, nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+    Column("time_us", BigInteger, nullable=False),
+)
+
+#: The anchors of detached (and archived) months of the access log: the chain that remains is verified from
+#: the last archived hash. Rows are written just before the month is detached.
+access_log_archives = Table(
+    "access_log_archives",
+    metadata,
+    Column("partition", String(100), primary_key=True),
+    Column("first_sequence", BigInteger, nullable=False),
+    Column("last_sequence", BigInteger, nullable=False),
+    Column("first_previous_hash", String(64), nullable=False),
+    Column("last_hash", String(64), nullable=False),
+    Column("entries", BigInteger, nullable=False),
+    Column("detached_us", BigInteger, nullable=False),
+)

@@ -81,11 +81,20 @@ def entry_hash(previous_hash: str, entry: AccessLogEntry) -> str:
     return _hash(previous_hash, canonical_content(entry))
 
 
-def chain(entries: Iterable[AccessLogEntry], last_sequence: int, last_hash: str) -> list[AccessLogEntry]:
-    """Number and hash new entries after the chain's tail (``last_sequence``, ``last_hash``)."""
+def chain(
+    entries: Iterable[AccessLogEntry], last_sequence: int, last_hash: str, last_time_us: int = 0
+) -> list[AccessLogEntry]:
+    """Number and hash new entries after the chain's tail (``last_sequence``, ``last_hash``, ``last_time_us``).
+
+    An entry's time is raised to its predecessor's when it is earlier (two processes' clocks, or an entry that
+    waited in a batch): time never decreases along the chain, so each month of the time-partitioned log holds
+    one contiguous range of sequences, and detaching the oldest months leaves a chain that starts where theirs
+    ended. The raise is at most the clock skew between the registry's processes."""
     out = []
     for e in entries:
         last_sequence += 1
+        last_time_us = max(e.time_us, last_time_us)
+        e = replace(e, time_us=last_time_us)
         digest = _hash(last_hash, _content(e, last_sequence, last_hash))
         out.append(replace(e, sequence=last_sequence, previous_hash=last_hash, entry_hash=digest))
         last_hash = digest

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from lienthong_runtime.errors import NotFound, invalid
 from lienthong_runtime.paging import encode_cursor, page_size
+from lienthong_runtime.partitions import add_months, partition_month
 
-from ..domain.access_log import GENESIS_HASH, AccessLogEntry, ChainCheck, check_entries, link_holds
+from ..domain.access_log import AccessLogEntry, ChainCheck, check_entries, link_holds
 from ..domain.citizen import Citizen
 from .context import Caller, Services, check_personal_id, cursor, whole
 from .ports import LogQuery, RegistryUnitOfWork
@@ -61,22 +63,40 @@ async def agency_access_log(
 
 async def verify_chain(uow: RegistryUnitOfWork, from_sequence: int = 0) -> ChainCheck:
     """Recompute the chain from ``from_sequence`` (1 when 0) and report the first broken link, and count the
-    record versions that have no WRITE entry (a record committed without its entry leaves no broken link)."""
+    record versions that have no WRITE entry (a record committed without its entry leaves no broken link).
+
+    Months detached from the log (``lienthong partitions registry detach``) are checked by their anchors: each
+    must start where the one before it ended, and the entries still in the log are recomputed from the last
+    archived hash. An archived month's own entries are checked from its archive file, not here."""
     if from_sequence < 0:
         raise invalid("from_sequence", "must not be negative")
-    start = max(from_sequence, 1)
-    check = ChainCheck(last_sequence=start - 1, last_hash=GENESIS_HASH)
     async with uow:
-        if start > 1:
+        check = ChainCheck()
+        months = await uow.access_log.archived_months()
+        for month in months:
+            if (
+                month.first_sequence != check.last_sequence + 1
+                or month.first_previous_hash != check.last_hash
+            ):
+                check.first_broken = month.first_sequence
+                check.detail = f"archived month {month.partition} does not join the chain before it"
+                return check
+            check.last_sequence, check.last_hash = month.last_sequence, month.last_hash
+        archived, since_us = check.last_sequence, 0
+        cut = partition_month("access_log", months[-1].partition) if months else None
+        if cut is not None:  # the first month still attached begins here
+            since_us = int(datetime(*add_months(cut, 1), 1, tzinfo=UTC).timestamp()) * 1_000_000
+        start = max(from_sequence, archived + 1, 1)
+        if start > archived + 1:
             trusted = await uow.access_log.previous_hash(start - 1)
             if trusted is None:
                 raise invalid("from_sequence", "no entry precedes this sequence")
-            check = replace(check, last_hash=trusted)
+            check = replace(check, last_sequence=start - 1, last_hash=trusted)
         async for chunk in uow.access_log.scan(start):
             check_entries(check, chunk)
             if check.first_broken:
                 break
-        check.missing_writes = await uow.access_log.versions_without_write_entry()
+        check.missing_writes = await uow.access_log.versions_without_write_entry(since_us)
     if check.missing_writes and not check.first_broken:
         check.detail = f"{check.missing_writes} record version(s) have no WRITE entry in the log"
     return check

@@ -21,7 +21,7 @@ from __future__ import annotations
 import abc
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from lienthong_runtime.uow import UnitOfWork
 
@@ -139,8 +139,14 @@ class AccessLogRepository(abc.ABC):
         """Every entry from ``from_sequence`` on, in sequence order, in chunks."""
 
     @abc.abstractmethod
-    async def versions_without_write_entry(self) -> int:
-        """Record versions written through the API (not bulk-imported) that have no WRITE entry."""
+    async def versions_without_write_entry(self, since_us: int = 0) -> int:
+        """Record versions written through the API (not bulk-imported, at ``since_us`` or later) that have no
+        WRITE entry (``since_us``: where the log still attached begins once months are detached)."""
+
+    @abc.abstractmethod
+    async def archived_months(self) -> list[Any]:
+        """The anchors of the months detached from the log, oldest first: each has ``partition``,
+        ``first_sequence``, ``first_previous_hash``, ``last_sequence`` and ``last_hash``."""
 
 
 class RegistryUnitOfWork(UnitOfWork):

@@ -1,0 +1,5 @@
+"""The notify service's time-partitioned tables (PostgreSQL; ``lienthong partitions notify ...``)."""
+
+from lienthong_runtime.partitions import OUTBOX, TimePartitioned
+
+PARTITIONED: tuple[TimePartitioned, ...] = (OUTBOX,)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
-from typing import Any
 from dataclasses import replace
+from typing import Any
 
 from lienthong_registry.adapters.crypto import CitizenIndex
 from lienthong_registry.domain.access_log import GENESIS_HASH, AccessLogEntry, chain

@@ -85,7 +85,8 @@ async def verify_chain(uow: RegistryUnitOfWork, from_sequence: int = 0) -> Chain
         archived, since_us = check.last_sequence, 0
         cut = partition_month("access_log", months[-1].partition) if months else None
         if cut is not None:  # the first month still attached begins here
-            since_us = int(datetime(*add_months(cut, 1), 1, tzinfo=UTC).timestamp()) * 1_000_000
+            year, month = add_months(cut, 1)
+            since_us = int(datetime(year, month, 1, tzinfo=UTC).timestamp()) * 1_000_000
         start = max(from_sequence, archived + 1, 1)
         if start > archived + 1:
             trusted = await uow.access_log.previous_hash(start - 1)

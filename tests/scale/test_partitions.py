@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import asyncpg
 import pytest
@@ -27,8 +28,9 @@ from lienthong_cli import partitions as partitions_cli
 from lienthong_registry.adapters import access_log_store
 from lienthong_registry.adapters.access_log_writer import AccessLogWriter
 from lienthong_registry.adapters.partitions import PARTITIONED
+from lienthong_registry.adapters.uow import SqlRegistryUnitOfWork
 from lienthong_registry.domain.access_log import GENESIS_HASH, AccessAction, AccessLogEntry, chain
-from lienthong_registry.handlers.audit import verify_chain
+from lienthong_registry.handlers import audit
 from lienthong_runtime import migrations
 from lienthong_runtime.db import asyncpg_connect_args, create_engine, session_factory
 from lienthong_runtime.partitions import (
@@ -50,6 +52,11 @@ NOW = month_of(datetime.now(UTC))
 #: Three past months of existing rows (the oldest first), then this month.
 PAST = [add_months(NOW, -3), add_months(NOW, -2), add_months(NOW, -1)]
 PER_MONTH = 40
+
+
+async def verify_chain(sessions: Any) -> Any:
+    """The registry's chain check through its SQL unit of work, as ``lienthong registry verify-log`` runs it."""
+    return await audit.verify_chain(SqlRegistryUnitOfWork(sessions, None))
 
 
 def _us(month: tuple[int, int], offset_s: int = 0) -> int:

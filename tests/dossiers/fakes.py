@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -22,6 +21,7 @@ from lienthong_dossiers.handlers.ports import (
     ProcedureRepository,
     ReportRepository,
 )
+from lienthong_runtime.ids import new_id
 from lienthong_runtime.testing import InMemoryUnitOfWork
 
 FAR = date(9999, 12, 31)
@@ -243,7 +243,4 @@ class FakeClock:
 def fake_deps(clock: FakeClock) -> Deps:
     from lienthong_dossiers.domain.calendar import vietnam_holidays
 
-    counter = itertools.count(1)
-    return Deps(
-        holidays=vietnam_holidays(), clock=clock, new_id=lambda: f"id{next(counter):06d}", new_code=new_code
-    )
+    return Deps(holidays=vietnam_holidays(), clock=clock, new_id=new_id, new_code=new_code)

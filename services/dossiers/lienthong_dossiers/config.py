@@ -16,7 +16,7 @@ class Settings(ServiceSettings):
     http_port: int = 8066
     database_url: str = "sqlite+aiosqlite:///./.lienthong/dossiers.db"
 
-    #: Keyring sealing personal data at rest: JSON object of key id to base64url 32-byte key. Required unless
+    #: Keyring sealing personal data at rest: ``kid:base64,kid2:base64`` (the last is active). Required unless
     #: ``dev_mode`` (which generates keys into ``data_dir``); the same holds for ``blind_index_key``.
     encryption_keys: SecretStr | None = None
     #: Key id new rows are sealed with; default: the last key listed.

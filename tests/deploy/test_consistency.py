@@ -235,6 +235,7 @@ OPTIONAL_SECRETS = {
     ("payment", "proxy_secret"): "does not use the caller's address",
     ("portal", "proxy_secret"): "a client of the gateway: it reads no forwarded headers",
     ("documents", "proxy_secret"): "does not use the caller's address",
+    ("dossiers", "proxy_secret"): "does not use the caller's address",
     ("notify", "proxy_secret"): "does not use the caller's address",
 }
 

@@ -41,7 +41,7 @@ test-faults: $(STAMP) system-deps ## Fault drills on the multi-process platform 
 lint: $(STAMP) ## ruff, mypy, import contracts, buf lint/format/breaking, stub freshness
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check runtime services gateway portal bench tools tests
-	$(BIN)/mypy runtime/lienthong_runtime $(filter-out services/documents/%,$(wildcard services/*/lienthong_*/domain)) services/documents/lienthong_documents
+	$(BIN)/mypy runtime/lienthong_runtime $(filter-out services/documents/% services/dossiers/%,$(wildcard services/*/lienthong_*/domain)) services/documents/lienthong_documents services/dossiers/lienthong_dossiers
 	$(BIN)/lint-imports
 	cd proto && ../$(BIN)/buf lint && ../$(BIN)/buf format --diff --exit-code
 	@if git rev-parse --verify -q main >/dev/null && git ls-tree -d main proto/lienthong >/dev/null 2>&1 && [ -n "$$(git ls-tree main proto/lienthong)" ]; then \

@@ -38,7 +38,12 @@ from .fakes import FakeClock, fake_deps
 
 TEST_KEYS = f"test1:{b64encode(os.urandom(32))}"
 TEST_INDEX = b64encode(os.urandom(32))
-AGENCY_SCOPES = ("dossiers.procedures.read", "dossiers.procedures.write", "dossiers.dossiers.process", "dossiers.reports.read")
+AGENCY_SCOPES = (
+    "dossiers.procedures.read",
+    "dossiers.procedures.write",
+    "dossiers.dossiers.process",
+    "dossiers.reports.read",
+)
 
 
 def personal_id() -> str:
@@ -67,7 +72,9 @@ class World:
 
     def uow(self) -> SqlDossiersUnitOfWork:
         """A unit of work on the service's database with its keys (for running one sweep round)."""
-        return SqlDossiersUnitOfWork(self.sessions, Keyring.parse(TEST_KEYS), BlindIndex(b64decode(TEST_INDEX)))
+        return SqlDossiersUnitOfWork(
+            self.sessions, Keyring.parse(TEST_KEYS), BlindIndex(b64decode(TEST_INDEX))
+        )
 
     @property
     def stub(self) -> dossiers_pb2_grpc.DossiersServiceStub:
@@ -89,7 +96,9 @@ class World:
     async def payment_succeeded(self, agency_id: str, reference: str, amount: int) -> None:
         await self.publish(
             "payment",
-            payment_events.PaymentSucceeded(payment_id=uuid.uuid4().hex, reference=reference, amount_vnd=amount),
+            payment_events.PaymentSucceeded(
+                payment_id=uuid.uuid4().hex, reference=reference, amount_vnd=amount
+            ),
             agency_id,
         )
 
@@ -105,11 +114,16 @@ def procedure_spec(parts: list[tuple[str, int]], fee: int = 0, before: bool = Fa
         level=pb.AGENCY_LEVEL_PROVINCE,
         province_code="01",
         components=[
-            pb.Component(name="child_name", label="Họ và tên trẻ", kind=pb.COMPONENT_KIND_TEXT, required=True),
+            pb.Component(
+                name="child_name", label="Họ và tên trẻ", kind=pb.COMPONENT_KIND_TEXT, required=True
+            ),
             pb.Component(name="birth_date", label="Ngày sinh", kind=pb.COMPONENT_KIND_DATE, required=True),
             pb.Component(name="note", label="Ghi chú", kind=pb.COMPONENT_KIND_TEXT),
         ],
-        parts=[pb.ProcedurePart(agency_id=a, title=f"Phần {i}", processing_working_days=d) for i, (a, d) in enumerate(parts)],
+        parts=[
+            pb.ProcedurePart(agency_id=a, title=f"Phần {i}", processing_working_days=d)
+            for i, (a, d) in enumerate(parts)
+        ],
         fee_vnd=fee,
         fee_before_processing=before,
         electronic_result=True,

@@ -15,7 +15,9 @@ COMPONENTS = (
 FORM = {"child_name": "Nguyễn Văn An", "birth_date": "2027-01-20", "mother_id": "001190000003"}
 
 
-def spec(parts: tuple[PartSpec, ...], *, fee: int = 0, before: bool = False, name: str = "Đăng ký khai sinh") -> Spec:
+def spec(
+    parts: tuple[PartSpec, ...], *, fee: int = 0, before: bool = False, name: str = "Đăng ký khai sinh"
+) -> Spec:
     return Spec(name, Level.PROVINCE, "01", COMPONENTS, parts, fee, before, True)
 
 

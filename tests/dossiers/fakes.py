@@ -152,7 +152,15 @@ class FakeReports(ReportRepository):
             late = sum(1 for p in ps if p.late_on(query.today))
             used = [p.working_days_used for p in done if p.working_days_used is not None]
             out.append(
-                ReportRow(agency, code, period, len(ps), on_time, late, round(sum(used) / len(used), 2) if used else 0.0)
+                ReportRow(
+                    agency,
+                    code,
+                    period,
+                    len(ps),
+                    on_time,
+                    late,
+                    round(sum(used) / len(used), 2) if used else 0.0,
+                )
             )
         return out
 
@@ -164,8 +172,15 @@ class FakeReports(ReportRepository):
             waited = [h for h in p.history if h.time <= end_of_day(p.due_date)]
             rows.append(
                 LateRow(
-                    d.id, d.code, p.id, p.agency_id, p.procedure_code, p.due_date,
-                    waited[-1].state if waited else PartState.RECEIVED, p.officer_id, p.completed_at is not None,
+                    d.id,
+                    d.code,
+                    p.id,
+                    p.agency_id,
+                    p.procedure_code,
+                    p.due_date,
+                    waited[-1].state if waited else PartState.RECEIVED,
+                    p.officer_id,
+                    p.completed_at is not None,
                 )
             )
         return rows[:limit]
@@ -235,8 +250,10 @@ class FakeClock:
 
     def at(self, day: date, hour: int = 9) -> None:
         """9:00 Vietnam time on ``day`` by default."""
-        self.now = datetime(day.year, day.month, day.day, hour - 7, tzinfo=UTC) if hour >= 7 else (
-            datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(hours=7 - hour)
+        self.now = (
+            datetime(day.year, day.month, day.day, hour - 7, tzinfo=UTC)
+            if hour >= 7
+            else (datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(hours=7 - hour))
         )
 
 

@@ -75,9 +75,13 @@ async def test_the_newborn_journey_on_postgresql(world, pg_url):
     assert [x.id for x in inbox] == [filed.id] and [p.agency_id for p in inbox[0].parts] == [police.id]
     assert inbox[0].parts[0].due_date == d(date(2027, 2, 18))
     for agency in (civil, police, insurance):
-        await agency.AssignDossier(pb.AssignDossierRequest(dossier_id=filed.id, officer_id=f"cb-{agency.id[-4:]}"))
+        await agency.AssignDossier(
+            pb.AssignDossierRequest(dossier_id=filed.id, officer_id=f"cb-{agency.id[-4:]}")
+        )
     world.clock.at(date(2027, 2, 3))
-    await police.RequestSupplement(pb.RequestSupplementRequest(dossier_id=filed.id, reason="Thiếu xác nhận cư trú"))
+    await police.RequestSupplement(
+        pb.RequestSupplementRequest(dossier_id=filed.id, reason="Thiếu xác nhận cư trú")
+    )
     world.clock.at(date(2027, 2, 22))
     supplied = (
         await citizen.SupplyDossier(pb.SupplyDossierRequest(dossier_id=filed.id, form={"note": "đã bổ sung"}))
@@ -92,10 +96,23 @@ async def test_the_newborn_journey_on_postgresql(world, pg_url):
     assert final.state == pb.DOSSIER_STATE_COMPLETED
     assert [bool(p.apologies) for p in final.parts] == [True, False, True]  # civil and insurance were late
     assert all(p.result_document_id for p in final.parts)
+    assert [h.state for h in final.parts[1].history] == [
+        pb.PART_STATE_AWAITING_PAYMENT,
+        pb.PART_STATE_RECEIVED,
+        pb.PART_STATE_PROCESSING,
+        pb.PART_STATE_AWAITING_SUPPLEMENT,
+        pb.PART_STATE_PROCESSING,
+        pb.PART_STATE_APPROVED,
+        pb.PART_STATE_RESULT_RETURNED,
+    ]
+    assert final.parts[1].history[3].reason == "Thiếu xác nhận cư trú"
     operator = world.agency(operator=True)
     report = await operator.GetOnTimeReport(
         pb.GetOnTimeReportRequest(
-            start_date=d(date(2027, 2, 1)), end_date=d(date(2027, 2, 28)), procedure_code=code, include_csv=True
+            start_date=d(date(2027, 2, 1)),
+            end_date=d(date(2027, 2, 28)),
+            procedure_code=code,
+            include_csv=True,
         )
     )
     assert {(r.agency_id, r.received, r.on_time, r.late) for r in report.rows} == {
@@ -113,7 +130,9 @@ async def test_the_newborn_journey_on_postgresql(world, pg_url):
     }
 
     async def told() -> bool:
-        return any(n.state == "PART_STATE_RESULT_RETURNED" for n in notices) and any(n.apology_text for n in notices)
+        return any(n.state == "PART_STATE_RESULT_RETURNED" for n in notices) and any(
+            n.apology_text for n in notices
+        )
 
     await _eventually(told)
     assert {n.citizen_personal_id for n in notices} == {citizen.id}
@@ -151,7 +170,9 @@ async def test_an_overdue_part_gets_its_apology_from_the_sweep_and_counts_late(w
     )
     assert [(r.received, r.on_time, r.late) for r in report.rows] == [(1, 0, 1)]
     late = (await agency.ListLateDossiers(pb.ListLateDossiersRequest())).dossiers
-    assert [(x.code, x.waited_in, x.officer_id) for x in late] == [(filed.code, pb.PART_STATE_PROCESSING, "cb-1")]
+    assert [(x.code, x.waited_in, x.officer_id) for x in late] == [
+        (filed.code, pb.PART_STATE_PROCESSING, "cb-1")
+    ]
 
 
 async def test_isolation_matrix_every_dossier_rpc(world):
@@ -221,7 +242,9 @@ async def test_bad_input_gets_clear_statuses(world):
         await agency.SetMakeUpDays(pb.SetMakeUpDaysRequest(year=2027))
     assert not_operator.value.code() is grpc.StatusCode.PERMISSION_DENIED
     operator = world.agency(operator=True)
-    days = await operator.SetMakeUpDays(pb.SetMakeUpDaysRequest(year=2027, working_days=[d(date(2027, 2, 13))]))
+    days = await operator.SetMakeUpDays(
+        pb.SetMakeUpDaysRequest(year=2027, working_days=[d(date(2027, 2, 13))])
+    )
     assert list(days.working_days) == [d(date(2027, 2, 13))]
 
 
@@ -232,7 +255,9 @@ async def test_pages_of_my_dossiers_and_the_inbox(world):
     citizen = world.citizen()
     ids = set()
     for i in range(5):
-        filed = await citizen.FileDossier(pb.FileDossierRequest(procedure_code=code, form=FORM, idempotency_key=f"k{i}"))
+        filed = await citizen.FileDossier(
+            pb.FileDossierRequest(procedure_code=code, form=FORM, idempotency_key=f"k{i}")
+        )
         ids.add(filed.dossier.id)
     for method, request_cls, field in (
         (citizen.ListMyDossiers, pb.ListMyDossiersRequest, "dossiers"),

@@ -191,6 +191,6 @@ class DossiersService(dossiers_pb2_grpc.DossiersServiceServicer):
         )
         return pb.SetMakeUpDaysResponse(
             year=request.year,
-            working_days=[conv.pb_date(d) for d in working],
-            days_off=[conv.pb_date(d) for d in off],
+            working_days=conv.pb_dates(working),
+            days_off=conv.pb_dates(off),
         )

@@ -27,6 +27,10 @@ def pb_date(day: date | None) -> date_pb2.Date | None:
     return date_pb2.Date(year=day.year, month=day.month, day=day.day) if day else None
 
 
+def pb_dates(days: list[date]) -> list[date_pb2.Date]:
+    return [date_pb2.Date(year=day.year, month=day.month, day=day.day) for day in days]
+
+
 def date_of(value: date_pb2.Date, field: str, *, required: bool = True) -> date | None:
     if not (value.year or value.month or value.day):
         if required:
@@ -69,10 +73,12 @@ def procedure(p: Procedure) -> pb.Procedure:
         version=p.version,
         name=s.name,
         agency_id=p.agency_id,
-        level=s.level.value,
+        level=f"AGENCY_LEVEL_{s.level.name}",
         province_code=s.province_code,
         components=[
-            pb.Component(name=c.name, label=c.label, kind=c.kind.value, required=c.required)
+            pb.Component(
+                name=c.name, label=c.label, kind=f"COMPONENT_KIND_{c.kind.name}", required=c.required
+            )
             for c in s.components
         ],
         parts=[
@@ -100,7 +106,7 @@ def part(p: Part) -> pb.DossierPart:
         part_id=p.id,
         agency_id=p.agency_id,
         title=p.title,
-        state=p.state.value,
+        state=f"PART_STATE_{p.state.name}",
         processing_working_days=p.working_days,
         due_date=pb_date(p.due_date),
         officer_id=p.officer_id,
@@ -108,7 +114,11 @@ def part(p: Part) -> pb.DossierPart:
         result_document_id=p.result_document_id,
         history=[
             pb.HistoryEntry(
-                state=h.state.value, actor=h.actor, agency_id=h.agency_id, time=ts(h.time), reason=h.reason
+                state=f"PART_STATE_{h.state.name}",
+                actor=h.actor,
+                agency_id=h.agency_id,
+                time=ts(h.time),
+                reason=h.reason,
             )
             for h in p.history
         ],
@@ -124,7 +134,7 @@ def dossier(d: Dossier) -> pb.Dossier:
         code=d.code,
         procedure_code=d.procedure_code,
         procedure_version=d.procedure_version,
-        state=d.state.value,
+        state=f"DOSSIER_STATE_{d.state.name}",
         form=d.form,
         fee_vnd=d.fee_vnd,
         payment_reference=d.payment_reference,
@@ -155,7 +165,7 @@ def late_row(r: LateRow) -> pb.LateDossier:
         agency_id=r.agency_id,
         procedure_code=r.procedure_code,
         due_date=pb_date(r.due_date),
-        waited_in=r.waited_in.value,
+        waited_in=f"PART_STATE_{r.waited_in.name}",
         officer_id=r.officer_id,
         completed=r.completed,
     )

@@ -23,7 +23,7 @@ from .config import Settings
 from .domain.channels import Channel
 from .domain.notifications import RetryPolicy
 from .grpc_api import NotifyService
-from .handlers import events, notifications
+from .handlers import dossier_events, events, notifications
 from .handlers.context import Connect, Notify
 from .worker import DeliveryWorker
 
@@ -128,6 +128,7 @@ async def build(settings: Settings, *, verifier: TokenVerifier | None = None) ->
 
     async def subscribe() -> None:
         await events.subscribe(notify, resources.bus, contacts)
+        await dossier_events.subscribe(notify, resources.bus, contacts)  # dossiers' status notices (#20)
 
     async def apply(notification_id: str, status: Any) -> bool:
         return await notifications.apply_receipt(notify, notification_id, status)

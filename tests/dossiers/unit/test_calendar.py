@@ -44,7 +44,9 @@ def test_deadlines(received, days, due):
 
 def test_an_operator_make_up_saturday_counts_and_an_extra_day_off_does_not():
     make_up = WorkingCalendar(HOLIDAYS, make_up=frozenset({date(2027, 2, 13)}))
-    assert deadline(make_up, date(2027, 2, 2), 5) == date(2027, 2, 15)  # Wed 3, Thu 11, Fri 12, Sat 13, Mon 15
+    assert deadline(make_up, date(2027, 2, 2), 5) == date(
+        2027, 2, 15
+    )  # Wed 3, Thu 11, Fri 12, Sat 13, Mon 15
     off = WorkingCalendar(HOLIDAYS, days_off=frozenset({date(2027, 2, 12)}))
     assert deadline(off, date(2027, 2, 2), 5) == date(2027, 2, 17)  # Wed 3, Thu 11, Mon 15, Tue 16, Wed 17
 

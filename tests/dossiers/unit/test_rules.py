@@ -123,7 +123,11 @@ async def test_forward_only_and_a_legal_reason_to_reject(world):
     assert done.state is DossierState.COMPLETED and done.parts[0].reason.startswith("Khoản 2")
     with pytest.raises(FailedPrecondition):
         await processing.assign(uow, deps, agency(CIVIL), d.id, "officer-8")
-    assert [h.state for h in done.parts[0].history] == [PartState.RECEIVED, PartState.PROCESSING, PartState.REJECTED]
+    assert [h.state for h in done.parts[0].history] == [
+        PartState.RECEIVED,
+        PartState.PROCESSING,
+        PartState.REJECTED,
+    ]
 
 
 async def test_the_newborn_journey_with_fee_supplement_and_results(world):
@@ -142,7 +146,11 @@ async def test_the_newborn_journey_with_fee_supplement_and_results(world):
     assert await events.payment_succeeded(uow, deps, "e3", CIVIL, d.code, 50_000)
     assert not await events.payment_succeeded(uow, deps, "e3", CIVIL, d.code, 50_000)
     d = await filing.get_mine(uow, deps, me, d.id)
-    assert d.fee_paid and [p.due_date for p in d.parts] == [date(2027, 2, 12), date(2027, 2, 18), date(2027, 2, 16)]
+    assert d.fee_paid and [p.due_date for p in d.parts] == [
+        date(2027, 2, 12),
+        date(2027, 2, 18),
+        date(2027, 2, 16),
+    ]
     # Each agency sees only its own part.
     police_view = await processing.get(uow, deps, agency(POLICE), d.id)
     assert [p.agency_id for p in police_view.parts] == [POLICE]
@@ -167,10 +175,12 @@ async def test_the_newborn_journey_with_fee_supplement_and_results(world):
         last = await processing.return_result(uow, deps, agency(who), d.id, doc)
     final = await filing.get_mine(uow, deps, me, d.id)
     assert final.state is DossierState.COMPLETED and final.complete_time == clock()
-    civil, police, insurance = final.parts
+    civil, police, _insurance = final.parts
     # Civil status was due Fri 12 Feb (Wed 3, Thu 11, Fri 12) and finished Tue 23 Feb: late, with its apology letter.
     assert civil.apologies and "THƯ XIN LỖI" in civil.apologies[0].text
-    assert not police.apologies and police.working_days_used == 2  # Wed 3 and Tue 23; the pause does not count
+    assert (
+        not police.apologies and police.working_days_used == 2
+    )  # Wed 3 and Tue 23; the pause does not count
     assert last.parts[0].result_document_id == "doc-ins"
     rows, csv = await reports.on_time(
         uow, deps, agency("op", operator=True), date(2027, 2, 1), date(2027, 2, 28), "", "", True
@@ -181,7 +191,9 @@ async def test_the_newborn_journey_with_fee_supplement_and_results(world):
         (INSURANCE, 1, 0, 1),
     }
     assert csv.splitlines()[0].startswith("agency_id,procedure_code,period")
-    own, _ = await reports.on_time(uow, deps, agency(POLICE), date(2027, 2, 1), date(2027, 2, 28), "", CIVIL, False)
+    own, _ = await reports.on_time(
+        uow, deps, agency(POLICE), date(2027, 2, 1), date(2027, 2, 28), "", CIVIL, False
+    )
     assert [r.agency_id for r in own] == [POLICE]  # an agency gets its own rows, whatever it asks
     notices = [e for e in uow.outbox if e.type.endswith("DossierStatusChanged")]
     assert len(notices) >= 3 + 3 + 3 + 1 + 1 + 6

@@ -175,8 +175,8 @@ class SqlDossierRepository(DossierRepository):
                 letters.setdefault(a.part_id, []).append(Apology(a.text, a.issued_at))
         by_dossier: dict[str, list[Part]] = {}
         for p in part_rows:
-            h = tuple(entries.get(p.id, ()))
-            self._stored[p.id] = len(h)
+            steps = tuple(entries.get(p.id, ()))
+            self._stored[p.id] = len(steps)
             by_dossier.setdefault(p.dossier_id, []).append(
                 Part(
                     p.id,
@@ -197,7 +197,7 @@ class SqlDossierRepository(DossierRepository):
                     p.officer_id,
                     p.reason,
                     p.result_document_id,
-                    h,
+                    steps,
                     tuple(letters.get(p.id, ())),
                 )
             )

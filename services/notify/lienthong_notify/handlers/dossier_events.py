@@ -46,7 +46,7 @@ STATES = {
 SUBJECT = "Hồ sơ ((code)): ((status))"
 BODY = (
     "Kính gửi Quý công dân,\n\n"
-    "Hồ sơ ((code)) (((procedure))) ((status)).\n"
+    "Hồ sơ ((code)) về thủ tục ((procedure)) ((status)).\n"
     "((reason))\n\n"
     "Quý công dân có thể theo dõi hồ sơ trên Cổng dịch vụ công.\n"
     "Đây là thư tự động, vui lòng không trả lời."
@@ -101,10 +101,11 @@ async def on_status_changed(notify: Notify, book: ContactBook, event: EventEnvel
                 log.warning("dossier notice not sent: contact invalid", extra={"event_id": event.id})
                 continue
             if address:
+                template = _template(channel, now)
                 n = compose(
-                    _template(channel, now),
+                    template,
                     address,
-                    values,
+                    {name: values[name] for name in template.placeholders},
                     reference=REFERENCE,
                     batch_id="",
                     test=False,

@@ -223,6 +223,7 @@ BLOCKS: dict[str, list[dict]] = {
         *consumer_panels("notify"),
     ],
     "documents": [*rpc_panels("documents"), *storage_panels("documents"), *consumer_panels("documents")],
+    "dossiers": [*rpc_panels("dossiers"), *storage_panels("dossiers"), *consumer_panels("dossiers")],
     "gateway": [
         *rpc_panels("gateway"),
         panel(

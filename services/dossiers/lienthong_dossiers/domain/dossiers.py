@@ -196,8 +196,10 @@ def complete(
 
 
 def apology_text(dossier: Dossier, part: Part, agency_name: str, today: date) -> str:
-    """The apology letter (thư xin lỗi) an agency owes for a missed deadline, Decree 61/2018/NĐ-CP art. 19
-    (as amended by Decree 107/2021/NĐ-CP): it apologises and gives the reason and the new appointment."""
+    """The apology letter (phiếu xin lỗi) an agency owes for a missed deadline under the one-stop-shop mechanism
+    (Decree 61/2018/NĐ-CP as amended by Decree 107/2021/NĐ-CP; see the service README for what was confirmed):
+    it names the dossier, the deadline missed and apologises. The new appointment date is the officer's to give
+    and is sent with the next notice."""
     due = part.due_date.strftime("%d/%m/%Y") if part.due_date else ""
     return (
         f"{agency_name}\n"

@@ -39,7 +39,11 @@ async def test_a_supplement_request_mails_the_citizen_its_reason(pg_url, unix_so
             envelope(
                 "identity",
                 identity_events.CitizenContactChanged(
-                    account_id="acc-1", personal_id=PID, email="dan@example.vn", phone_number="", change_time=stamp
+                    account_id="acc-1",
+                    personal_id=PID,
+                    email="dan@example.vn",
+                    phone_number="",
+                    change_time=stamp,
                 ),
                 subject="acc-1",
             )

@@ -4,9 +4,10 @@
   part: the form checked, the personal ID and the form sealed, the blind index, the dossier, its part, its first
   history row and the sealed DossierStatusChanged in the outbox, one transaction. Concurrency 16; the figure is
   dossiers per second (ratio to echo in the table).
-* **report**: 1,000,000 part rows generated in SQL (``generate_series``: 30 agencies, 20 procedures, receipts over
-  2026, about 70% completed, some late, some still open) in the service's own tables, then GetOnTimeReport for the
-  whole year as the operator (every agency: 30 x 20 x 12 rows) and for one agency; seconds, median of 3.
+* **report**: 1,000,000 part rows generated in SQL (``generate_series``: 30 agencies and 20 procedures, paired as
+  g mod 30 and g mod 20, so 60 agency-procedure pairs; receipts over 2026, 70% completed, some late, some still
+  open) in the service's own table, then GetOnTimeReport for the whole year as the operator (every agency: 60
+  pairs x 12 months, plus the filing step's own row) and for one agency; seconds, median of 3.
 
 This module is also the entry point of its helper process:
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from lienthong.client import ClientCredentials, TokenSource, connect
 from lienthong.common.v1.events_pb2 import EventEnvelope
 from lienthong.documents.v1 import events_pb2 as document_events
 from lienthong.dossiers.v1 import dossiers_pb2, dossiers_pb2_grpc
 from lienthong.payment.v1 import events_pb2 as payment_events
 from lienthong_runtime.auth import TokenVerifier
 from lienthong_runtime.config import load_settings as _load
+from lienthong_runtime.config import secret_value
 from lienthong_runtime.crypto import UnsealingBus
 from lienthong_runtime.events import OutboxRelay
 from lienthong_runtime.ids import new_id
@@ -22,6 +24,7 @@ from lienthong_runtime.keys_at_rest import load_keys_at_rest
 from lienthong_runtime.resources import open_resources
 from lienthong_runtime.server import ServiceApp
 
+from .adapters.registry_reader import GrpcRegistryReader
 from .adapters.tables import outbox
 from .adapters.uow import SEALED_PREFIX, SqlDossiersUnitOfWork
 from .config import Settings
@@ -30,7 +33,7 @@ from .domain.codes import new_code
 from .grpc_api import DossiersService
 from .handlers import events, sweep
 from .handlers.context import Deps
-from .handlers.ports import DossiersUnitOfWork
+from .handlers.ports import DossiersUnitOfWork, RegistryReader
 
 SERVICE_NAME = dossiers_pb2.DESCRIPTOR.services_by_name["DossiersService"].full_name
 PAYMENT_SUCCEEDED = payment_events.PaymentSucceeded.DESCRIPTOR.full_name
@@ -42,10 +45,33 @@ def load_settings(**overrides: Any) -> Settings:
     return _load(Settings, **overrides)
 
 
-def default_deps() -> Deps:
+def default_deps(registry: RegistryReader | None = None) -> Deps:
     return Deps(
-        holidays=vietnam_holidays(), clock=lambda: datetime.now(UTC), new_id=new_id, new_code=new_code
+        holidays=vietnam_holidays(),
+        clock=lambda: datetime.now(UTC),
+        new_id=new_id,
+        new_code=new_code,
+        registry=registry,
     )
+
+
+def registry_reader(settings: Settings) -> tuple[RegistryReader | None, Callable[[], Awaitable[None]] | None]:
+    """The registry reader of PrefillForm when the deployment configured one, and how to close its channel."""
+    secret = secret_value(settings.registry_client_secret)
+    if not (settings.registry_target and settings.registry_client_id and secret):
+        return None, None
+    channel = connect(settings.registry_target)
+    tokens = TokenSource.from_client_credentials(
+        channel, ClientCredentials(settings.registry_client_id, secret, scopes=("registry.citizens.read",))
+    )
+
+    async def metadata() -> tuple[tuple[str, str], ...]:
+        return (("authorization", f"Bearer {await tokens.token()}"),)
+
+    async def close() -> None:
+        await channel.close(None)
+
+    return GrpcRegistryReader(channel, metadata), close
 
 
 async def subscribe(
@@ -78,7 +104,12 @@ async def build(
 ) -> ServiceApp:
     resources = open_resources(settings, verifier=verifier)
     keys = load_keys_at_rest(settings, keyring_file="dossiers-keyring", index_file="dossiers-blind-index")
-    deps = deps or default_deps()
+    closers = [resources.close]
+    if deps is None:
+        reader, close_reader = registry_reader(settings)
+        if close_reader is not None:
+            closers.insert(0, close_reader)
+        deps = default_deps(reader)
     relay = OutboxRelay(
         resources.sessions,
         outbox,
@@ -114,7 +145,7 @@ async def build(
         service_names=[SERVICE_NAME],
         verifier=resources.verifier,
         identity_events_bus=resources.bus,
-        on_stop=[resources.close],
+        on_stop=closers,
         background=[relay.run, apologies],
         database=resources.sessions.kw["bind"],
     )

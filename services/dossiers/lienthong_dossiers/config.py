@@ -25,3 +25,10 @@ class Settings(ServiceSettings):
     blind_index_key: SecretStr | None = None
     #: How often the apology sweep looks for open parts past their deadline (seconds).
     sweep_interval: float = 300.0
+    #: Prefill from the registry (PrefillForm): where the registry's contract is served (normally the front door,
+    #: ``host:port``) and the machine client dossiers reads with, which must hold ``registry.citizens.read`` and
+    #: whose agency the operator gives a disclosure policy per purpose. Empty: PrefillForm answers
+    #: FAILED_PRECONDITION PREFILL_UNAVAILABLE.
+    registry_target: str = ""
+    registry_client_id: str = ""
+    registry_client_secret: SecretStr | None = None

@@ -12,7 +12,7 @@ from lienthong_runtime.errors import invalid
 from lienthong_runtime.paging import page_size
 
 from . import grpc_convert as conv
-from .handlers import calendar, filing, procedures, processing, reports
+from .handlers import calendar, filing, prefill, procedures, processing, reports
 from .handlers.context import Caller, Deps
 from .handlers.ports import DossiersUnitOfWork
 
@@ -84,6 +84,12 @@ class DossiersService(dossiers_pb2_grpc.DossiersServiceServicer):
             request.idempotency_key,
         )
         return pb.FileDossierResponse(dossier=conv.dossier(d))
+
+    async def PrefillForm(self, request: pb.PrefillFormRequest, context: Any) -> pb.PrefillFormResponse:
+        form, disclosed = await prefill.prefill(
+            self.uow(), self.deps, _citizen(), request.procedure_code, request.purpose, request.consent
+        )
+        return pb.PrefillFormResponse(form=form, disclosed_fields=disclosed)
 
     async def GetMyDossier(self, request: pb.GetMyDossierRequest, context: Any) -> pb.GetMyDossierResponse:
         d = await filing.get_mine(self.uow(), self.deps, _citizen(), request.dossier_id)

@@ -3,14 +3,26 @@ supplement pause, fees, linked procedures, late parts, apology letters and the r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
 from lienthong_dossiers.domain.codes import ALPHABET, is_code
 from lienthong_dossiers.domain.dossiers import DossierState, PartState
-from lienthong_dossiers.handlers import calendar, events, filing, procedures, processing, reports, sweep
+from lienthong_dossiers.domain.procedures import Component, Kind
+from lienthong_dossiers.handlers import (
+    calendar,
+    events,
+    filing,
+    prefill,
+    procedures,
+    processing,
+    reports,
+    sweep,
+)
 from lienthong_dossiers.handlers.context import Caller
+from lienthong_dossiers.handlers.ports import RegistryReader
 from lienthong_runtime.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 
 from ..factories import CITIZEN, FORM, OTHER_CITIZEN, newborn, simple
@@ -220,3 +232,39 @@ async def test_calendar_rules(world):
     assert weekday.value.reason == "CALENDAR_INVALID"
     working, off = await calendar.set_make_up_days(uow, 2027, [date(2027, 2, 13)], [date(2027, 2, 12)])
     assert (working, off) == ([date(2027, 2, 13)], [date(2027, 2, 12)])
+
+
+class CountingRegistry(RegistryReader):
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    async def read(self, personal_id: str, purpose: str) -> dict[str, str]:
+        self.calls.append((personal_id, purpose))
+        return {"full_name": "Nguyễn Văn An", "date_of_birth": "1990-05-17", "nationality": "VN"}
+
+
+async def test_prefill_asks_the_registry_only_with_consent(world):
+    uow, clock, deps = world
+    registry = CountingRegistry()
+    deps = replace(deps, registry=registry)
+    prefillable = replace(
+        simple(CIVIL),
+        components=(
+            Component("full_name", "Họ tên", Kind.TEXT, True),
+            Component("note", "Ghi chú", Kind.TEXT, False),
+        ),
+    )
+    await _procedure(uow, clock, prefillable)
+    me = Caller.citizen(CITIZEN)
+    with pytest.raises(FailedPrecondition) as refused:
+        await prefill.prefill(uow, deps, me, "LT-KHAISINH", "public_service.birth", False)
+    assert refused.value.reason == "CONSENT_REQUIRED" and registry.calls == []
+    with pytest.raises(InvalidArgument):
+        await prefill.prefill(uow, deps, me, "LT-KHAISINH", "", True)
+    form, _ = await prefill.prefill(uow, deps, me, "LT-KHAISINH", "public_service.birth", True)
+    assert form == {"full_name": "Nguyễn Văn An"} and registry.calls == [(CITIZEN, "public_service.birth")]
+    with pytest.raises(FailedPrecondition) as unavailable:
+        await prefill.prefill(
+            uow, replace(deps, registry=None), me, "LT-KHAISINH", "public_service.birth", True
+        )
+    assert unavailable.value.reason == "PREFILL_UNAVAILABLE"

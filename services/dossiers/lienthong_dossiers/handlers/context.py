@@ -14,7 +14,7 @@ from lienthong_runtime.errors import invalid
 
 from ..domain.calendar import WorkingCalendar
 from ..domain.dossiers import Dossier, Part, not_found
-from .ports import DossiersUnitOfWork
+from .ports import DossiersUnitOfWork, RegistryReader
 
 log = logging.getLogger("lienthong.dossiers")
 
@@ -40,12 +40,14 @@ class Caller:
 
 @dataclass(frozen=True)
 class Deps:
-    """Built by the composition root: the statutory holidays, the clock and the id/code generators."""
+    """Built by the composition root: the statutory holidays, the clock, the id/code generators and the registry."""
 
     holidays: Callable[[date], bool]
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
     new_code: Callable[[int], str]
+    #: None where the deployment gave dossiers no registry access (PrefillForm is then unavailable).
+    registry: RegistryReader | None = None
 
 
 async def working_calendar(uow: DossiersUnitOfWork, deps: Deps) -> WorkingCalendar:

@@ -116,6 +116,15 @@ class EventLedger(abc.ABC):
     async def document_sender(self, document_id: str) -> str | None: ...
 
 
+class RegistryReader(abc.ABC):
+    """The registry, read as the platform's dossiers client: its disclosure policy for ``purpose`` applies and the
+    read is written to its access log."""
+
+    @abc.abstractmethod
+    async def read(self, personal_id: str, purpose: str) -> dict[str, str]:
+        """The disclosed fields (registry field name -> text; dates as YYYY-MM-DD)."""
+
+
 class DossiersUnitOfWork(UnitOfWork):
     source = "dossiers"
     procedures: ProcedureRepository

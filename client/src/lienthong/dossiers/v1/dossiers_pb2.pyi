@@ -309,6 +309,31 @@ class FileDossierResponse(_message.Message):
     dossier: Dossier
     def __init__(self, dossier: _Optional[_Union[Dossier, _Mapping]] = ...) -> None: ...
 
+class PrefillFormRequest(_message.Message):
+    __slots__ = ("procedure_code", "purpose", "consent")
+    PROCEDURE_CODE_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_FIELD_NUMBER: _ClassVar[int]
+    procedure_code: str
+    purpose: str
+    consent: bool
+    def __init__(self, procedure_code: _Optional[str] = ..., purpose: _Optional[str] = ..., consent: _Optional[bool] = ...) -> None: ...
+
+class PrefillFormResponse(_message.Message):
+    __slots__ = ("form", "disclosed_fields")
+    class FormEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    FORM_FIELD_NUMBER: _ClassVar[int]
+    DISCLOSED_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    form: _containers.ScalarMap[str, str]
+    disclosed_fields: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, form: _Optional[_Mapping[str, str]] = ..., disclosed_fields: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class GetMyDossierRequest(_message.Message):
     __slots__ = ("dossier_id",)
     DOSSIER_ID_FIELD_NUMBER: _ClassVar[int]

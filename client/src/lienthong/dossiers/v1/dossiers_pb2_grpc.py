@@ -72,6 +72,11 @@ class DossiersServiceStub:
                 request_serializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.FileDossierRequest.SerializeToString,
                 response_deserializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.FileDossierResponse.FromString,
                 _registered_method=True)
+        self.PrefillForm = channel.unary_unary(
+                '/lienthong.dossiers.v1.DossiersService/PrefillForm',
+                request_serializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.PrefillFormRequest.SerializeToString,
+                response_deserializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.PrefillFormResponse.FromString,
+                _registered_method=True)
         self.GetMyDossier = channel.unary_unary(
                 '/lienthong.dossiers.v1.DossiersService/GetMyDossier',
                 request_serializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.GetMyDossierRequest.SerializeToString,
@@ -192,6 +197,18 @@ class DossiersServiceServicer:
         IDEMPOTENCY_KEY_REUSED). When the procedure takes a fee before processing, the dossier waits in
         DOSSIER_STATE_AWAITING_PAYMENT until payment reports a successful payment with the dossier's
         `payment_reference` (created by the competent agency, or the portal on its behalf).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PrefillForm(self, request, context):
+        """Prefills a form for a procedure from the citizen's record in the registry, only with the citizen's consent
+        (`consent: true`, else FAILED_PRECONDITION with reason CONSENT_REQUIRED and nothing is read) and under the
+        declared `purpose`: the registry applies the platform's disclosure policy for that purpose and writes the read
+        to its access log, which the citizen can list. Only components named like a registry field (`full_name`,
+        `date_of_birth`, `nationality`, `permanent_address`, `current_address`, `place_of_birth`) are filled.
+        FAILED_PRECONDITION with reason PREFILL_UNAVAILABLE where the deployment gave dossiers no registry access.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -322,6 +339,11 @@ def add_DossiersServiceServicer_to_server(servicer, server):
                     servicer.FileDossier,
                     request_deserializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.FileDossierRequest.FromString,
                     response_serializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.FileDossierResponse.SerializeToString,
+            ),
+            'PrefillForm': grpc.unary_unary_rpc_method_handler(
+                    servicer.PrefillForm,
+                    request_deserializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.PrefillFormRequest.FromString,
+                    response_serializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.PrefillFormResponse.SerializeToString,
             ),
             'GetMyDossier': grpc.unary_unary_rpc_method_handler(
                     servicer.GetMyDossier,
@@ -537,6 +559,33 @@ class DossiersService:
             '/lienthong.dossiers.v1.DossiersService/FileDossier',
             lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.FileDossierRequest.SerializeToString,
             lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.FileDossierResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PrefillForm(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lienthong.dossiers.v1.DossiersService/PrefillForm',
+            lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.PrefillFormRequest.SerializeToString,
+            lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.PrefillFormResponse.FromString,
             options,
             channel_credentials,
             insecure,

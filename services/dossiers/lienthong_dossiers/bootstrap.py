@@ -22,7 +22,7 @@ from lienthong_runtime.events import OutboxRelay
 from lienthong_runtime.ids import new_id
 from lienthong_runtime.keys_at_rest import load_keys_at_rest
 from lienthong_runtime.resources import open_resources
-from lienthong_runtime.server import ServiceApp
+from lienthong_runtime.server import Hook, ServiceApp
 
 from .adapters.registry_reader import GrpcRegistryReader
 from .adapters.tables import outbox
@@ -104,7 +104,7 @@ async def build(
 ) -> ServiceApp:
     resources = open_resources(settings, verifier=verifier)
     keys = load_keys_at_rest(settings, keyring_file="dossiers-keyring", index_file="dossiers-blind-index")
-    closers = [resources.close]
+    closers: list[Hook] = [resources.close]
     if deps is None:
         reader, close_reader = registry_reader(settings)
         if close_reader is not None:

@@ -273,3 +273,20 @@ async def test_pages_of_my_dossiers_and_the_inbox(world):
         assert sorted(seen) == sorted(ids)
     procs = await agency.ListProcedures(pb.ListProceduresRequest(agency_id=agency.id))
     assert [p.code for p in procs.procedures] == [code]
+
+
+async def test_concurrent_filings_with_one_key_make_one_dossier(world, pg_url):
+    agency = world.agency()
+    code = new_procedure_code()
+    await agency.CreateProcedure(pb.CreateProcedureRequest(code=code, spec=procedure_spec([(agency.id, 5)])))
+    citizen = world.citizen()
+    request = pb.FileDossierRequest(procedure_code=code, form=FORM, idempotency_key="same-key")
+    results = await asyncio.gather(*(citizen.FileDossier(request) for _ in range(8)), return_exceptions=True)
+    ids = {r.dossier.id for r in results if not isinstance(r, BaseException)}
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(ids) == 1  # every caller that got an answer got the same dossier
+    assert all(isinstance(r, grpc.aio.AioRpcError) and r.code() is grpc.StatusCode.ABORTED for r in refused)
+    engine = create_engine(pg_url)
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM dossiers"))).scalar_one() == 1
+    await engine.dispose()

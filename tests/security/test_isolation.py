@@ -63,7 +63,9 @@ def resource_methods() -> list[tuple[str, str, Any]]:
         descriptor = pool.FindServiceByName(service).methods_by_name[name]
         if name in ("IssueToken",):  # names the caller's own client: authentication, tested with tokens
             continue
-        if name == "ListProcedures":  # agency_id filters the public procedure catalogue: every agency reads it
+        if (
+            name == "ListProcedures"
+        ):  # agency_id filters the public procedure catalogue: every agency reads it
             continue
         if any(f.name in RESOURCE_FIELDS for f in descriptor.input_type.fields):
             block = service.split(".")[1]

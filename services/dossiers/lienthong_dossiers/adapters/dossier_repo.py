@@ -8,37 +8,18 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lienthong_runtime.crypto import BlindIndex, Keyring
+from lienthong_runtime.errors import Aborted
 
-from ..domain.calendar import local_date
 from ..domain.dossiers import Apology, Dossier, HistoryEntry, Part, PartState
 from ..handlers.ports import DossierRepository, InboxQuery
+from .dossier_rows import part_of, part_values
 from .tables import access_log, apologies, dossiers, history, parts
 
 OPEN = [s.name for s in (PartState.RECEIVED, PartState.PROCESSING, PartState.APPROVED)]
-
-
-def _part_values(part: Part) -> dict[str, Any]:
-    received_on = local_date(part.received_at) if part.received_at else None
-    return {
-        "state": part.state.name,
-        "received_at": part.received_at,
-        "received_on": received_on,
-        "period": received_on.strftime("%Y-%m") if received_on else "",
-        "due_date": part.due_date,
-        "remaining_days": part.remaining_days,
-        "paused_on": part.paused_on,
-        "paused_days": part.paused_days,
-        "completed_at": part.completed_at,
-        "completed_on": local_date(part.completed_at) if part.completed_at else None,
-        "working_days_used": part.working_days_used,
-        "officer_id": part.officer_id,
-        "reason": part.reason,
-        "result_document_id": part.result_document_id,
-        "apologised": bool(part.apologies),
-    }
 
 
 class SqlDossierRepository(DossierRepository):
@@ -58,6 +39,36 @@ class SqlDossierRepository(DossierRepository):
         form_kid, form_blob = self.keyring.seal_text(
             json.dumps(dossier.form, ensure_ascii=False), aad + b"|form"
         )
+        try:
+            async with self.session.begin_nested():
+                await self._insert(dossier, citizen_kid, citizen_blob, form_kid, form_blob)
+        except IntegrityError:
+            # Two filings with one idempotency key at once (or a code drawn twice): the retry finds the winner.
+            raise Aborted(
+                "a concurrent filing conflicted with this one; retry", reason="FILING_CONFLICT"
+            ) from None
+        await self.session.execute(
+            parts.insert(),
+            [
+                {
+                    "id": p.id,
+                    "dossier_id": p.dossier_id,
+                    "seq": p.seq,
+                    "agency_id": p.agency_id,
+                    "procedure_code": p.procedure_code,
+                    "title": p.title,
+                    "working_days": p.working_days,
+                    **part_values(p),
+                }
+                for p in dossier.parts
+            ],
+        )
+        for p in dossier.parts:
+            await self._add_history(p)
+
+    async def _insert(
+        self, dossier: Dossier, citizen_kid: str, citizen_blob: bytes, form_kid: str, form_blob: bytes
+    ) -> None:
         await self.session.execute(
             dossiers.insert().values(
                 id=dossier.id,
@@ -80,24 +91,6 @@ class SqlDossierRepository(DossierRepository):
                 complete_time=dossier.complete_time,
             )
         )
-        await self.session.execute(
-            parts.insert(),
-            [
-                {
-                    "id": p.id,
-                    "dossier_id": p.dossier_id,
-                    "seq": p.seq,
-                    "agency_id": p.agency_id,
-                    "procedure_code": p.procedure_code,
-                    "title": p.title,
-                    "working_days": p.working_days,
-                    **_part_values(p),
-                }
-                for p in dossier.parts
-            ],
-        )
-        for p in dossier.parts:
-            await self._add_history(p)
 
     async def _add_history(self, part: Part) -> None:
         new = part.history[self._stored.get(part.id, 0) :]
@@ -120,7 +113,7 @@ class SqlDossierRepository(DossierRepository):
         self._stored[part.id] = len(part.history)
 
     async def save_part(self, part: Part) -> None:
-        await self.session.execute(update(parts).where(parts.c.id == part.id).values(**_part_values(part)))
+        await self.session.execute(update(parts).where(parts.c.id == part.id).values(**part_values(part)))
         await self._add_history(part)
 
     async def save_dossier(self, dossier: Dossier) -> None:
@@ -177,30 +170,7 @@ class SqlDossierRepository(DossierRepository):
         for p in part_rows:
             steps = tuple(entries.get(p.id, ()))
             self._stored[p.id] = len(steps)
-            by_dossier.setdefault(p.dossier_id, []).append(
-                Part(
-                    p.id,
-                    p.dossier_id,
-                    p.seq,
-                    p.agency_id,
-                    p.title,
-                    p.working_days,
-                    PartState[p.state],
-                    p.procedure_code,
-                    p.received_at,
-                    p.due_date,
-                    p.remaining_days,
-                    p.paused_on,
-                    p.paused_days,
-                    p.completed_at,
-                    p.working_days_used,
-                    p.officer_id,
-                    p.reason,
-                    p.result_document_id,
-                    steps,
-                    tuple(letters.get(p.id, ())),
-                )
-            )
+            by_dossier.setdefault(p.dossier_id, []).append(part_of(p, steps, tuple(letters.get(p.id, ()))))
         out = []
         for r in rows:
             aad = r.id.encode()

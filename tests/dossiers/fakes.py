@@ -118,6 +118,16 @@ class FakeDossiers(DossierRepository):
             )
         ][:limit]
 
+    async def open_late_by_agency(self, today: date) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for d in self.rows.values():
+            for p in d.parts:
+                if p.state in (PartState.RECEIVED, PartState.PROCESSING, PartState.APPROVED) and p.late_on(
+                    today
+                ):
+                    counts[p.agency_id] = counts.get(p.agency_id, 0) + 1
+        return counts
+
     async def log_access(self, dossier_id, actor_kind, actor, agency_id, action, now) -> None:  # type: ignore[no-untyped-def]
         self.access.append((dossier_id, actor_kind, actor, agency_id, action))
 

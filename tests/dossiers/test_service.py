@@ -163,6 +163,7 @@ async def test_an_overdue_part_gets_its_apology_from_the_sweep_and_counts_late(w
     assert not mine.parts[0].apologies
     issued = await sweep.apologise_overdue(world.uow, world.deps)  # one round of the service's background job
     assert issued == 1
+    assert await sweep.open_late(world.uow(), world.deps) == {agency.id: 1}
     mine = (await citizen.GetMyDossier(pb.GetMyDossierRequest(dossier_id=filed.id))).dossier
     assert "THƯ XIN LỖI" in mine.parts[0].apologies[0].text
     report = await agency.GetOnTimeReport(

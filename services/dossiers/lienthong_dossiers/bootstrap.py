@@ -34,6 +34,7 @@ from .grpc_api import DossiersService
 from .handlers import events, sweep
 from .handlers.context import Deps
 from .handlers.ports import DossiersUnitOfWork, RegistryReader
+from .metrics import OPEN_LATE_PARTS
 
 SERVICE_NAME = dossiers_pb2.DESCRIPTOR.services_by_name["DossiersService"].full_name
 PAYMENT_SUCCEEDED = payment_events.PaymentSucceeded.DESCRIPTOR.full_name
@@ -134,6 +135,10 @@ async def build(
         while True:
             try:
                 await sweep.apologise_overdue(uow, deps)
+                late = await sweep.open_late(uow(), deps)
+                OPEN_LATE_PARTS.clear()
+                for agency, count in late.items():
+                    OPEN_LATE_PARTS.labels(agency).set(count)
             except Exception:  # the sweep retries at its next round; a failure must not stop the service
                 log.exception("apology sweep failed")
             await asyncio.sleep(settings.sweep_interval)

@@ -219,6 +219,7 @@ async def test_an_open_late_part_gets_one_apology_from_the_sweep_and_is_listed_w
     clock.at(date(2027, 2, 12))  # due Wed 3 Feb
     assert await sweep.apologise_overdue(lambda: uow, deps) == 1
     assert await sweep.apologise_overdue(lambda: uow, deps) == 0
+    assert await sweep.open_late(uow, deps) == {CIVIL: 1}  # the operators' dashboard gauge
     late, _ = await reports.late(uow, deps, agency(CIVIL), "", 50, "")
     assert [(r.code, r.waited_in, r.officer_id, r.completed) for r in late] == [
         (d.code, PartState.PROCESSING, "officer-9", False)

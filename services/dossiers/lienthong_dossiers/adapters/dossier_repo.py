@@ -266,6 +266,14 @@ class SqlDossierRepository(DossierRepository):
         )
         return [r.dossier_id for r in (await self.session.execute(q)).all()]
 
+    async def open_late_by_agency(self, today: date) -> dict[str, int]:
+        q = (
+            select(parts.c.agency_id, func.count())
+            .where(parts.c.state.in_(OPEN), parts.c.due_date < today)
+            .group_by(parts.c.agency_id)
+        )
+        return {agency: int(n) for agency, n in (await self.session.execute(q)).all()}
+
     async def log_access(
         self, dossier_id: str, actor_kind: str, actor: str, agency_id: str, action: str, now: datetime
     ) -> None:

@@ -76,6 +76,10 @@ class DossierRepository(abc.ABC):
         """Ids of dossiers with an open part (not paused) past its deadline and no apology yet."""
 
     @abc.abstractmethod
+    async def open_late_by_agency(self, today: date) -> dict[str, int]:
+        """Open parts (not paused) past their deadline, counted per agency."""
+
+    @abc.abstractmethod
     async def log_access(
         self, dossier_id: str, actor_kind: str, actor: str, agency_id: str, action: str, now: datetime
     ) -> None: ...

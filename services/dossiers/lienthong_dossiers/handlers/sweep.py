@@ -33,3 +33,9 @@ async def apologise_overdue(uow_factory: Callable[[], DossiersUnitOfWork], deps:
                     notice(uow, dossier, part, now, apology=apology.text)
                     issued += 1
     return issued
+
+
+async def open_late(uow: DossiersUnitOfWork, deps: Deps) -> dict[str, int]:
+    """Open parts past their deadline per agency (for the operators' dashboard)."""
+    async with uow:
+        return await uow.dossiers.open_late_by_agency(local_date(deps.clock()))

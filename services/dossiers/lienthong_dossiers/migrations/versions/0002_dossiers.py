@@ -78,7 +78,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_dossier_parts_dossier_id", "dossier_parts", ["dossier_id"])
     op.create_index("ix_dossier_parts_inbox", "dossier_parts", ["agency_id", "due_date", "id"])
-    op.create_index("ix_dossier_parts_report", "dossier_parts", ["agency_id", "period", "procedure_code"])
+    op.create_index(
+        "ix_dossier_parts_report",
+        "dossier_parts",
+        ["agency_id", "period", "procedure_code"],
+        postgresql_include=["received_on", "due_date", "completed_on", "state", "working_days_used"],
+    )
     op.create_table(
         "dossier_part_history",
         sa.Column("id", SEQ, primary_key=True, autoincrement=True),

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from lienthong_runtime.errors import FailedPrecondition, invalid
 from lienthong_runtime.paging import decode_cursor, encode_cursor
 
-from ..domain.calendar import local_date
+from ..domain.calendar import WorkingCalendar, local_date
 from ..domain.dossiers import (
     Apology,
     Dossier,
@@ -25,6 +26,8 @@ from .context import Caller, Deps, notice, visible, working_calendar
 from .ports import DossiersUnitOfWork, InboxQuery
 
 INBOX_KIND = "dossiers.ListAgencyInbox"
+#: What an agency's action does to its part (it may look something up first, hence awaitable).
+Change = Callable[[Part, WorkingCalendar, datetime], Part | Awaitable[Part]]
 MAX_REASON = 2000
 
 
@@ -62,7 +65,7 @@ async def inbox(
 
 
 async def _act(
-    uow: DossiersUnitOfWork, deps: Deps, caller: Caller, dossier_id: str, action: str, change: object
+    uow: DossiersUnitOfWork, deps: Deps, caller: Caller, dossier_id: str, action: str, change: Change
 ) -> Dossier:
     """Apply ``change(part, calendar, now) -> Part`` to the caller's part, store it and tell the citizen."""
     now = deps.clock()
@@ -74,7 +77,8 @@ async def _act(
         if part.state is PartState.AWAITING_PAYMENT:
             raise FailedPrecondition("the fee of this dossier is not paid yet", reason="FEE_NOT_PAID")
         calendar = await working_calendar(uow, deps)
-        part = change(part, calendar, now)  # type: ignore[operator]
+        changed = change(part, calendar, now)
+        part = await changed if inspect.isawaitable(changed) else changed
         await uow.dossiers.save_part(part)
         apology = None
         if part.completed_at is not None and part.late_on(local_date(now)) and not part.apologies:
@@ -97,7 +101,7 @@ async def assign(
 ) -> Dossier:
     officer = _text(officer, "officer_id", limit=64)
 
-    def change(part: Part, calendar: object, now: datetime) -> Part:
+    def change(part: Part, calendar: WorkingCalendar, now: datetime) -> Part:
         if part.state not in (PartState.RECEIVED, PartState.PROCESSING):
             raise FailedPrecondition(
                 f"a part in {part.state.name} cannot be assigned", reason="STATE_TRANSITION_INVALID"
@@ -154,18 +158,17 @@ async def return_result(
     uow: DossiersUnitOfWork, deps: Deps, caller: Caller, dossier_id: str, document_id: str
 ) -> Dossier:
     """The result is a document the agency sent through the documents block: dossiers knows it from documents'
-    DocumentSent event, so a made-up id or another agency's document is refused."""
+    DocumentSent event, so a made-up id or another agency's document is refused (after the dossier check, so a
+    stranger learns nothing about the dossier from the answer)."""
     document_id = _text(document_id, "result_document_id", limit=64)
-    async with uow:
-        sender = await uow.ledger.document_sender(document_id)
-    if sender != caller.agency_id:
-        raise FailedPrecondition(
-            "the result document is not one the calling agency sent through the documents block",
-            reason="RESULT_DOCUMENT_UNKNOWN",
-        )
 
-    def change(part: Part, calendar: object, now: datetime) -> Part:
-        done = complete(part, PartState.RESULT_RETURNED, calendar, caller.actor, now)  # type: ignore[arg-type]
+    async def change(part: Part, calendar: WorkingCalendar, now: datetime) -> Part:
+        if await uow.ledger.document_sender(document_id) != caller.agency_id:
+            raise FailedPrecondition(
+                "the result document is not one the calling agency sent through the documents block",
+                reason="RESULT_DOCUMENT_UNKNOWN",
+            )
+        done = complete(part, PartState.RESULT_RETURNED, calendar, caller.actor, now)
         return replace(done, result_document_id=document_id)
 
     return await _act(uow, deps, caller, dossier_id, "ReturnResult", change)

@@ -291,3 +291,40 @@ async def test_concurrent_filings_with_one_key_make_one_dossier(world, pg_url):
     async with engine.connect() as conn:
         assert (await conn.execute(text("SELECT count(*) FROM dossiers"))).scalar_one() == 1
     await engine.dispose()
+
+
+async def test_the_report_as_a_csv_download_on_the_http_side(world):
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    agency = world.agency()
+    code = new_procedure_code()
+    await agency.CreateProcedure(pb.CreateProcedureRequest(code=code, spec=procedure_spec([(agency.id, 5)])))
+    await world.citizen().FileDossier(
+        pb.FileDossierRequest(procedure_code=code, form=FORM, idempotency_key="k")
+    )
+    http = web.Application()
+    for method, path, handler in world.app.http_routes:
+        http.router.add_route(method, path, handler)
+    async with TestClient(TestServer(http)) as client:
+        query = {"start": "2027-02-01", "end": "2027-02-28"}
+        token = world.mint.token(("dossiers.reports.read",), agency=agency.id)
+        reply = await client.get(
+            "/v1/onTimeReport.csv", params=query, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert reply.status == 200 and reply.content_type == "text/csv"
+        lines = (await reply.text()).splitlines()
+        assert lines[0].startswith("agency_id,procedure_code,period,received")
+        assert lines[1].startswith(f"{agency.id},{code},2027-02,1,0,0,")
+        assert (await client.get("/v1/onTimeReport.csv", params=query)).status == 401
+        citizen = world.mint.token(("citizen.self",), kind="citizen", pid="001090000001")
+        denied = await client.get(
+            "/v1/onTimeReport.csv", params=query, headers={"Authorization": f"Bearer {citizen}"}
+        )
+        assert denied.status == 403
+        bad = await client.get(
+            "/v1/onTimeReport.csv",
+            params={"start": "2027-02-31"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert bad.status == 400 and (await bad.json())["reason"] == "INVALID_ARGUMENT"

@@ -24,6 +24,7 @@ from lienthong_runtime.keys_at_rest import load_keys_at_rest
 from lienthong_runtime.resources import open_resources
 from lienthong_runtime.server import Hook, ServiceApp
 
+from .adapters import http
 from .adapters.registry_reader import GrpcRegistryReader
 from .adapters.tables import outbox
 from .adapters.uow import SEALED_PREFIX, SqlDossiersUnitOfWork
@@ -143,7 +144,7 @@ async def build(
                 log.exception("apology sweep failed")
             await asyncio.sleep(settings.sweep_interval)
 
-    return ServiceApp(
+    app = ServiceApp(
         name="dossiers",
         settings=settings,
         register=lambda server: dossiers_pb2_grpc.add_DossiersServiceServicer_to_server(servicer, server),
@@ -154,3 +155,6 @@ async def build(
         background=[relay.run, apologies],
         database=resources.sessions.kw["bind"],
     )
+    # The report as CSV on the HTTP side server; the verifier is read at call time (tests may swap it).
+    app.http_routes = http.routes(lambda: app.verifier, uow, deps)
+    return app

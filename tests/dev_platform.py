@@ -24,6 +24,7 @@ PORTS = (
     50063,
     50064,
     50065,
+    50066,
     50070,
     8051,
     8061,
@@ -31,6 +32,7 @@ PORTS = (
     8063,
     8064,
     8065,
+    8066,
     8070,
     2525,
     8080,
@@ -80,8 +82,8 @@ class Dev:
         return f"http://127.0.0.1:{8070 + self.offset}"
 
     def metrics_urls(self) -> dict[str, str]:
-        names = ("gateway", "identity", "registry", "payment", "notify", "documents", "portal")
-        ports = (8051, 8061, 8062, 8063, 8064, 8065, 8070)
+        names = ("gateway", "identity", "registry", "payment", "notify", "documents", "dossiers", "portal")
+        ports = (8051, 8061, 8062, 8063, 8064, 8065, 8066, 8070)
         return {n: f"http://127.0.0.1:{p + self.offset}/metrics" for n, p in zip(names, ports, strict=True)}
 
     def credentials(self) -> dict[str, str]:

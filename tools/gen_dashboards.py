@@ -223,6 +223,15 @@ BLOCKS: dict[str, list[dict]] = {
         *consumer_panels("notify"),
     ],
     "documents": [*rpc_panels("documents"), *storage_panels("documents"), *consumer_panels("documents")],
+    "dossiers": [
+        *rpc_panels("dossiers"),
+        panel(
+            "Open dossier parts past their legal deadline, by agency",
+            [("max by (agency) (lienthong_dossiers_open_late_parts)", "{{agency}}")],
+        ),
+        *storage_panels("dossiers"),
+        *consumer_panels("dossiers"),
+    ],
     "gateway": [
         *rpc_panels("gateway"),
         panel(

@@ -26,7 +26,7 @@ write() {  # name value
 }
 
 write postgres_password "$(random)"
-for service in identity registry payment notify documents; do
+for service in identity registry payment notify documents dossiers; do
   write "${service}_database_url" \
     "postgresql+asyncpg://${service}:$(random)@postgres:5432/${service}"
 done
@@ -40,3 +40,5 @@ write notify_blind_index_key "$(key32)"
 write proxy_secret "$(random)"
 write portal_session_keys "k$(date -u +%Y%m%d):$(key32)"
 write documents_attachment_keys "k$(date -u +%Y%m%d):$(key32)"
+write dossiers_encryption_keys "k$(date -u +%Y%m%d):$(key32)"
+write dossiers_blind_index_key "$(key32)"

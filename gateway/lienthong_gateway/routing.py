@@ -15,7 +15,7 @@ from lienthong_runtime.contract import AccessRule, access_rule, contract_service
 
 #: Verbs whose methods only read; everything else counts as a write for rate limits and retries.
 READ_VERBS = ("Get", "List", "Search", "Verify", "Introspect", "Preview")
-BLOCKS = ("identity", "registry", "payment", "notify", "documents")
+BLOCKS = ("identity", "registry", "payment", "notify", "documents", "dossiers")
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Route:
     """One forwardable method."""
 
     method: str  # /package.Service/Method
-    block: str  # identity | registry | payment | notify | documents
+    block: str  # identity | registry | payment | notify | documents | dossiers
     rule: AccessRule | None  # None: the method declares no rule and is refused (fail closed)
     client_streaming: bool
     server_streaming: bool

@@ -36,8 +36,9 @@ SERVICES: dict[str, ServiceEntry] = {
     "payment": ServiceEntry("payment", "lienthong_payment", 50063, 8063),
     "notify": ServiceEntry("notify", "lienthong_notify", 50064, 8064),
     "documents": ServiceEntry("documents", "lienthong_documents", 50065, 8065),
+    "dossiers": ServiceEntry("dossiers", "lienthong_dossiers", 50066, 8066),
     "gateway": ServiceEntry("gateway", "lienthong_gateway", 50051, 8051, migrates=False),
     # The citizen portal: pages on its HTTP port, calling the platform through the gateway; no data of its own.
     "portal": ServiceEntry("portal", "lienthong_portal", 50070, 8070, migrates=False),
 }
-BUILDING_BLOCKS = ("identity", "registry", "payment", "notify", "documents")
+BUILDING_BLOCKS = ("identity", "registry", "payment", "notify", "documents", "dossiers")

@@ -27,6 +27,7 @@ CONTRACT_MODULES = (
     "lienthong.payment.v1.payment_pb2",
     "lienthong.notify.v1.notify_pb2",
     "lienthong.documents.v1.documents_pb2",
+    "lienthong.dossiers.v1.dossiers_pb2",
 )
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from .manifests import COMPOSE_FILE, DEPLOY, IMAGE, compose, compose_workloads, interpolate
 
-BLOCKS = ("identity", "registry", "payment", "notify", "documents")
+BLOCKS = ("identity", "registry", "payment", "notify", "documents", "dossiers")
 
 
 def _schema() -> dict:

@@ -235,6 +235,11 @@ OPTIONAL_SECRETS = {
     ("payment", "proxy_secret"): "does not use the caller's address",
     ("portal", "proxy_secret"): "a client of the gateway: it reads no forwarded headers",
     ("documents", "proxy_secret"): "does not use the caller's address",
+    ("dossiers", "proxy_secret"): "does not use the caller's address",
+    (
+        "dossiers",
+        "registry_client_secret",
+    ): "prefill from the registry is optional (the operator's client for it)",
     ("notify", "proxy_secret"): "does not use the caller's address",
 }
 

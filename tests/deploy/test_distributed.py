@@ -126,6 +126,21 @@ async def test_journey_through_both_gateway_replicas_after_the_crash(distributed
         assert reads and reads[0].agency_id == credentials["agency_id"]
 
 
+async def test_dossier_journey_across_the_processes(distributed_platform):
+    """The newborn linked procedure (tests/journey/dossiers_journey.py) with every block its own process and NATS
+    between them: payment's PaymentSucceeded and documents' DocumentSent reach dossiers, dossiers' notices reach
+    notify, and the report counts the three parts."""
+    from lienthong.dossiers.v1 import dossiers_pb2
+    from tests.journey.dossiers_journey import run_dossier_journey
+
+    platform = distributed_platform
+    result = await run_dossier_journey(platform.gateways[0], platform.journey_credentials, platform.read_mail)
+    assert result.dossier.state == dossiers_pb2.DOSSIER_STATE_COMPLETED
+    assert all(p.result_document_id for p in result.dossier.parts)
+    assert sorted((r.received, r.on_time, r.late) for r in result.report) == [(1, 1, 0)] * 3
+    assert result.dossier.code in result.notice
+
+
 def test_processes_wrote_nothing_outside_what_the_image_allows(distributed_platform):
     """With the image's read-only root filesystem, a process may write only to /tmp (its HOME): nothing in the
     working directory (no SQLite file, no generated development key) and nothing left in HOME."""

@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from .manifests import DEPLOY
 
 SCRIPT = DEPLOY / "compose" / "postgres" / "init-databases.sh"
-SERVICES = ("identity", "registry", "payment", "notify", "documents")
+SERVICES = ("identity", "registry", "payment", "notify", "documents", "dossiers")
 
 pytestmark = pytest.mark.postgres
 

@@ -16,10 +16,12 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from lienthong.documents.v1 import documents_pb2 as pb
+from lienthong.dossiers.v1 import dossiers_pb2 as dossiers_pb
 from lienthong.registry.v1 import registry_pb2
 from tests.dev_platform import free_offset
 
 from .documents_journey import run_document_journey
+from .dossiers_journey import run_dossier_journey
 from .journey import PURPOSE, run_journey
 from .quickstart import assert_quickstart_runs
 
@@ -63,8 +65,8 @@ async def embedded(tmp_path: Path):
 
 async def test_citizen_journey_on_the_embedded_default(embedded):
     gateway, data_dir, offset = embedded
-    # `make run` brings every endpoint to SERVING: the gateway and the five building blocks.
-    for port in (50051, 50061, 50062, 50063, 50064, 50065):
+    # `make run` brings every endpoint to SERVING: the gateway and the six building blocks.
+    for port in (50051, 50061, 50062, 50063, 50064, 50065, 50066):
         async with grpc.aio.insecure_channel(f"127.0.0.1:{port + offset}") as channel:
             reply = await health_pb2_grpc.HealthStub(channel).Check(
                 health_pb2.HealthCheckRequest(), timeout=10
@@ -101,6 +103,13 @@ async def test_citizen_journey_on_the_embedded_default(embedded):
     )
     assert documents.history[-1] == pb.PROCESSING_STATUS_COMPLETED
     assert "[HỎA TỐC] Văn bản 15/QĐ-UBND" in documents.alert
+
+    # The newborn linked procedure: fee, supplement, signed results through documents, notices, the report.
+    dossier = await run_dossier_journey(gateway, credentials, read_mail)
+    assert dossier.dossier.state == dossiers_pb.DOSSIER_STATE_COMPLETED
+    assert all(p.result_document_id for p in dossier.dossier.parts) and dossier.dossier.fee_paid
+    assert sorted((r.received, r.on_time, r.late) for r in dossier.report) == [(1, 1, 0)] * 3
+    assert dossier.dossier.code in dossier.notice
 
     # The README's quickstart, run as written against the same `lienthong dev`, so the example cannot rot.
     await assert_quickstart_runs(gateway, data_dir / "demo-credentials.json")

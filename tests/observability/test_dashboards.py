@@ -30,7 +30,7 @@ def exported(tmp_path_factory) -> set[str]:
 def test_the_dashboards_are_generated_and_cover_every_block():
     assert gen_dashboards.main(["--check"]) == 0
     assert {p.stem for p in DASHBOARDS} == {
-        "overview", "identity", "registry", "payment", "notify", "documents", "gateway", "portal"
+        "overview", "identity", "registry", "payment", "notify", "documents", "dossiers", "gateway", "portal"
     }  # fmt: skip
     for path in DASHBOARDS:
         data = json.loads(path.read_text())

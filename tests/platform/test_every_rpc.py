@@ -31,7 +31,7 @@ def _reason(error: grpc.aio.AioRpcError) -> str:
 
 def test_every_rpc_declares_access():
     methods = contract_methods()
-    assert len(contract_services()) == 5 and len(methods) > 40
+    assert len(contract_services()) == 6 and len(methods) > 40
     missing = [m for m in methods if access_rule(m) is None]
     assert missing == []
     assert "platform.admin" in scope_catalogue()

@@ -35,6 +35,7 @@ SERVICE_PORTS = {
     "payment": 50063,
     "notify": 50064,
     "documents": 50065,
+    "dossiers": 50066,
 }
 OPTIONS = (("grpc.so_reuseport", 0),)
 
@@ -113,7 +114,7 @@ def _free(port: int) -> bool:
 
 def _offset() -> int:
     # every port lienthong dev opens, shifted together (the portal's 50070/8070 and the REST face's 8080 too)
-    ports = [*SERVICE_PORTS.values(), 50070, 8051, 8061, 8062, 8063, 8064, 8065, 8070, 8080, 2525]
+    ports = [*SERVICE_PORTS.values(), 50070, 8051, 8061, 8062, 8063, 8064, 8065, 8066, 8070, 8080, 2525]
     for _ in range(100):
         offset = random.randrange(1000, 9000, 7)
         if all(_free(p + offset) for p in ports):

@@ -5,7 +5,7 @@
 # so a password lives in exactly one place. Each role owns only its database; PUBLIC may not connect.
 set -eu
 
-for service in identity registry payment notify documents; do
+for service in identity registry payment notify documents dossiers; do
   file="${LIENTHONG_SECRETS_DIR:-/run/secrets}/${service}_database_url"
   if [ ! -r "$file" ]; then
     echo "init-databases: $file missing; run deploy/compose/make-secrets.sh" >&2

@@ -29,7 +29,14 @@ from .domain.channels import Status
 from .domain.limits import RateLimiter
 from .domain.notifications import RetryPolicy
 from .grpc_api import NotifyService
-from .handlers import callback_delivery, citizen_events, document_events, events, notifications
+from .handlers import (
+    callback_delivery,
+    citizen_events,
+    document_events,
+    dossier_events,
+    events,
+    notifications,
+)
 from .handlers.callback_delivery import CallbackPoster, CallbackSchedule
 from .handlers.delivery import DeliveryWorker
 from .handlers.intake import SendIntake
@@ -124,6 +131,7 @@ def event_handlers(units: UnitsOfWork, deps: Deps) -> dict[str, EventHandler]:
         citizen_events.CONTACT_CHANGED: lambda e: citizen_events.on_contact_changed(units(), deps, e),
         citizen_events.CITIZEN_CHANGED: lambda e: citizen_events.on_citizen_changed(units(), deps, e),
         document_events.DOCUMENT_SENT: lambda e: document_events.on_document_sent(units(), deps, e),
+        dossier_events.STATUS_CHANGED: lambda e: dossier_events.on_status_changed(units(), deps, e),
     }
 
 

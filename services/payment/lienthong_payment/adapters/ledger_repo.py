@@ -21,7 +21,12 @@ from .tables import ledger_lines, ledger_transactions, payments, refunds
 ADD_TRANSACTION = prepare(
     insert(ledger_transactions).values({c.name: bindparam(c.name) for c in ledger_transactions.c})
 )
-ADD_LINES = rows_insert(ledger_lines, [c.name for c in ledger_lines.c if not c.primary_key])
+_ONE_PER_TRANSACTION = ("transaction_id", "agency_id", "time")
+ADD_LINES = rows_insert(
+    ledger_lines,
+    [c.name for c in ledger_lines.c if not c.primary_key and c.name not in _ONE_PER_TRANSACTION],
+    shared=_ONE_PER_TRANSACTION,
+)
 
 
 class SqlLedgerRepository(LedgerRepository):

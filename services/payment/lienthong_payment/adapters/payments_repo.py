@@ -58,7 +58,9 @@ BY_KEY = prepare(
     )
 )
 ADD_TRANSITIONS = rows_insert(
-    payment_transitions, [c.name for c in payment_transitions.c if not c.primary_key]
+    payment_transitions,
+    [c.name for c in payment_transitions.c if not c.primary_key and c.name != "payment_id"],
+    shared=["payment_id"],
 )
 ADD_NOTIFICATION = prepare(
     insert(provider_notifications).values(

@@ -55,22 +55,31 @@ def prepare(statement: Any, *, asyncpg: bool = True) -> Statement:
 @dataclass(frozen=True)
 class RowsInsert:
     """Several rows into ``table`` in their order: Core's executemany, or on asyncpg one ``INSERT ... SELECT FROM
-    unnest(...) WITH ORDINALITY`` whose serial ids follow the rows' order (transitions are read back by id)."""
+    unnest(...) WITH ORDINALITY`` whose serial ids follow the rows' order (transitions are read back by id).
+    ``shared`` columns hold one value for every row (sent once, from the first row)."""
 
     core: Any
     sql: str
+    shared: tuple[str, ...]
     names: tuple[str, ...]
 
+    def args(self, rows: Sequence[Params]) -> list[Any]:
+        first = rows[0]
+        return [first[name] for name in self.shared] + [[row[name] for row in rows] for name in self.names]
 
-def rows_insert(table: Table, names: Sequence[str]) -> RowsInsert:
-    types = [table.c[name].type.compile(dialect=PG) for name in names]
-    arrays = ", ".join(f"${n}::{kind}[]" for n, kind in enumerate(types, 1))
-    aliases = ", ".join(f"c{n}" for n in range(len(names)))
+
+def rows_insert(table: Table, names: Sequence[str], *, shared: Sequence[str] = ()) -> RowsInsert:
+    def kind(name: str) -> str:
+        return str(table.c[name].type.compile(dialect=PG))
+
+    scalars = [f"${n}::{kind(name)}" for n, name in enumerate(shared, 1)]
+    arrays = ", ".join(f"${n}::{kind(name)}[]" for n, name in enumerate(names, len(shared) + 1))
+    aliases = [f"c{n}" for n in range(len(names))]
     # Identifiers from the table definition only; values go in as parameters.
-    columns = ", ".join(names)
-    sql = f"INSERT INTO {table.name} ({columns}) SELECT {aliases} FROM unnest({arrays})"  # noqa: S608
-    sql += f" WITH ORDINALITY AS x({aliases}, n) ORDER BY n"
-    return RowsInsert(insert(table), sql, tuple(names))
+    columns, values, listed = ", ".join([*shared, *names]), ", ".join(scalars + aliases), ", ".join(aliases)
+    sql = f"INSERT INTO {table.name} ({columns}) SELECT {values} FROM unnest({arrays})"  # noqa: S608
+    sql += f" WITH ORDINALITY AS x({listed}, n) ORDER BY n"
+    return RowsInsert(insert(table), sql, tuple(shared), tuple(names))
 
 
 def _unique_violation(exc: BaseException) -> bool:
@@ -145,8 +154,9 @@ class PgStatements:
         self._parts: list[str] = []
         self._args: list[Any] = []
 
-    def _sql(self, statement: Any, params: Params | None) -> tuple[str, list[Any]]:
-        if isinstance(statement, Statement):
+    @staticmethod
+    def _sql(statement: Any, params: Params | None) -> tuple[str, list[Any]]:
+        if type(statement) is Statement:
             return statement.sql, statement.args(params)
         return _compiled(statement)
 
@@ -162,7 +172,7 @@ class PgStatements:
 
     async def write_rows(self, statement: RowsInsert, rows: Sequence[Params]) -> None:
         if rows:
-            await self._hold(statement.sql, [[row[name] for row in rows] for name in statement.names])
+            await self._hold(statement.sql, statement.args(rows))
 
     async def _hold(self, sql: str, args: list[Any]) -> None:
         if not self._batch:

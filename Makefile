@@ -38,11 +38,12 @@ test-faults: $(STAMP) system-deps ## Fault drills on the multi-process platform 
 	LIENTHONG_FAULT_DRILLS=1 $(BIN)/pytest tests/faults -p no:xdist $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: $(STAMP) ## ruff, mypy, import contracts, buf lint/format/breaking, stub freshness
+lint: $(STAMP) ## ruff, mypy, import contracts and no import cycles, buf lint/format/breaking, stub freshness
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check runtime services gateway portal bench tools tests
 	$(BIN)/mypy runtime/lienthong_runtime gateway/lienthong_gateway gateway/lienthong_edge $(filter-out services/documents/% services/payment/% services/notify/% services/identity/% services/dossiers/%,$(wildcard services/*/lienthong_*/domain)) services/identity/lienthong_identity services/documents/lienthong_documents services/payment/lienthong_payment services/notify/lienthong_notify services/registry/lienthong_registry/handlers services/dossiers/lienthong_dossiers
 	$(BIN)/lint-imports
+	$(PY) -m tools.import_cycles
 	cd proto && ../$(BIN)/buf lint && ../$(BIN)/buf format --diff --exit-code
 	@if git rev-parse --verify -q main >/dev/null && git ls-tree -d main proto/lienthong >/dev/null 2>&1 && [ -n "$$(git ls-tree main proto/lienthong)" ]; then \
 		echo "buf breaking against main"; $(BIN)/buf breaking proto --against '.git#branch=main,subdir=proto'; \

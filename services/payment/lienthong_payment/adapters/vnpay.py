@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from ..domain import providers as p
 from ..domain.lifecycle import VNPAY, NextAction, StartOptions
@@ -19,9 +19,8 @@ from ..domain.notifications import Disposition, ProviderNotification
 from ..domain.payment import Payment
 from ..domain.refund import Refund
 from .signing import canonical_query, sign, signature_ok
-from .vnpay_query import post_json, querydr_outcome, querydr_request
+from .vnpay_query import post_json, querydr_outcome, querydr_request, vnp_time
 
-GMT7 = timezone(timedelta(hours=7))
 SIGNATURE_FIELDS = ("vnp_SecureHash", "vnp_SecureHashType")
 
 #: Intake result -> (RspCode, Message), VNPay's published IPN answers.
@@ -41,10 +40,6 @@ ANSWERS: dict[str, tuple[str, str]] = {
 def acknowledgement(result: str) -> p.Acknowledgement:
     code, message = ANSWERS.get(result, ("99", "Unknown error"))
     return p.Acknowledgement(200, {"RspCode": code, "Message": message})
-
-
-def vnp_time(moment: datetime) -> str:
-    return moment.astimezone(GMT7).strftime("%Y%m%d%H%M%S")
 
 
 def ascii_text(text: str, limit: int = 255) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
@@ -65,9 +65,15 @@ def checksum(secret: bytes, values: Mapping[str, Any], fields: tuple[str, ...]) 
     return hmac.new(secret, data.encode("utf-8"), "sha512").hexdigest()
 
 
-def _gmt7(moment: datetime) -> str:
-    from .vnpay import vnp_time
+#: VNPay's clock: every time it sends or expects is Vietnam's civil time, GMT+7.
+GMT7 = timezone(timedelta(hours=7))
 
+
+def vnp_time(moment: datetime) -> str:
+    return moment.astimezone(GMT7).strftime("%Y%m%d%H%M%S")
+
+
+def _gmt7(moment: datetime) -> str:
     return vnp_time(moment)
 
 

@@ -141,14 +141,23 @@ def render(overlay: str) -> tuple[dict[str, Any], ...]:
     return tuple(doc for doc in yaml.safe_load_all(out) if doc)
 
 
+def pod_spec(obj: dict[str, Any]) -> dict[str, Any] | None:
+    """The pod spec of a workload object (a CronJob's is inside its job template); None for other kinds."""
+    if obj["kind"] in ("Deployment", "Job", "StatefulSet"):
+        return obj["spec"]["template"]["spec"]
+    if obj["kind"] == "CronJob":
+        return obj["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    return None
+
+
 def k8s_workloads(objects: tuple[dict[str, Any], ...]) -> list[Workload]:
-    """Every container running the Liên Thông image in Deployments and Jobs."""
+    """Every container running the Liên Thông image in Deployments, Jobs and CronJobs."""
     configmaps = {o["metadata"]["name"]: o.get("data", {}) for o in objects if o["kind"] == "ConfigMap"}
     found = []
     for obj in objects:
-        if obj["kind"] not in ("Deployment", "Job", "StatefulSet"):
+        pod = pod_spec(obj)
+        if pod is None:
             continue
-        pod = obj["spec"]["template"]["spec"]
         mounts = _secret_mounts(pod)
         for c in pod["containers"]:
             if not c["image"].split("@")[0].rsplit(":", 1)[0].endswith(IMAGE):

@@ -4,17 +4,43 @@ API schemas of the targeted Kubernetes version, and the workloads carry the hard
 from __future__ import annotations
 
 import base64
+import importlib.util
 
 import kubernetes_validate
 import pytest
 
-from .manifests import IMAGE, K8S, K8S_VERSION, OVERLAYS, render
+from lienthong_cli.services import SERVICES
+
+from .manifests import IMAGE, K8S, K8S_VERSION, OVERLAYS, pod_spec, render
 
 
 def _pod_specs(overlay: str):
     for obj in render(overlay):
-        if obj["kind"] in ("Deployment", "StatefulSet", "Job"):
-            yield obj, obj["spec"]["template"]["spec"]
+        pod = pod_spec(obj)
+        if pod is not None:
+            yield obj, pod
+
+
+#: Services whose tables are partitioned by month (``<package>.adapters.partitions``): each needs its monthly job.
+PARTITIONED_SERVICES = sorted(
+    name
+    for name, entry in SERVICES.items()
+    if entry.migrates and importlib.util.find_spec(f"{entry.package}.adapters.partitions") is not None
+)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_partitions_are_created_ahead_every_month(overlay):
+    jobs = {o["metadata"]["name"]: o for o in render(overlay) if o["kind"] == "CronJob"}
+    assert PARTITIONED_SERVICES
+    for service in PARTITIONED_SERVICES:
+        job = jobs[f"partitions-{service}"]
+        day, month, weekday = job["spec"]["schedule"].split()[2:]
+        assert (day, month, weekday) == ("1", "*", "*"), "monthly, on the first"
+        container = pod_spec(job)["containers"][0]
+        assert container["args"][:3] == ["partitions", service, "create"]
+        assert int(container["args"][container["args"].index("--ahead") + 1]) >= 2
+        assert job["spec"]["concurrencyPolicy"] == "Forbid"
 
 
 def test_overlays_exist():
@@ -43,6 +69,7 @@ def test_each_service_has_its_objects(overlay):
         assert workloads <= kinds[kind], kind
     assert {f"migrate-{s}" for s in workloads - {"gateway"}} <= kinds["Job"]
     assert {"default-deny-all", "gateway-ingress"} <= kinds["NetworkPolicy"]
+    assert {f"partitions-{s}" for s in PARTITIONED_SERVICES} <= kinds["CronJob"]
     assert all(obj["metadata"].get("namespace") for obj in render(overlay) if obj["kind"] != "Namespace")
 
 

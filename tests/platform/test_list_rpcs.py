@@ -45,6 +45,7 @@ PURPOSE = "civil_status.registration"
 IDENTITY, REGISTRY = "/lienthong.identity.v1.IdentityService/", "/lienthong.registry.v1.RegistryService/"
 PAYMENT, NOTIFY = "/lienthong.payment.v1.PaymentService/", "/lienthong.notify.v1.NotifyService/"
 DOCUMENTS = "/lienthong.documents.v1.DocumentsService/"
+DOSSIERS = "/lienthong.dossiers.v1.DossiersService/"
 
 #: List RPCs that answer for the calling agency (its clients, records it may read, payments, messages, documents).
 FOR_AN_AGENCY = {
@@ -62,6 +63,8 @@ FOR_AN_AGENCY = {
     DOCUMENTS + "ListInbox",
     DOCUMENTS + "ListSent",
     DOCUMENTS + "ListDocumentAccess",
+    DOSSIERS + "ListAgencyInbox",
+    DOSSIERS + "ListLateDossiers",
 }
 #: List RPCs that do not, and why.
 NOT_FOR_AN_AGENCY = {
@@ -71,9 +74,11 @@ NOT_FOR_AN_AGENCY = {
     REGISTRY + "ListMyAccessLog": "a citizen's own (citizen token)",
     NOTIFY + "ListMyNotifications": "a citizen's own (citizen token)",
     DOCUMENTS + "SearchDirectoryAgencies": "the directory is one register for every holder of the scope",
+    DOSSIERS + "ListProcedures": "the procedure catalogue is one register for every holder of the scope",
+    DOSSIERS + "ListMyDossiers": "a citizen's own (citizen token)",
 }
 #: Citizen methods take a citizen's token rather than an agency's.
-FOR_A_CITIZEN = {REGISTRY + "ListMyAccessLog", NOTIFY + "ListMyNotifications"}
+FOR_A_CITIZEN = {REGISTRY + "ListMyAccessLog", NOTIFY + "ListMyNotifications", DOSSIERS + "ListMyDossiers"}
 
 
 def _descriptor(method: str) -> Any:

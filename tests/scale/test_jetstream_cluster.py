@@ -111,7 +111,10 @@ async def test_losing_the_stream_leader_loses_nothing_and_applies_nothing_twice(
         cluster.node(leader).start()  # same port and store: it catches up as a follower
 
         async def recovered() -> bool:
-            now = await js.stream_info(stream)
+            try:
+                now = await js.stream_info(stream)
+            except (TimeoutError, nats.errors.Error):  # asked while the cluster re-forms
+                return False
             peers = (now.cluster.replicas or []) if now.cluster else []
             return (
                 now.cluster is not None
@@ -128,7 +131,13 @@ async def test_losing_the_stream_leader_loses_nothing_and_applies_nothing_twice(
         assert await effect_counts(sessions, "notify") == {event_id: 1 for event_id in committed}
 
         async def settled() -> bool:
-            state = (await subscriber.status())[stream]["consumers"]["notify"]
+            try:
+                state = (await subscriber.status())[stream]["consumers"]["notify"]
+            except (
+                TimeoutError,
+                nats.errors.Error,
+            ):  # a request the just-recovered cluster did not answer in time
+                return False
             return state["pending"] == 0 and state["ack_pending"] == 0
 
         await until(settled, "the consumer acknowledged everything", timeout=30)

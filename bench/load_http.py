@@ -14,7 +14,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bench.load import LOOPBACK_HOSTS, MAX_DURATION_S, LoadError, LoadResult, percentile
+from bench.load_base import LOOPBACK_HOSTS, MAX_DURATION_S, LoadError, LoadResult, percentile
 from bench.load_h2load import ensure_h2load, parse_h2load_log, parse_h2load_output, run_h2load_command
 
 

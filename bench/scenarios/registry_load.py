@@ -213,7 +213,8 @@ async def _storage(url: str, load: Result, read: Result) -> None:
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
     try:
         await conn.execute("ANALYZE citizens, citizen_versions, access_log")
-        size = "SELECT pg_total_relation_size($1::regclass)"
+        # A partitioned table (the access log, by month) has no storage of its own: sum its partitions.
+        size = "SELECT coalesce(sum(pg_total_relation_size(relid)), 0) FROM pg_partition_tree($1::regclass)"
         records = await conn.fetchval("SELECT count(*) FROM citizens")
         entries = await conn.fetchval("SELECT count(*) FROM access_log")
         citizen_bytes = await conn.fetchval(size, "citizens") + await conn.fetchval(size, "citizen_versions")

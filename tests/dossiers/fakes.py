@@ -97,7 +97,9 @@ class FakeDossiers(DossierRepository):
             (d, p)
             for d in self.rows.values()
             for p in d.parts
-            if p.agency_id == query.agency_id and (query.state is None or p.state is query.state)
+            if p.agency_id == query.agency_id
+            and (query.state is None or p.state is query.state)
+            and (not query.officer_id or p.officer_id == query.officer_id)
         ]
         found.sort(key=lambda dp: (dp[1].due_date or FAR, dp[1].id))
         if query.after is not None:
@@ -191,6 +193,7 @@ class FakeReports(ReportRepository):
                     waited[-1].state if waited else PartState.RECEIVED,
                     p.officer_id,
                     p.completed_at is not None,
+                    p.apologies[-1].new_date if p.apologies else None,
                 )
             )
         return rows[:limit]

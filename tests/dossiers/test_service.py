@@ -165,14 +165,18 @@ async def test_an_overdue_part_gets_its_apology_from_the_sweep_and_counts_late(w
     assert issued == 1
     assert await sweep.open_late(world.uow(), world.deps) == {agency.id: 1}
     mine = (await citizen.GetMyDossier(pb.GetMyDossierRequest(dossier_id=filed.id))).dossier
-    assert "THƯ XIN LỖI" in mine.parts[0].apologies[0].text
+    letter = mine.parts[0].apologies[0]
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in letter.text
+    # Letter of Mon 15 Feb 2027: one more legal time (1 working day) gives Tue 16 Feb, stored and named.
+    assert letter.new_appointment_date == d(date(2027, 2, 16))
+    assert "hẹn lại ngày trả kết quả là ngày 16/02/2027" in letter.text
     report = await agency.GetOnTimeReport(
         pb.GetOnTimeReportRequest(start_date=d(date(2027, 2, 1)), end_date=d(date(2027, 2, 28)))
     )
     assert [(r.received, r.on_time, r.late) for r in report.rows] == [(1, 0, 1)]
     late = (await agency.ListLateDossiers(pb.ListLateDossiersRequest())).dossiers
-    assert [(x.code, x.waited_in, x.officer_id) for x in late] == [
-        (filed.code, pb.PART_STATE_PROCESSING, "cb-1")
+    assert [(x.code, x.waited_in, x.officer_id, x.new_appointment_date) for x in late] == [
+        (filed.code, pb.PART_STATE_PROCESSING, "cb-1", d(date(2027, 2, 16)))
     ]
 
 
@@ -328,3 +332,73 @@ async def test_the_report_as_a_csv_download_on_the_http_side(world):
             headers={"Authorization": f"Bearer {token}"},
         )
         assert bad.status == 400 and (await bad.json())["reason"] == "INVALID_ARGUMENT"
+
+
+async def test_an_officer_sees_and_acts_only_on_parts_assigned_to_them(world, pg_url):
+    agency = world.agency()
+    code = new_procedure_code()
+    await agency.CreateProcedure(pb.CreateProcedureRequest(code=code, spec=procedure_spec([(agency.id, 5)])))
+    citizen = world.citizen()
+    filed = [
+        (
+            await citizen.FileDossier(
+                pb.FileDossierRequest(procedure_code=code, form=FORM, idempotency_key=f"k{i}")
+            )
+        ).dossier
+        for i in range(3)
+    ]
+    an, binh = world.officer(agency.id), world.officer(agency.id)
+    await agency.AssignDossier(pb.AssignDossierRequest(dossier_id=filed[0].id, officer_id=an.id))
+    await agency.AssignDossier(pb.AssignDossierRequest(dossier_id=filed[1].id, officer_id=binh.id))
+    inbox = (await an.ListAgencyInbox(pb.ListAgencyInboxRequest())).dossiers
+    assert [x.id for x in inbox] == [filed[0].id]
+    assert len((await agency.ListAgencyInbox(pb.ListAgencyInboxRequest())).dossiers) == 3
+    # Another officer's part and an unassigned one: NOT_FOUND on every RPC naming a dossier.
+    document_id = await world.document_sent(agency.id)
+    for other in (filed[1].id, filed[2].id):
+        calls = {
+            "GetDossier": pb.GetDossierRequest(dossier_id=other),
+            "RequestSupplement": pb.RequestSupplementRequest(dossier_id=other, reason="x"),
+            "ApproveDossier": pb.ApproveDossierRequest(dossier_id=other),
+            "RejectDossier": pb.RejectDossierRequest(dossier_id=other, legal_reason="x"),
+            "ReturnResult": pb.ReturnResultRequest(dossier_id=other, result_document_id=document_id),
+        }
+        for name, request in calls.items():
+            with pytest.raises(grpc.aio.AioRpcError) as caught:
+                await getattr(an, name)(request)
+            assert caught.value.code() is grpc.StatusCode.NOT_FOUND, name
+    # Assigning is the agency's one-stop-shop system's: the officer's token lacks the scope.
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await an.AssignDossier(pb.AssignDossierRequest(dossier_id=filed[0].id, officer_id=an.id))
+    assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    # An officer of another agency with the same client id sees nothing.
+    twin = world.officer(world.agency().id, an.id)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await twin.GetDossier(pb.GetDossierRequest(dossier_id=filed[0].id))
+    assert caught.value.code() is grpc.StatusCode.NOT_FOUND
+    # Their own part: read and acted on, each logged as the officer's.
+    got = (await an.GetDossier(pb.GetDossierRequest(dossier_id=filed[0].id))).dossier
+    assert got.parts[0].officer_id == an.id
+    asked = await an.RequestSupplement(
+        pb.RequestSupplementRequest(dossier_id=filed[0].id, reason="Thiếu ảnh")
+    )
+    assert asked.dossier.parts[0].state == pb.PART_STATE_AWAITING_SUPPLEMENT
+    engine = create_engine(pg_url)
+    try:
+        async with engine.connect() as conn:
+            logged = (
+                await conn.execute(
+                    text(
+                        "SELECT actor_kind, actor, action FROM dossier_access_log WHERE dossier_id = :d "
+                        "AND actor_kind = 'officer' ORDER BY id"
+                    ),
+                    {"d": filed[0].id},
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    assert [tuple(r) for r in logged] == [
+        ("officer", an.id, "ListAgencyInbox"),
+        ("officer", an.id, "GetDossier"),
+        ("officer", an.id, "RequestSupplement"),
+    ]

@@ -18,6 +18,9 @@ from .handlers.ports import DossiersUnitOfWork
 
 MAX_FORM_FIELDS = 200
 OPERATOR_SCOPE = "platform.admin"
+#: The agency's whole inbox (its one-stop-shop system); a token with only ``dossiers.parts.officer`` is an
+#: officer's and sees only the parts assigned to its client id.
+INBOX_SCOPE = "dossiers.dossiers.process"
 
 
 def _citizen() -> Caller:
@@ -26,7 +29,9 @@ def _citizen() -> Caller:
 
 def _agency() -> Caller:
     p = require_agency()
-    return Caller.agency(p.agency_id, p.client_id or p.subject, OPERATOR_SCOPE in p.scopes)
+    return Caller.agency(
+        p.agency_id, p.client_id or p.subject, OPERATOR_SCOPE in p.scopes, INBOX_SCOPE in p.scopes
+    )
 
 
 def _form(form: Any) -> dict[str, str]:

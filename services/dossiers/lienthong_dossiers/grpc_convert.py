@@ -122,7 +122,14 @@ def part(p: Part) -> pb.DossierPart:
             )
             for h in p.history
         ],
-        apologies=[pb.ApologyLetter(text=a.text, issue_time=ts(a.time)) for a in p.apologies],
+        apologies=[
+            pb.ApologyLetter(
+                text=a.text,
+                issue_time=ts(a.time),
+                new_appointment_date=pb_date(a.new_date),
+            )
+            for a in p.apologies
+        ],
         receive_time=ts(p.received_at),
         complete_time=ts(p.completed_at),
     )
@@ -168,4 +175,5 @@ def late_row(r: LateRow) -> pb.LateDossier:
         waited_in=f"PART_STATE_{r.waited_in.name}",
         officer_id=r.officer_id,
         completed=r.completed,
+        new_appointment_date=pb_date(r.new_appointment_date),
     )

@@ -23,7 +23,13 @@ from lienthong_dossiers.handlers import (
 )
 from lienthong_dossiers.handlers.context import Caller
 from lienthong_dossiers.handlers.ports import RegistryReader
-from lienthong_runtime.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from lienthong_runtime.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
 
 from ..factories import CITIZEN, FORM, OTHER_CITIZEN, newborn, simple
 from ..fakes import FakeClock, FakeDossiersUnitOfWork, fake_deps
@@ -189,7 +195,8 @@ async def test_the_newborn_journey_with_fee_supplement_and_results(world):
     assert final.state is DossierState.COMPLETED and final.complete_time == clock()
     civil, police, _insurance = final.parts
     # Civil status was due Fri 12 Feb (Wed 3, Thu 11, Fri 12) and finished Tue 23 Feb: late, with its apology letter.
-    assert civil.apologies and "THƯ XIN LỖI" in civil.apologies[0].text
+    assert civil.apologies and "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in civil.apologies[0].text
+    assert civil.apologies[0].new_date == date(2027, 2, 23)  # completed late: the result goes out that day
     assert (
         not police.apologies and police.working_days_used == 2
     )  # Wed 3 and Tue 23; the pause does not count
@@ -221,9 +228,14 @@ async def test_an_open_late_part_gets_one_apology_from_the_sweep_and_is_listed_w
     assert await sweep.apologise_overdue(lambda: uow, deps) == 0
     assert await sweep.open_late(uow, deps) == {CIVIL: 1}  # the operators' dashboard gauge
     late, _ = await reports.late(uow, deps, agency(CIVIL), "", 50, "")
-    assert [(r.code, r.waited_in, r.officer_id, r.completed) for r in late] == [
-        (d.code, PartState.PROCESSING, "officer-9", False)
+    # The letter of Fri 12 Feb gives one more legal time (1 working day): Mon 15 Feb.
+    assert [(r.code, r.waited_in, r.officer_id, r.completed, r.new_appointment_date) for r in late] == [
+        (d.code, PartState.PROCESSING, "officer-9", False, date(2027, 2, 15))
     ]
+    letter = (await filing.get_mine(uow, deps, Caller.citizen(CITIZEN), d.id)).parts[0].apologies[0]
+    assert (
+        letter.new_date == date(2027, 2, 15) and "hẹn lại ngày trả kết quả là ngày 15/02/2027" in letter.text
+    )
 
 
 async def test_calendar_rules(world):
@@ -269,3 +281,46 @@ async def test_prefill_asks_the_registry_only_with_consent(world):
             uow, replace(deps, registry=None), me, "LT-KHAISINH", "public_service.birth", True
         )
     assert unavailable.value.reason == "PREFILL_UNAVAILABLE"
+
+
+def officer(agency_id: str, client_id: str) -> Caller:
+    """An officer's own client: its token has dossiers.parts.officer but not dossiers.dossiers.process."""
+    return Caller.agency(agency_id, client_id, whole_agency=False)
+
+
+async def test_an_officer_sees_and_acts_only_on_the_parts_assigned_to_them(world):
+    uow, clock, deps = world
+    await _procedure(uow, clock, simple(CIVIL))
+    mine = await filing.file(uow, deps, Caller.citizen(CITIZEN), "LT-KHAISINH", FORM, "k1")
+    theirs = await filing.file(uow, deps, Caller.citizen(CITIZEN), "LT-KHAISINH", FORM, "k2")
+    unassigned = await filing.file(uow, deps, Caller.citizen(CITIZEN), "LT-KHAISINH", FORM, "k3")
+    await processing.assign(uow, deps, agency(CIVIL), mine.id, "cb-an")
+    await processing.assign(uow, deps, agency(CIVIL), theirs.id, "cb-binh")
+    an, binh = officer(CIVIL, "cb-an"), officer(CIVIL, "cb-binh")
+    listed, _ = await processing.inbox(uow, deps, an, None, 50, "")
+    assert [d.id for d in listed] == [mine.id]
+    whole, _ = await processing.inbox(uow, deps, agency(CIVIL), None, 50, "")
+    assert {d.id for d in whole} == {mine.id, theirs.id, unassigned.id}
+    for dossier_id in (theirs.id, unassigned.id):
+        for call in (
+            processing.get(uow, deps, an, dossier_id),
+            processing.request_supplement(uow, deps, an, dossier_id, "x"),
+            processing.approve(uow, deps, an, dossier_id),
+            processing.reject(uow, deps, an, dossier_id, "x"),
+            processing.return_result(uow, deps, an, dossier_id, "doc"),
+        ):
+            with pytest.raises(NotFound):
+                await call
+    # An officer of another agency with the same client id sees nothing either.
+    with pytest.raises(NotFound):
+        await processing.get(uow, deps, officer(STRANGER, "cb-an"), mine.id)
+    # Their own part: they read it and act on it; every read is logged as the officer's.
+    assert (await processing.get(uow, deps, an, mine.id)).parts[0].officer_id == "cb-an"
+    done = await processing.approve(uow, deps, an, mine.id)
+    assert done.parts[0].state is PartState.APPROVED
+    assert ("officer", "cb-an", "ApproveDossier") in {
+        (e[1], e[2], e[4]) for e in uow.dossiers.access if e[0] == mine.id
+    }
+    with pytest.raises(PermissionDenied) as caught:  # only the agency's whole-inbox client assigns
+        await processing.assign(uow, deps, binh, theirs.id, "cb-an")
+    assert caught.value.reason == "SCOPE_MISSING"

@@ -122,6 +122,7 @@ apologies = Table(
     Column("dossier_id", String(64), nullable=False),
     Column("text", Text, nullable=False),
     Column("issued_at", UtcDateTime, nullable=False),
+    Column("new_appointment_date", Date, nullable=True),
 )
 
 access_log = Table(

@@ -34,6 +34,8 @@ class InboxQuery:
     state: PartState | None
     after: tuple[str, str] | None  # (due-or-empty sort key, part id)
     limit: int
+    #: Only the parts assigned to this officer (an officer's client); empty: the agency's whole inbox.
+    officer_id: str = ""
 
 
 class DossierRepository(abc.ABC):

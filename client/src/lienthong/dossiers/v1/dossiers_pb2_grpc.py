@@ -36,7 +36,8 @@ class DossiersServiceStub:
     own deadline; the dossier is complete when every part is.
 
     Isolation: a citizen (token with `citizen.self`) sees only dossiers they filed; an agency sees only dossiers
-    with a part addressed to it, and of those only its own parts. Anyone else gets NOT_FOUND with reason
+    with a part addressed to it, and of those only its own parts; an officer (a client of the agency whose token
+    has `dossiers.parts.officer` but not `dossiers.dossiers.process`) sees only the parts assigned to it. Anyone else gets NOT_FOUND with reason
     DOSSIER_NOT_FOUND, on every RPC naming a dossier, exactly as for an id that never existed. Every read is
     written to the dossier's access log.
     """
@@ -155,7 +156,8 @@ class DossiersServiceServicer:
     own deadline; the dossier is complete when every part is.
 
     Isolation: a citizen (token with `citizen.self`) sees only dossiers they filed; an agency sees only dossiers
-    with a part addressed to it, and of those only its own parts. Anyone else gets NOT_FOUND with reason
+    with a part addressed to it, and of those only its own parts; an officer (a client of the agency whose token
+    has `dossiers.parts.officer` but not `dossiers.dossiers.process`) sees only the parts assigned to it. Anyone else gets NOT_FOUND with reason
     DOSSIER_NOT_FOUND, on every RPC naming a dossier, exactly as for an id that never existed. Every read is
     written to the dossier's access log.
     """
@@ -237,21 +239,24 @@ class DossiersServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetDossier(self, request, context):
-        """Returns a dossier as the calling agency sees it: only the parts addressed to it.
+        """Returns a dossier as the calling agency sees it: only the parts addressed to it. An officer's client (no
+        `dossiers.dossiers.process`) sees only a part assigned to it: NOT_FOUND otherwise, here and in every RPC below.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListAgencyInbox(self, request, context):
-        """The calling agency's inbox: dossier parts addressed to it, oldest deadline first.
+        """The calling agency's inbox: dossier parts addressed to it, oldest deadline first (for an officer's client,
+        only the parts assigned to it).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def AssignDossier(self, request, context):
-        """Assigns the calling agency's part to one of its officers; a received part moves to processing.
+        """Assigns the calling agency's part to one of its officers (`officer_id` is the client id of the officer's own
+        client, which then sees and acts on the part); a received part moves to processing.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -429,7 +434,8 @@ class DossiersService:
     own deadline; the dossier is complete when every part is.
 
     Isolation: a citizen (token with `citizen.self`) sees only dossiers they filed; an agency sees only dossiers
-    with a part addressed to it, and of those only its own parts. Anyone else gets NOT_FOUND with reason
+    with a part addressed to it, and of those only its own parts; an officer (a client of the agency whose token
+    has `dossiers.parts.officer` but not `dossiers.dossiers.process`) sees only the parts assigned to it. Anyone else gets NOT_FOUND with reason
     DOSSIER_NOT_FOUND, on every RPC naming a dossier, exactly as for an id that never existed. Every read is
     written to the dossier's access log.
     """

@@ -28,6 +28,7 @@ DOSSIER_SCOPES = (
     "dossiers.procedures.read",
     "dossiers.procedures.write",
     "dossiers.dossiers.process",
+    "dossiers.parts.officer",
     "dossiers.reports.read",
 )
 DOC_SCOPES = ("documents.directory.read", "documents.policy.write", "documents.send", "documents.read")

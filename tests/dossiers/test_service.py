@@ -201,14 +201,21 @@ async def test_isolation_matrix_every_dossier_rpc(world):
     }
     document_id = await world.document_sent(stranger.id)
     agency_calls["ReturnResult"] = pb.ReturnResultRequest(dossier_id=filed.id, result_document_id=document_id)
+    agency_calls["GetDossierAttachment"] = pb.GetDossierAttachmentRequest(
+        dossier_id=filed.id, attachment_id="a"
+    )
     tried = 0
     for client, calls in ((other, citizen_calls), (stranger, agency_calls)):
         for name, request in calls.items():
             with pytest.raises(grpc.aio.AioRpcError) as caught:
-                await getattr(client, name)(request)
+                reply = getattr(client, name)(request)
+                if name == "GetDossierAttachment":  # a stream: the status comes with the first read
+                    [m async for m in reply]
+                else:
+                    await reply
             assert caught.value.code() is grpc.StatusCode.NOT_FOUND, name
             tried += 1
-    assert tried == len(citizen_calls) + len(agency_calls) == 8
+    assert tried == len(citizen_calls) + len(agency_calls) == 9
     # Every dossier RPC of the contract is in the matrix (a new one must be added here).
     from lienthong.dossiers.v1 import dossiers_pb2
 
@@ -402,3 +409,61 @@ async def test_an_officer_sees_and_acts_only_on_parts_assigned_to_them(world, pg
         ("officer", an.id, "GetDossier"),
         ("officer", an.id, "RequestSupplement"),
     ]
+
+
+async def test_attachments_are_the_citizens_own_uploads_sealed_and_read_by_the_agency(world, pg_url):
+    agency = world.agency()
+    code = new_procedure_code()
+    spec = procedure_spec([(agency.id, 5)])
+    spec.components.append(
+        pb.Component(name="birth_certificate", label="Giấy chứng sinh", kind=pb.COMPONENT_KIND_ATTACHMENT)
+    )
+    await agency.CreateProcedure(pb.CreateProcedureRequest(code=code, spec=spec))
+    owner, other = world.citizen(), world.citizen()
+    content = b"%PDF-1.4 giay chung sinh " * 100_000  # 2.5 MB: three sealed pieces
+
+    async def upload(client, data: bytes) -> pb.DossierAttachment:  # type: ignore[no-untyped-def]
+        async def parts():  # type: ignore[no-untyped-def]
+            yield pb.UploadDossierAttachmentRequest(
+                header=pb.DossierAttachmentHeader(
+                    file_name="giay-chung-sinh.pdf", content_type="application/pdf"
+                )
+            )
+            for i in range(0, len(data), 1 << 20):
+                yield pb.UploadDossierAttachmentRequest(chunk=data[i : i + (1 << 20)])
+
+        return (await client.UploadDossierAttachment(parts())).attachment
+
+    mine, theirs = await upload(owner, content), await upload(other, b"khac")
+    assert mine.size_bytes == len(content) and len(mine.sha256) == 64
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await owner.FileDossier(
+            pb.FileDossierRequest(
+                procedure_code=code,
+                form={**FORM, "birth_certificate": theirs.attachment_id},
+                idempotency_key="x",
+            )
+        )
+    assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    filed = (
+        await owner.FileDossier(
+            pb.FileDossierRequest(
+                procedure_code=code,
+                form={**FORM, "birth_certificate": mine.attachment_id},
+                idempotency_key="k",
+            )
+        )
+    ).dossier
+    stream = agency.GetDossierAttachment(
+        pb.GetDossierAttachmentRequest(dossier_id=filed.id, attachment_id=mine.attachment_id)
+    )
+    replies = [m async for m in stream]
+    assert replies[0].attachment.file_name == "giay-chung-sinh.pdf"
+    assert b"".join(m.chunk for m in replies) == content
+    engine = create_engine(pg_url)
+    try:
+        async with engine.connect() as conn:
+            pieces = (await conn.execute(text("SELECT sealed FROM dossier_attachment_pieces"))).all()
+    finally:
+        await engine.dispose()
+    assert len(pieces) == 3 + 1 and not any(b"giay chung sinh" in bytes(p.sealed) for p in pieces)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from lienthong.dossiers.v1 import dossiers_pb2 as pb
@@ -12,7 +12,7 @@ from lienthong_runtime.errors import invalid
 from lienthong_runtime.paging import page_size
 
 from . import grpc_convert as conv
-from .handlers import calendar, filing, prefill, procedures, processing, reports
+from .handlers import attachments, calendar, filing, prefill, procedures, processing, reports
 from .handlers.context import Caller, Deps
 from .handlers.ports import DossiersUnitOfWork
 
@@ -43,9 +43,12 @@ def _form(form: Any) -> dict[str, str]:
 class DossiersService(dossiers_pb2_grpc.DossiersServiceServicer):
     """The citizen comes from the verified token's personal ID; the agency from its agency id. Never a field."""
 
-    def __init__(self, uow: Callable[[], DossiersUnitOfWork], deps: Deps) -> None:
+    def __init__(
+        self, uow: Callable[[], DossiersUnitOfWork], deps: Deps, max_attachment_bytes: int = 20 << 20
+    ) -> None:
         self.uow = uow
         self.deps = deps
+        self.max_attachment_bytes = max_attachment_bytes
 
     # ---- catalogue ----
 
@@ -113,7 +116,32 @@ class DossiersService(dossiers_pb2_grpc.DossiersServiceServicer):
         d = await filing.supply(self.uow(), self.deps, _citizen(), request.dossier_id, _form(request.form))
         return pb.SupplyDossierResponse(dossier=conv.dossier(d))
 
+    async def UploadDossierAttachment(
+        self, request_iterator: AsyncIterator[pb.UploadDossierAttachmentRequest], context: Any
+    ) -> pb.UploadDossierAttachmentResponse:
+        caller = _citizen()
+
+        async def parts() -> AsyncIterator[tuple[str, object]]:
+            async for message in request_iterator:
+                if message.WhichOneof("part") == "header":
+                    yield "header", (message.header.file_name, message.header.content_type)
+                else:
+                    yield "chunk", message.chunk
+
+        a = await attachments.upload(self.uow(), self.deps, caller, parts(), self.max_attachment_bytes)
+        return pb.UploadDossierAttachmentResponse(attachment=conv.attachment(a))
+
     # ---- the agency ----
+
+    async def GetDossierAttachment(
+        self, request: pb.GetDossierAttachmentRequest, context: Any
+    ) -> AsyncIterator[pb.GetDossierAttachmentResponse]:
+        found, pieces = await attachments.download(
+            self.uow(), self.deps, _agency(), request.dossier_id, request.attachment_id
+        )
+        yield pb.GetDossierAttachmentResponse(attachment=conv.attachment(found))
+        for piece in pieces:
+            yield pb.GetDossierAttachmentResponse(chunk=piece)
 
     async def GetDossier(self, request: pb.GetDossierRequest, context: Any) -> pb.GetDossierResponse:
         d = await processing.get(self.uow(), self.deps, _agency(), request.dossier_id)

@@ -12,6 +12,7 @@ from lienthong_dossiers.domain.codes import ALPHABET, is_code
 from lienthong_dossiers.domain.dossiers import DossierState, PartState
 from lienthong_dossiers.domain.procedures import Component, Kind
 from lienthong_dossiers.handlers import (
+    attachments,
     calendar,
     events,
     filing,
@@ -179,8 +180,12 @@ async def test_the_newborn_journey_with_fee_supplement_and_results(world):
     mine = await filing.get_mine(uow, deps, me, d.id)
     assert mine.parts[1].reason == "Thiếu xác nhận nơi cư trú"
     clock.at(date(2027, 2, 22))
-    mine = await filing.supply(uow, deps, me, d.id, {"birth_certificate": "att-123"})
-    assert mine.form["birth_certificate"] == "att-123"
+    with pytest.raises(InvalidArgument) as refused:  # a made-up id: not a file this citizen uploaded
+        await filing.supply(uow, deps, me, d.id, {"birth_certificate": "att-123"})
+    assert refused.value.reason == "ATTACHMENT_NOT_FOUND"
+    scan = await attachments.upload(uow, deps, me, _upload(b"%PDF-1.4 giay chung sinh"), 1 << 20)
+    mine = await filing.supply(uow, deps, me, d.id, {"birth_certificate": scan.id})
+    assert mine.form["birth_certificate"] == scan.id
     # Police had 7 working days from Tue 2 Feb: Wed 3 counted, 6 were left; counted again from Mon 22 Feb.
     assert mine.parts[1].due_date == date(2027, 3, 2)
     uow.documents.update({"doc-civil": CIVIL, "doc-police": POLICE, "doc-ins": INSURANCE})
@@ -324,3 +329,37 @@ async def test_an_officer_sees_and_acts_only_on_the_parts_assigned_to_them(world
     with pytest.raises(PermissionDenied) as caught:  # only the agency's whole-inbox client assigns
         await processing.assign(uow, deps, binh, theirs.id, "cb-an")
     assert caught.value.reason == "SCOPE_MISSING"
+
+
+async def _upload(content: bytes, name: str = "giay-chung-sinh.pdf"):  # type: ignore[no-untyped-def]
+    yield "header", (name, "application/pdf")
+    for i in range(0, len(content), 7):
+        yield "chunk", content[i : i + 7]
+
+
+async def test_a_form_names_only_the_citizens_own_uploads_and_the_agency_reads_them(world):
+    uow, clock, deps = world
+    await _procedure(uow, clock, simple(CIVIL))
+    me, other = Caller.citizen(CITIZEN), Caller.citizen(OTHER_CITIZEN)
+    content = b"%PDF-1.4 " + bytes(range(256)) * 5000  # over one sealed piece
+    mine = await attachments.upload(uow, deps, me, _upload(content), 4 << 20)
+    assert (mine.size, mine.file_name) == (len(content), "giay-chung-sinh.pdf")
+    theirs = await attachments.upload(uow, deps, other, _upload(b"other"), 4 << 20)
+    for bad in (theirs.id, "no-such-upload"):
+        with pytest.raises(InvalidArgument) as refused:
+            await filing.file(uow, deps, me, "LT-KHAISINH", {**FORM, "birth_certificate": bad}, f"k-{bad}")
+        assert refused.value.reason == "ATTACHMENT_NOT_FOUND"
+        assert refused.value.field_violations[0].field == "form[birth_certificate]"
+    d = await filing.file(uow, deps, me, "LT-KHAISINH", {**FORM, "birth_certificate": mine.id}, "k")
+    found, pieces = await attachments.download(uow, deps, agency(CIVIL), d.id, mine.id)
+    assert found == mine and b"".join(pieces) == content and len(pieces) == 2
+    for who, dossier_id, attachment_id in (
+        (agency(STRANGER), d.id, mine.id),  # not addressed to it
+        (agency(CIVIL), d.id, theirs.id),  # not in this dossier's form
+        (officer(CIVIL, "cb-x"), d.id, mine.id),  # an officer it is not assigned to
+    ):
+        with pytest.raises(NotFound):
+            await attachments.download(uow, deps, who, dossier_id, attachment_id)
+    with pytest.raises(InvalidArgument) as big:
+        await attachments.upload(uow, deps, me, _upload(content), 1000)
+    assert big.value.reason == "ATTACHMENT_TOO_LARGE"

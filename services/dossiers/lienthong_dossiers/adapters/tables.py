@@ -152,3 +152,25 @@ known_documents = Table(
     Column("sender_agency_id", String(64), nullable=False),
     Column("recorded_at", UtcDateTime, nullable=False),
 )
+
+#: Citizens' uploads for ATTACHMENT components: the owner as a blind index of their personal ID.
+attachments = Table(
+    "dossier_attachments",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("owner_key", LargeBinary, nullable=False, index=True),
+    Column("file_name", String(255), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+#: Their content, each piece sealed under the keyring (bound to the attachment and the piece's position).
+attachment_pieces = Table(
+    "dossier_attachment_pieces",
+    metadata,
+    Column("attachment_id", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("sealed", LargeBinary, nullable=False),
+)

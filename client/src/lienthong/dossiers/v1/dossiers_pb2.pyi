@@ -584,3 +584,55 @@ class SetMakeUpDaysResponse(_message.Message):
     working_days: _containers.RepeatedCompositeFieldContainer[_date_pb2.Date]
     days_off: _containers.RepeatedCompositeFieldContainer[_date_pb2.Date]
     def __init__(self, year: _Optional[int] = ..., working_days: _Optional[_Iterable[_Union[_date_pb2.Date, _Mapping]]] = ..., days_off: _Optional[_Iterable[_Union[_date_pb2.Date, _Mapping]]] = ...) -> None: ...
+
+class DossierAttachmentHeader(_message.Message):
+    __slots__ = ("file_name", "content_type")
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    file_name: str
+    content_type: str
+    def __init__(self, file_name: _Optional[str] = ..., content_type: _Optional[str] = ...) -> None: ...
+
+class UploadDossierAttachmentRequest(_message.Message):
+    __slots__ = ("header", "chunk")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    header: DossierAttachmentHeader
+    chunk: bytes
+    def __init__(self, header: _Optional[_Union[DossierAttachmentHeader, _Mapping]] = ..., chunk: _Optional[bytes] = ...) -> None: ...
+
+class DossierAttachment(_message.Message):
+    __slots__ = ("attachment_id", "file_name", "content_type", "size_bytes", "sha256")
+    ATTACHMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    attachment_id: str
+    file_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    def __init__(self, attachment_id: _Optional[str] = ..., file_name: _Optional[str] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ...) -> None: ...
+
+class UploadDossierAttachmentResponse(_message.Message):
+    __slots__ = ("attachment",)
+    ATTACHMENT_FIELD_NUMBER: _ClassVar[int]
+    attachment: DossierAttachment
+    def __init__(self, attachment: _Optional[_Union[DossierAttachment, _Mapping]] = ...) -> None: ...
+
+class GetDossierAttachmentRequest(_message.Message):
+    __slots__ = ("dossier_id", "attachment_id")
+    DOSSIER_ID_FIELD_NUMBER: _ClassVar[int]
+    ATTACHMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    dossier_id: str
+    attachment_id: str
+    def __init__(self, dossier_id: _Optional[str] = ..., attachment_id: _Optional[str] = ...) -> None: ...
+
+class GetDossierAttachmentResponse(_message.Message):
+    __slots__ = ("attachment", "chunk")
+    ATTACHMENT_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    attachment: DossierAttachment
+    chunk: bytes
+    def __init__(self, attachment: _Optional[_Union[DossierAttachment, _Mapping]] = ..., chunk: _Optional[bytes] = ...) -> None: ...

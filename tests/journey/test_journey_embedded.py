@@ -21,7 +21,7 @@ from lienthong.registry.v1 import registry_pb2
 from tests.dev_platform import free_offset
 
 from .documents_journey import run_document_journey
-from .dossiers_journey import run_dossier_journey
+from .dossiers_journey import CERTIFICATE, run_dossier_journey
 from .journey import PURPOSE, run_journey
 from .prefill_journey import run_prefill_journey
 from .quickstart import assert_quickstart_runs
@@ -111,6 +111,7 @@ async def test_citizen_journey_on_the_embedded_default(embedded):
     assert all(p.result_document_id for p in dossier.dossier.parts) and dossier.dossier.fee_paid
     assert sorted((r.received, r.on_time, r.late) for r in dossier.report) == [(1, 1, 0)] * 3
     assert dossier.dossier.code in dossier.notice
+    assert dossier.attachment == CERTIFICATE  # uploaded by the citizen, read back by the civil-status agency
 
     # Prefill from the registry: `lienthong dev` gives dossiers registry access. Without consent nothing is
     # disclosed and the registry's access log gets no entry; with it, only the policy's fields, logged once.

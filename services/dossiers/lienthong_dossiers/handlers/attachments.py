@@ -26,10 +26,10 @@ async def upload(
 ) -> Attachment:
     """``parts`` yields ("header", (file_name, content_type)) first, then ("chunk", bytes)."""
     first = await anext(parts, None)
-    if first is None or first[0] != "header":
+    if first is None or first[0] != "header" or not isinstance(first[1], tuple):
         raise invalid("header", "the first message carries the header")
-    file_name, content_type = first[1]  # type: ignore[misc]
-    name, kind = check_header(str(file_name), str(content_type))
+    header: tuple[object, ...] = first[1]
+    name, kind = check_header(str(header[0]), str(header[1]))
     pieces: list[bytes] = []
     buffer = bytearray()
     digest = hashlib.sha256()

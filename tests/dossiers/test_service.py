@@ -434,6 +434,9 @@ async def test_attachments_are_the_citizens_own_uploads_sealed_and_read_by_the_a
 
         return (await client.UploadDossierAttachment(parts())).attachment
 
+    with pytest.raises(grpc.aio.AioRpcError) as machine:  # an agency's client is not a citizen
+        await upload(agency, b"x")
+    assert machine.value.code() is grpc.StatusCode.PERMISSION_DENIED
     mine, theirs = await upload(owner, content), await upload(other, b"khac")
     assert mine.size_bytes == len(content) and len(mine.sha256) == 64
     with pytest.raises(grpc.aio.AioRpcError) as refused:

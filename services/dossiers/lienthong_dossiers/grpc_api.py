@@ -119,8 +119,6 @@ class DossiersService(dossiers_pb2_grpc.DossiersServiceServicer):
     async def UploadDossierAttachment(
         self, request_iterator: AsyncIterator[pb.UploadDossierAttachmentRequest], context: Any
     ) -> pb.UploadDossierAttachmentResponse:
-        caller = _citizen()
-
         async def parts() -> AsyncIterator[tuple[str, object]]:
             async for message in request_iterator:
                 if message.WhichOneof("part") == "header":
@@ -128,7 +126,19 @@ class DossiersService(dossiers_pb2_grpc.DossiersServiceServicer):
                 else:
                     yield "chunk", message.chunk
 
-        a = await attachments.upload(self.uow(), self.deps, caller, parts(), self.max_attachment_bytes)
+        stream = parts()
+        # The first message is decoded before the caller is looked at, as in every client stream: bytes that are
+        # no request are MALFORMED_REQUEST whoever sends them.
+        first = await anext(stream, None)
+        caller = _citizen()
+
+        async def replay() -> AsyncIterator[tuple[str, object]]:
+            if first is not None:
+                yield first
+            async for part in stream:
+                yield part
+
+        a = await attachments.upload(self.uow(), self.deps, caller, replay(), self.max_attachment_bytes)
         return pb.UploadDossierAttachmentResponse(attachment=conv.attachment(a))
 
     # ---- the agency ----

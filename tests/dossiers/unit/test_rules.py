@@ -4,7 +4,7 @@ supplement pause, fees, linked procedures, late parts, apology letters and the r
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
@@ -29,20 +29,11 @@ from lienthong_runtime.errors import (
     FailedPrecondition,
     InvalidArgument,
     NotFound,
-    PermissionDenied,
 )
 
-from ..factories import CITIZEN, FORM, OTHER_CITIZEN, newborn, simple
-from ..fakes import FakeClock, FakeDossiersUnitOfWork, fake_deps
+from ..factories import CITIZEN, FORM, OTHER_CITIZEN, newborn, simple, upload_parts
 
 CIVIL, POLICE, INSURANCE, STRANGER = "agency-civil", "agency-police", "agency-insurance", "agency-stranger"
-
-
-@pytest.fixture
-def world():
-    uow = FakeDossiersUnitOfWork()
-    clock = FakeClock(datetime(2027, 2, 2, 2, tzinfo=UTC))  # Tue 2 Feb 2027, 9:00 in Vietnam
-    return uow, clock, fake_deps(clock)
 
 
 def agency(agency_id: str, operator: bool = False) -> Caller:
@@ -183,7 +174,7 @@ async def test_the_newborn_journey_with_fee_supplement_and_results(world):
     with pytest.raises(InvalidArgument) as refused:  # a made-up id: not a file this citizen uploaded
         await filing.supply(uow, deps, me, d.id, {"birth_certificate": "att-123"})
     assert refused.value.reason == "ATTACHMENT_NOT_FOUND"
-    scan = await attachments.upload(uow, deps, me, _upload(b"%PDF-1.4 giay chung sinh"), 1 << 20)
+    scan = await attachments.upload(uow, deps, me, upload_parts(b"%PDF-1.4 giay chung sinh"), 1 << 20)
     mine = await filing.supply(uow, deps, me, d.id, {"birth_certificate": scan.id})
     assert mine.form["birth_certificate"] == scan.id
     # Police had 7 working days from Tue 2 Feb: Wed 3 counted, 6 were left; counted again from Mon 22 Feb.
@@ -286,80 +277,3 @@ async def test_prefill_asks_the_registry_only_with_consent(world):
             uow, replace(deps, registry=None), me, "LT-KHAISINH", "public_service.birth", True
         )
     assert unavailable.value.reason == "PREFILL_UNAVAILABLE"
-
-
-def officer(agency_id: str, client_id: str) -> Caller:
-    """An officer's own client: its token has dossiers.parts.officer but not dossiers.dossiers.process."""
-    return Caller.agency(agency_id, client_id, whole_agency=False)
-
-
-async def test_an_officer_sees_and_acts_only_on_the_parts_assigned_to_them(world):
-    uow, clock, deps = world
-    await _procedure(uow, clock, simple(CIVIL))
-    mine = await filing.file(uow, deps, Caller.citizen(CITIZEN), "LT-KHAISINH", FORM, "k1")
-    theirs = await filing.file(uow, deps, Caller.citizen(CITIZEN), "LT-KHAISINH", FORM, "k2")
-    unassigned = await filing.file(uow, deps, Caller.citizen(CITIZEN), "LT-KHAISINH", FORM, "k3")
-    await processing.assign(uow, deps, agency(CIVIL), mine.id, "cb-an")
-    await processing.assign(uow, deps, agency(CIVIL), theirs.id, "cb-binh")
-    an, binh = officer(CIVIL, "cb-an"), officer(CIVIL, "cb-binh")
-    listed, _ = await processing.inbox(uow, deps, an, None, 50, "")
-    assert [d.id for d in listed] == [mine.id]
-    whole, _ = await processing.inbox(uow, deps, agency(CIVIL), None, 50, "")
-    assert {d.id for d in whole} == {mine.id, theirs.id, unassigned.id}
-    for dossier_id in (theirs.id, unassigned.id):
-        for call in (
-            processing.get(uow, deps, an, dossier_id),
-            processing.request_supplement(uow, deps, an, dossier_id, "x"),
-            processing.approve(uow, deps, an, dossier_id),
-            processing.reject(uow, deps, an, dossier_id, "x"),
-            processing.return_result(uow, deps, an, dossier_id, "doc"),
-        ):
-            with pytest.raises(NotFound):
-                await call
-    # An officer of another agency with the same client id sees nothing either.
-    with pytest.raises(NotFound):
-        await processing.get(uow, deps, officer(STRANGER, "cb-an"), mine.id)
-    # Their own part: they read it and act on it; every read is logged as the officer's.
-    assert (await processing.get(uow, deps, an, mine.id)).parts[0].officer_id == "cb-an"
-    done = await processing.approve(uow, deps, an, mine.id)
-    assert done.parts[0].state is PartState.APPROVED
-    assert ("officer", "cb-an", "ApproveDossier") in {
-        (e[1], e[2], e[4]) for e in uow.dossiers.access if e[0] == mine.id
-    }
-    with pytest.raises(PermissionDenied) as caught:  # only the agency's whole-inbox client assigns
-        await processing.assign(uow, deps, binh, theirs.id, "cb-an")
-    assert caught.value.reason == "SCOPE_MISSING"
-
-
-async def _upload(content: bytes, name: str = "giay-chung-sinh.pdf"):  # type: ignore[no-untyped-def]
-    yield "header", (name, "application/pdf")
-    for i in range(0, len(content), 7):
-        yield "chunk", content[i : i + 7]
-
-
-async def test_a_form_names_only_the_citizens_own_uploads_and_the_agency_reads_them(world):
-    uow, clock, deps = world
-    await _procedure(uow, clock, simple(CIVIL))
-    me, other = Caller.citizen(CITIZEN), Caller.citizen(OTHER_CITIZEN)
-    content = b"%PDF-1.4 " + bytes(range(256)) * 5000  # over one sealed piece
-    mine = await attachments.upload(uow, deps, me, _upload(content), 4 << 20)
-    assert (mine.size, mine.file_name) == (len(content), "giay-chung-sinh.pdf")
-    theirs = await attachments.upload(uow, deps, other, _upload(b"other"), 4 << 20)
-    for bad in (theirs.id, "no-such-upload"):
-        with pytest.raises(InvalidArgument) as refused:
-            await filing.file(uow, deps, me, "LT-KHAISINH", {**FORM, "birth_certificate": bad}, f"k-{bad}")
-        assert refused.value.reason == "ATTACHMENT_NOT_FOUND"
-        assert refused.value.field_violations[0].field == "form[birth_certificate]"
-    d = await filing.file(uow, deps, me, "LT-KHAISINH", {**FORM, "birth_certificate": mine.id}, "k")
-    found, pieces = await attachments.download(uow, deps, agency(CIVIL), d.id, mine.id)
-    assert found == mine and b"".join(pieces) == content and len(pieces) == 2
-    for who, dossier_id, attachment_id in (
-        (agency(STRANGER), d.id, mine.id),  # not addressed to it
-        (agency(CIVIL), d.id, theirs.id),  # not in this dossier's form
-        (officer(CIVIL, "cb-x"), d.id, mine.id),  # an officer it is not assigned to
-    ):
-        with pytest.raises(NotFound):
-            await attachments.download(uow, deps, who, dossier_id, attachment_id)
-    with pytest.raises(InvalidArgument) as big:
-        await attachments.upload(uow, deps, me, _upload(content), 1000)
-    assert big.value.reason == "ATTACHMENT_TOO_LARGE"

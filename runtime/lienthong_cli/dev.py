@@ -75,6 +75,18 @@ def dev_overrides(name: str, data_dir: Path, host: str, offset: int) -> dict[str
     return overrides
 
 
+def prefill_overrides(demo: dict[str, str], host: str, offset: int) -> dict[str, Any]:
+    """dossiers' registry access in the embedded mode (PrefillForm): through the front door, as the demo agency's
+    client (it holds every agency scope, ``registry.citizens.read`` among them). The registry still discloses
+    only what the operator's policy grants that agency for the purpose, and logs each read. A real deployment
+    gives dossiers its own client (``LIENTHONG_DOSSIERS_REGISTRY_*``)."""
+    return {
+        "registry_target": f"{host}:{SERVICES['gateway'].port + offset}",
+        "registry_client_id": demo["client_id"],
+        "registry_client_secret": demo["client_secret"],
+    }
+
+
 def run_dev(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir or os.environ.get("LIENTHONG_DATA_DIR", ".lienthong"))
     if args.reset and data_dir.exists():
@@ -85,16 +97,21 @@ def run_dev(args: argparse.Namespace) -> int:
     async def main() -> int:
         apps = []
         modules = {}
+        demo: dict[str, str] | None = None
         for name in (*BUILDING_BLOCKS, "gateway", "portal"):
             entry = SERVICES[name]
             module = entry.bootstrap()
-            settings = module.load_settings(**dev_overrides(name, data_dir, args.host, args.port_offset))
+            overrides = dev_overrides(name, data_dir, args.host, args.port_offset)
+            if name == "dossiers" and demo:
+                overrides.update(prefill_overrides(demo, args.host, args.port_offset))
+            settings = module.load_settings(**overrides)
             if entry.migrates:
                 await migrations.upgrade_async(entry.package, settings.database_url, name)
             modules[name] = (module, settings)
             apps.append(await module.build(settings))
-        seed = getattr(modules["identity"][0], "seed_demo", None)
-        demo = await seed(modules["identity"][1], data_dir) if seed else None
+            if name == "identity":  # seeded first: dossiers reads the registry with the demo agency's client
+                seed = getattr(module, "seed_demo", None)
+                demo = await seed(settings, data_dir) if seed else None
 
         def ready(servers: list[Server]) -> None:
             print_banner(servers, demo, data_dir)

@@ -42,8 +42,11 @@ AGENCY_SCOPES = (
     "dossiers.procedures.read",
     "dossiers.procedures.write",
     "dossiers.dossiers.process",
+    "dossiers.parts.officer",
     "dossiers.reports.read",
 )
+#: An officer's own client: only the parts assigned to it (no dossiers.dossiers.process).
+OFFICER_SCOPES = ("dossiers.procedures.read", "dossiers.parts.officer")
 
 
 def personal_id() -> str:
@@ -88,6 +91,12 @@ class World:
         agency_id = f"agency-{uuid.uuid4().hex[:12]}"
         scopes = (*AGENCY_SCOPES, "platform.admin") if operator else AGENCY_SCOPES
         return Client(self.stub, self.mint.metadata(scopes, agency=agency_id), agency_id)
+
+    def officer(self, agency_id: str, client_id: str = "") -> Client:
+        """A client of ``agency_id`` with only ``dossiers.parts.officer``; its client id is the officer id."""
+        client_id = client_id or f"officer-{uuid.uuid4().hex[:8]}"
+        md = self.mint.metadata(OFFICER_SCOPES, agency=agency_id, subject=client_id)
+        return Client(self.stub, md, client_id)
 
     async def publish(self, source: str, message: Any, agency_id: str) -> None:
         await connect_bus(self.app.settings.bus_url).publish(envelope(source, message, agency_id=agency_id))

@@ -36,3 +36,10 @@ def newborn(civil: str, police: str, insurance: str, **kwargs) -> Spec:  # type:
         name="Liên thông khai sinh, thường trú, cấp thẻ BHYT",
         **kwargs,
     )
+
+
+async def upload_parts(content: bytes, name: str = "giay-chung-sinh.pdf"):  # type: ignore[no-untyped-def]
+    """What the servicer hands ``attachments.upload``: the header, then the content in small chunks."""
+    yield "header", (name, "application/pdf")
+    for i in range(0, len(content), 7):
+        yield "chunk", content[i : i + 7]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+from lienthong_dossiers.domain.attachments import Attachment
 from lienthong_dossiers.domain.calendar import end_of_day, local_date
 from lienthong_dossiers.domain.codes import new_code
 from lienthong_dossiers.domain.dossiers import Apology, Dossier, Part, PartState
@@ -13,6 +14,7 @@ from lienthong_dossiers.domain.procedures import Procedure
 from lienthong_dossiers.domain.report import LateRow, ReportQuery, ReportRow
 from lienthong_dossiers.handlers.context import Deps
 from lienthong_dossiers.handlers.ports import (
+    AttachmentRepository,
     CalendarRepository,
     DossierRepository,
     DossiersUnitOfWork,
@@ -97,7 +99,9 @@ class FakeDossiers(DossierRepository):
             (d, p)
             for d in self.rows.values()
             for p in d.parts
-            if p.agency_id == query.agency_id and (query.state is None or p.state is query.state)
+            if p.agency_id == query.agency_id
+            and (query.state is None or p.state is query.state)
+            and (not query.officer_id or p.officer_id == query.officer_id)
         ]
         found.sort(key=lambda dp: (dp[1].due_date or FAR, dp[1].id))
         if query.after is not None:
@@ -191,6 +195,7 @@ class FakeReports(ReportRepository):
                     waited[-1].state if waited else PartState.RECEIVED,
                     p.officer_id,
                     p.completed_at is not None,
+                    p.apologies[-1].new_date if p.apologies else None,
                 )
             )
         return rows[:limit]
@@ -231,8 +236,26 @@ class FakeLedger(EventLedger):
         return self.documents.get(document_id)
 
 
+class FakeAttachments(AttachmentRepository):
+    def __init__(self, rows: dict[str, tuple[Attachment, str, list[bytes]]]) -> None:
+        self.rows = rows
+
+    async def add(self, attachment, owner_pid, pieces, now) -> None:  # type: ignore[no-untyped-def]
+        self.rows[attachment.id] = (attachment, owner_pid, list(pieces))
+
+    async def owned(self, ids, owner_pid) -> set[str]:  # type: ignore[no-untyped-def]
+        return {i for i in ids if i in self.rows and self.rows[i][1] == owner_pid}
+
+    async def get(self, attachment_id: str) -> Attachment | None:
+        row = self.rows.get(attachment_id)
+        return row[0] if row else None
+
+    async def content(self, attachment_id: str) -> list[bytes]:
+        return list(self.rows[attachment_id][2])
+
+
 class FakeDossiersUnitOfWork(InMemoryUnitOfWork, DossiersUnitOfWork):
-    state = ("procedure_rows", "dossier_rows", "access", "days", "processed", "documents")
+    state = ("procedure_rows", "dossier_rows", "access", "days", "processed", "documents", "attachment_rows")
 
     def __init__(self) -> None:
         super().__init__()
@@ -242,6 +265,8 @@ class FakeDossiersUnitOfWork(InMemoryUnitOfWork, DossiersUnitOfWork):
         self.days: dict[date, str] = {}
         self.processed: set[tuple[str, str]] = set()
         self.documents: dict[str, str] = {}
+        self.attachment_rows: dict[str, tuple[Attachment, str, list[bytes]]] = {}
+        self.attachments = FakeAttachments(self.attachment_rows)
         self.procedures = FakeProcedures(self.procedure_rows)
         self.dossiers = FakeDossiers(self.dossier_rows, self.access)
         self.reports = FakeReports(self.dossier_rows)

@@ -165,14 +165,18 @@ async def test_an_overdue_part_gets_its_apology_from_the_sweep_and_counts_late(w
     assert issued == 1
     assert await sweep.open_late(world.uow(), world.deps) == {agency.id: 1}
     mine = (await citizen.GetMyDossier(pb.GetMyDossierRequest(dossier_id=filed.id))).dossier
-    assert "THƯ XIN LỖI" in mine.parts[0].apologies[0].text
+    letter = mine.parts[0].apologies[0]
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in letter.text
+    # Letter of Mon 15 Feb 2027: one more legal time (1 working day) gives Tue 16 Feb, stored and named.
+    assert letter.new_appointment_date == d(date(2027, 2, 16))
+    assert "hẹn lại ngày trả kết quả là ngày 16/02/2027" in letter.text
     report = await agency.GetOnTimeReport(
         pb.GetOnTimeReportRequest(start_date=d(date(2027, 2, 1)), end_date=d(date(2027, 2, 28)))
     )
     assert [(r.received, r.on_time, r.late) for r in report.rows] == [(1, 0, 1)]
     late = (await agency.ListLateDossiers(pb.ListLateDossiersRequest())).dossiers
-    assert [(x.code, x.waited_in, x.officer_id) for x in late] == [
-        (filed.code, pb.PART_STATE_PROCESSING, "cb-1")
+    assert [(x.code, x.waited_in, x.officer_id, x.new_appointment_date) for x in late] == [
+        (filed.code, pb.PART_STATE_PROCESSING, "cb-1", d(date(2027, 2, 16)))
     ]
 
 
@@ -197,14 +201,21 @@ async def test_isolation_matrix_every_dossier_rpc(world):
     }
     document_id = await world.document_sent(stranger.id)
     agency_calls["ReturnResult"] = pb.ReturnResultRequest(dossier_id=filed.id, result_document_id=document_id)
+    agency_calls["GetDossierAttachment"] = pb.GetDossierAttachmentRequest(
+        dossier_id=filed.id, attachment_id="a"
+    )
     tried = 0
     for client, calls in ((other, citizen_calls), (stranger, agency_calls)):
         for name, request in calls.items():
             with pytest.raises(grpc.aio.AioRpcError) as caught:
-                await getattr(client, name)(request)
+                reply = getattr(client, name)(request)
+                if name == "GetDossierAttachment":  # a stream: the status comes with the first read
+                    [m async for m in reply]
+                else:
+                    await reply
             assert caught.value.code() is grpc.StatusCode.NOT_FOUND, name
             tried += 1
-    assert tried == len(citizen_calls) + len(agency_calls) == 8
+    assert tried == len(citizen_calls) + len(agency_calls) == 9
     # Every dossier RPC of the contract is in the matrix (a new one must be added here).
     from lienthong.dossiers.v1 import dossiers_pb2
 

@@ -21,6 +21,9 @@ from .conftest import run_gateway
 GRPC_ONLY: frozenset[str] = frozenset(
     f"/lienthong.documents.v1.DocumentsService/{name}"
     for name in ("UploadAttachment", "DownloadAttachment", "SubscribeInbox", "ExportEdxml", "ImportEdxml")
+) | frozenset(
+    f"/lienthong.dossiers.v1.DossiersService/{name}"
+    for name in ("UploadDossierAttachment", "GetDossierAttachment")
 )
 
 

@@ -28,11 +28,13 @@ DOSSIER_SCOPES = (
     "dossiers.procedures.read",
     "dossiers.procedures.write",
     "dossiers.dossiers.process",
+    "dossiers.parts.officer",
     "dossiers.reports.read",
 )
 DOC_SCOPES = ("documents.directory.read", "documents.policy.write", "documents.send", "documents.read")
 PAY_SCOPES = ("payment.payments.write", "payment.payments.read")
 FEE = 50_000
+CERTIFICATE = b"%PDF-1.4 giay chung sinh (demo)"
 
 
 @dataclass
@@ -40,6 +42,8 @@ class DossierJourneyResult:
     dossier: pb.Dossier
     report: list[pb.OnTimeRow]
     notice: str
+    #: The birth certificate the citizen uploaded, as the civil-status agency read it back.
+    attachment: bytes = b""
 
 
 async def _eventually(check: Callable[[], Awaitable[object]], what: str, timeout: float = 30.0) -> object:
@@ -189,6 +193,11 @@ async def run_dossier_journey(
                             pb.Component(
                                 name="residence_proof", label="Xác nhận cư trú", kind=pb.COMPONENT_KIND_TEXT
                             ),
+                            pb.Component(
+                                name="birth_certificate",
+                                label="Giấy chứng sinh",
+                                kind=pb.COMPONENT_KIND_ATTACHMENT,
+                            ),
                         ],
                         parts=[
                             pb.ProcedurePart(
@@ -209,11 +218,25 @@ async def run_dossier_journey(
             )
             async with connect(gateway) as citizen_ch:
                 citizen = dossiers_pb2_grpc.DossiersServiceStub(citizen_ch)
+
+                async def scan():  # type: ignore[no-untyped-def]
+                    yield pb.UploadDossierAttachmentRequest(
+                        header=pb.DossierAttachmentHeader(
+                            file_name="giay-chung-sinh.pdf", content_type="application/pdf"
+                        )
+                    )
+                    yield pb.UploadDossierAttachmentRequest(chunk=CERTIFICATE)
+
+                uploaded = (await citizen.UploadDossierAttachment(scan(), metadata=me)).attachment
                 filed = (
                     await citizen.FileDossier(
                         pb.FileDossierRequest(
                             procedure_code=code,
-                            form={"child_name": "Nguyễn Minh Khang", "birth_date": "2026-11-30"},
+                            form={
+                                "child_name": "Nguyễn Minh Khang",
+                                "birth_date": "2026-11-30",
+                                "birth_certificate": uploaded.attachment_id,
+                            },
                             idempotency_key=uuid.uuid4().hex,
                         ),
                         metadata=me,
@@ -243,6 +266,16 @@ async def run_dossier_journey(
                     return got.dossier.fee_paid
 
                 await _eventually(paid, "the fee payment reaching dossiers")
+                read_back = b"".join(
+                    [
+                        m.chunk
+                        async for m in stubs["civil"].GetDossierAttachment(
+                            pb.GetDossierAttachmentRequest(
+                                dossier_id=filed.id, attachment_id=uploaded.attachment_id
+                            )
+                        )
+                    ]
+                )
                 for key, stub in stubs.items():
                     await stub.AssignDossier(
                         pb.AssignDossierRequest(dossier_id=filed.id, officer_id=f"cb-{key}")
@@ -291,4 +324,4 @@ async def run_dossier_journey(
             return text if text and filed.code in text else None
 
         notice = str(await _eventually(result_notice, "the citizen's notice e-mail"))
-    return DossierJourneyResult(final, list(report.rows), notice)
+    return DossierJourneyResult(final, list(report.rows), notice, read_back)

@@ -21,8 +21,9 @@ from lienthong.registry.v1 import registry_pb2
 from tests.dev_platform import free_offset
 
 from .documents_journey import run_document_journey
-from .dossiers_journey import run_dossier_journey
+from .dossiers_journey import CERTIFICATE, run_dossier_journey
 from .journey import PURPOSE, run_journey
+from .prefill_journey import run_prefill_journey
 from .quickstart import assert_quickstart_runs
 
 
@@ -110,6 +111,17 @@ async def test_citizen_journey_on_the_embedded_default(embedded):
     assert all(p.result_document_id for p in dossier.dossier.parts) and dossier.dossier.fee_paid
     assert sorted((r.received, r.on_time, r.late) for r in dossier.report) == [(1, 1, 0)] * 3
     assert dossier.dossier.code in dossier.notice
+    assert dossier.attachment == CERTIFICATE  # uploaded by the citizen, read back by the civil-status agency
+
+    # Prefill from the registry: `lienthong dev` gives dossiers registry access. Without consent nothing is
+    # disclosed and the registry's access log gets no entry; with it, only the policy's fields, logged once.
+    prefill = await run_prefill_journey(gateway, credentials)
+    assert prefill.refused == grpc.StatusCode.FAILED_PRECONDITION and prefill.reads_before_consent == 0
+    assert prefill.form == {"full_name": prefill.record.full_name, "date_of_birth": "2003-09-02"}
+    assert prefill.disclosed == ["date_of_birth", "full_name"]
+    assert [(e.agency_id, e.client_id) for e in prefill.reads] == [
+        (credentials["agency_id"], credentials["client_id"])
+    ]
 
     # The README's quickstart, run as written against the same `lienthong dev`, so the example cannot rot.
     await assert_quickstart_runs(gateway, data_dir / "demo-credentials.json")

@@ -128,7 +128,7 @@ async def build(
 
     uow = uow_factory or sql_uow
 
-    servicer = DossiersService(uow, deps)
+    servicer = DossiersService(uow, deps, settings.max_attachment_bytes)
     # Subscribed here, not when serving: in the embedded mode a memory-bus consumer gets only later events.
     await subscribe(resources.bus, uow, deps, relay.wake)
 

@@ -23,6 +23,8 @@ class Settings(ServiceSettings):
     encryption_active_key: str = ""
     #: Base64 32-byte HMAC-SHA256 key of the blind index of citizens' personal IDs.
     blind_index_key: SecretStr | None = None
+    #: Largest file a citizen may upload for an ATTACHMENT component (UploadDossierAttachment), in bytes.
+    max_attachment_bytes: int = 20 * 1024 * 1024
     #: How often the apology sweep looks for open parts past their deadline (seconds).
     sweep_interval: float = 300.0
     #: Prefill from the registry (PrefillForm): where the registry's contract is served (normally the front door,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from lienthong.dossiers.v1 import dossiers_pb2 as pb
@@ -12,12 +12,15 @@ from lienthong_runtime.errors import invalid
 from lienthong_runtime.paging import page_size
 
 from . import grpc_convert as conv
-from .handlers import calendar, filing, prefill, procedures, processing, reports
+from .handlers import attachments, calendar, filing, prefill, procedures, processing, reports
 from .handlers.context import Caller, Deps
 from .handlers.ports import DossiersUnitOfWork
 
 MAX_FORM_FIELDS = 200
 OPERATOR_SCOPE = "platform.admin"
+#: The agency's whole inbox (its one-stop-shop system); a token with only ``dossiers.parts.officer`` is an
+#: officer's and sees only the parts assigned to its client id.
+INBOX_SCOPE = "dossiers.dossiers.process"
 
 
 def _citizen() -> Caller:
@@ -26,7 +29,9 @@ def _citizen() -> Caller:
 
 def _agency() -> Caller:
     p = require_agency()
-    return Caller.agency(p.agency_id, p.client_id or p.subject, OPERATOR_SCOPE in p.scopes)
+    return Caller.agency(
+        p.agency_id, p.client_id or p.subject, OPERATOR_SCOPE in p.scopes, INBOX_SCOPE in p.scopes
+    )
 
 
 def _form(form: Any) -> dict[str, str]:
@@ -38,9 +43,12 @@ def _form(form: Any) -> dict[str, str]:
 class DossiersService(dossiers_pb2_grpc.DossiersServiceServicer):
     """The citizen comes from the verified token's personal ID; the agency from its agency id. Never a field."""
 
-    def __init__(self, uow: Callable[[], DossiersUnitOfWork], deps: Deps) -> None:
+    def __init__(
+        self, uow: Callable[[], DossiersUnitOfWork], deps: Deps, max_attachment_bytes: int = 20 << 20
+    ) -> None:
         self.uow = uow
         self.deps = deps
+        self.max_attachment_bytes = max_attachment_bytes
 
     # ---- catalogue ----
 
@@ -108,7 +116,42 @@ class DossiersService(dossiers_pb2_grpc.DossiersServiceServicer):
         d = await filing.supply(self.uow(), self.deps, _citizen(), request.dossier_id, _form(request.form))
         return pb.SupplyDossierResponse(dossier=conv.dossier(d))
 
+    async def UploadDossierAttachment(
+        self, request_iterator: AsyncIterator[pb.UploadDossierAttachmentRequest], context: Any
+    ) -> pb.UploadDossierAttachmentResponse:
+        async def parts() -> AsyncIterator[tuple[str, object]]:
+            async for message in request_iterator:
+                if message.WhichOneof("part") == "header":
+                    yield "header", (message.header.file_name, message.header.content_type)
+                else:
+                    yield "chunk", message.chunk
+
+        stream = parts()
+        # The first message is decoded before the caller is looked at, as in every client stream: bytes that are
+        # no request are MALFORMED_REQUEST whoever sends them.
+        first = await anext(stream, None)
+        caller = _citizen()
+
+        async def replay() -> AsyncIterator[tuple[str, object]]:
+            if first is not None:
+                yield first
+            async for part in stream:
+                yield part
+
+        a = await attachments.upload(self.uow(), self.deps, caller, replay(), self.max_attachment_bytes)
+        return pb.UploadDossierAttachmentResponse(attachment=conv.attachment(a))
+
     # ---- the agency ----
+
+    async def GetDossierAttachment(
+        self, request: pb.GetDossierAttachmentRequest, context: Any
+    ) -> AsyncIterator[pb.GetDossierAttachmentResponse]:
+        found, pieces = await attachments.download(
+            self.uow(), self.deps, _agency(), request.dossier_id, request.attachment_id
+        )
+        yield pb.GetDossierAttachmentResponse(attachment=conv.attachment(found))
+        for piece in pieces:
+            yield pb.GetDossierAttachmentResponse(chunk=piece)
 
     async def GetDossier(self, request: pb.GetDossierRequest, context: Any) -> pb.GetDossierResponse:
         d = await processing.get(self.uow(), self.deps, _agency(), request.dossier_id)

@@ -10,6 +10,7 @@ from lienthong.common.v1 import date_pb2
 from lienthong.dossiers.v1 import dossiers_pb2 as pb
 from lienthong_runtime.errors import invalid
 
+from .domain.attachments import Attachment
 from .domain.dossiers import Dossier, Part, PartState
 from .domain.procedures import Component, Kind, Level, PartSpec, Procedure, Spec
 from .domain.report import LateRow, ReportRow
@@ -122,7 +123,14 @@ def part(p: Part) -> pb.DossierPart:
             )
             for h in p.history
         ],
-        apologies=[pb.ApologyLetter(text=a.text, issue_time=ts(a.time)) for a in p.apologies],
+        apologies=[
+            pb.ApologyLetter(
+                text=a.text,
+                issue_time=ts(a.time),
+                new_appointment_date=pb_date(a.new_date),
+            )
+            for a in p.apologies
+        ],
         receive_time=ts(p.received_at),
         complete_time=ts(p.completed_at),
     )
@@ -168,4 +176,15 @@ def late_row(r: LateRow) -> pb.LateDossier:
         waited_in=f"PART_STATE_{r.waited_in.name}",
         officer_id=r.officer_id,
         completed=r.completed,
+        new_appointment_date=pb_date(r.new_appointment_date),
+    )
+
+
+def attachment(a: Attachment) -> pb.DossierAttachment:
+    return pb.DossierAttachment(
+        attachment_id=a.id,
+        file_name=a.file_name,
+        content_type=a.content_type,
+        size_bytes=a.size,
+        sha256=a.sha256,
     )

@@ -4,7 +4,7 @@ supplement pause, fees, linked procedures, late parts, apology letters and the r
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
@@ -12,6 +12,7 @@ from lienthong_dossiers.domain.codes import ALPHABET, is_code
 from lienthong_dossiers.domain.dossiers import DossierState, PartState
 from lienthong_dossiers.domain.procedures import Component, Kind
 from lienthong_dossiers.handlers import (
+    attachments,
     calendar,
     events,
     filing,
@@ -23,19 +24,16 @@ from lienthong_dossiers.handlers import (
 )
 from lienthong_dossiers.handlers.context import Caller
 from lienthong_dossiers.handlers.ports import RegistryReader
-from lienthong_runtime.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from lienthong_runtime.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+)
 
-from ..factories import CITIZEN, FORM, OTHER_CITIZEN, newborn, simple
-from ..fakes import FakeClock, FakeDossiersUnitOfWork, fake_deps
+from ..factories import CITIZEN, FORM, OTHER_CITIZEN, newborn, simple, upload_parts
 
 CIVIL, POLICE, INSURANCE, STRANGER = "agency-civil", "agency-police", "agency-insurance", "agency-stranger"
-
-
-@pytest.fixture
-def world():
-    uow = FakeDossiersUnitOfWork()
-    clock = FakeClock(datetime(2027, 2, 2, 2, tzinfo=UTC))  # Tue 2 Feb 2027, 9:00 in Vietnam
-    return uow, clock, fake_deps(clock)
 
 
 def agency(agency_id: str, operator: bool = False) -> Caller:
@@ -173,8 +171,12 @@ async def test_the_newborn_journey_with_fee_supplement_and_results(world):
     mine = await filing.get_mine(uow, deps, me, d.id)
     assert mine.parts[1].reason == "Thiếu xác nhận nơi cư trú"
     clock.at(date(2027, 2, 22))
-    mine = await filing.supply(uow, deps, me, d.id, {"birth_certificate": "att-123"})
-    assert mine.form["birth_certificate"] == "att-123"
+    with pytest.raises(InvalidArgument) as refused:  # a made-up id: not a file this citizen uploaded
+        await filing.supply(uow, deps, me, d.id, {"birth_certificate": "att-123"})
+    assert refused.value.reason == "ATTACHMENT_NOT_FOUND"
+    scan = await attachments.upload(uow, deps, me, upload_parts(b"%PDF-1.4 giay chung sinh"), 1 << 20)
+    mine = await filing.supply(uow, deps, me, d.id, {"birth_certificate": scan.id})
+    assert mine.form["birth_certificate"] == scan.id
     # Police had 7 working days from Tue 2 Feb: Wed 3 counted, 6 were left; counted again from Mon 22 Feb.
     assert mine.parts[1].due_date == date(2027, 3, 2)
     uow.documents.update({"doc-civil": CIVIL, "doc-police": POLICE, "doc-ins": INSURANCE})
@@ -189,7 +191,8 @@ async def test_the_newborn_journey_with_fee_supplement_and_results(world):
     assert final.state is DossierState.COMPLETED and final.complete_time == clock()
     civil, police, _insurance = final.parts
     # Civil status was due Fri 12 Feb (Wed 3, Thu 11, Fri 12) and finished Tue 23 Feb: late, with its apology letter.
-    assert civil.apologies and "THƯ XIN LỖI" in civil.apologies[0].text
+    assert civil.apologies and "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in civil.apologies[0].text
+    assert civil.apologies[0].new_date == date(2027, 2, 23)  # completed late: the result goes out that day
     assert (
         not police.apologies and police.working_days_used == 2
     )  # Wed 3 and Tue 23; the pause does not count
@@ -221,9 +224,14 @@ async def test_an_open_late_part_gets_one_apology_from_the_sweep_and_is_listed_w
     assert await sweep.apologise_overdue(lambda: uow, deps) == 0
     assert await sweep.open_late(uow, deps) == {CIVIL: 1}  # the operators' dashboard gauge
     late, _ = await reports.late(uow, deps, agency(CIVIL), "", 50, "")
-    assert [(r.code, r.waited_in, r.officer_id, r.completed) for r in late] == [
-        (d.code, PartState.PROCESSING, "officer-9", False)
+    # The letter of Fri 12 Feb gives one more legal time (1 working day): Mon 15 Feb.
+    assert [(r.code, r.waited_in, r.officer_id, r.completed, r.new_appointment_date) for r in late] == [
+        (d.code, PartState.PROCESSING, "officer-9", False, date(2027, 2, 15))
     ]
+    letter = (await filing.get_mine(uow, deps, Caller.citizen(CITIZEN), d.id)).parts[0].apologies[0]
+    assert (
+        letter.new_date == date(2027, 2, 15) and "hẹn lại ngày trả kết quả là ngày 15/02/2027" in letter.text
+    )
 
 
 async def test_calendar_rules(world):

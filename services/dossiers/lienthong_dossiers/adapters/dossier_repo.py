@@ -134,7 +134,11 @@ class SqlDossierRepository(DossierRepository):
     async def add_apology(self, part: Part, apology: Apology) -> None:
         await self.session.execute(
             apologies.insert().values(
-                part_id=part.id, dossier_id=part.dossier_id, text=apology.text, issued_at=apology.time
+                part_id=part.id,
+                dossier_id=part.dossier_id,
+                text=apology.text,
+                issued_at=apology.time,
+                new_appointment_date=apology.new_date,
             )
         )
         await self.session.execute(update(parts).where(parts.c.id == part.id).values(apologised=True))
@@ -165,7 +169,7 @@ class SqlDossierRepository(DossierRepository):
                     select(apologies).where(apologies.c.part_id.in_(part_ids)).order_by(apologies.c.id)
                 )
             ).all():
-                letters.setdefault(a.part_id, []).append(Apology(a.text, a.issued_at))
+                letters.setdefault(a.part_id, []).append(Apology(a.text, a.issued_at, a.new_appointment_date))
         by_dossier: dict[str, list[Part]] = {}
         for p in part_rows:
             steps = tuple(entries.get(p.id, ()))
@@ -237,6 +241,8 @@ class SqlDossierRepository(DossierRepository):
         )
         if query.state is not None:
             q = q.where(parts.c.state == query.state.name)
+        if query.officer_id:
+            q = q.where(parts.c.officer_id == query.officer_id)
         if query.after is not None:
             after_due = date.fromisoformat(query.after[0]) if query.after[0] else date(9999, 12, 31)
             q = q.where(or_(due > after_due, and_(due == after_due, parts.c.id > query.after[1])))

@@ -13,7 +13,7 @@ from ..domain.calendar import end_of_day
 from ..domain.dossiers import PartState
 from ..domain.report import LateRow, ReportQuery, ReportRow
 from ..handlers.ports import ReportRepository
-from .tables import dossiers, history, parts
+from .tables import apologies, dossiers, history, parts
 
 PAUSED = [PartState.AWAITING_SUPPLEMENT.name, PartState.AWAITING_PAYMENT.name]
 
@@ -85,7 +85,16 @@ class SqlReportRepository(ReportRepository):
             q = q.where(or_(parts.c.due_date > due, and_(parts.c.due_date == due, parts.c.id > after[1])))
         rows = (await self.session.execute(q.order_by(parts.c.due_date, parts.c.id).limit(limit))).all()
         waited: dict[str, str] = {}
+        promised: dict[str, date | None] = {}
         if rows:
+            for a in (
+                await self.session.execute(
+                    select(apologies.c.part_id, apologies.c.new_appointment_date)
+                    .where(apologies.c.part_id.in_([r.id for r in rows]))
+                    .order_by(apologies.c.id)
+                )
+            ).all():
+                promised[a.part_id] = a.new_appointment_date
             entries = (
                 await self.session.execute(
                     select(history.c.part_id, history.c.state, history.c.time)
@@ -108,6 +117,7 @@ class SqlReportRepository(ReportRepository):
                 PartState[waited.get(r.id, PartState.RECEIVED.name)],
                 r.officer_id,
                 r.completed_on is not None,
+                promised.get(r.id),
             )
             for r in rows
         ]

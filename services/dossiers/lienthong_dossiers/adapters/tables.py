@@ -122,6 +122,7 @@ apologies = Table(
     Column("dossier_id", String(64), nullable=False),
     Column("text", Text, nullable=False),
     Column("issued_at", UtcDateTime, nullable=False),
+    Column("new_appointment_date", Date, nullable=True),
 )
 
 access_log = Table(
@@ -150,4 +151,26 @@ known_documents = Table(
     Column("document_id", String(64), primary_key=True),
     Column("sender_agency_id", String(64), nullable=False),
     Column("recorded_at", UtcDateTime, nullable=False),
+)
+
+#: Citizens' uploads for ATTACHMENT components: the owner as a blind index of their personal ID.
+attachments = Table(
+    "dossier_attachments",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("owner_key", LargeBinary, nullable=False, index=True),
+    Column("file_name", String(255), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+#: Their content, each piece sealed under the keyring (bound to the attachment and the piece's position).
+attachment_pieces = Table(
+    "dossier_attachment_pieces",
+    metadata,
+    Column("attachment_id", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("sealed", LargeBinary, nullable=False),
 )

@@ -13,6 +13,7 @@ from lienthong_runtime.crypto import BlindIndex, Keyring
 from lienthong_runtime.uow import SqlUnitOfWork
 
 from ..handlers.ports import DossiersUnitOfWork
+from .attachment_repo import SqlAttachmentRepository
 from .calendar_repo import SqlCalendarRepository, SqlEventLedger
 from .dossier_repo import SqlDossierRepository
 from .procedure_repo import SqlProcedureRepository
@@ -47,6 +48,7 @@ class SqlDossiersUnitOfWork(SqlUnitOfWork, DossiersUnitOfWork):
     def bind(self, session: AsyncSession) -> None:
         self.procedures = SqlProcedureRepository(session)
         self.dossiers = SqlDossierRepository(session, self._keyring, self._index)
+        self.attachments = SqlAttachmentRepository(session, self._keyring, self._index)
         self.reports = SqlReportRepository(session)
         self.calendar = SqlCalendarRepository(session)
         self.ledger = SqlEventLedger(session)

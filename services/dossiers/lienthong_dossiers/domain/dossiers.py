@@ -64,6 +64,8 @@ class HistoryEntry:
 class Apology:
     text: str
     time: datetime
+    #: The new date for returning the result that the letter names (hẹn lại ngày trả kết quả).
+    new_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -195,22 +197,38 @@ def complete(
     return replace(moved, completed_at=now, working_days_used=used, reason=reason or part.reason)
 
 
-def apology_text(dossier: Dossier, part: Part, agency_name: str, today: date) -> str:
-    """The apology letter (phiếu xin lỗi) an agency owes for a missed deadline under the one-stop-shop mechanism
-    (Decree 61/2018/NĐ-CP as amended by Decree 107/2021/NĐ-CP; see the service README for what was confirmed):
-    it names the dossier, the deadline missed and apologises. The new appointment date is the officer's to give
-    and is sent with the next notice."""
+def new_appointment(part: Part, calendar: WorkingCalendar, today: date) -> date:
+    """The new date for returning the result that the apology letter names: today for a part completed late (its
+    result or refusal goes out with the letter); for an open part, one more legal processing time of the part
+    counted in working days from the day of the letter (our rule: the decree has the agency name a date, the
+    store did not say how it is set; see the README)."""
+    if part.completed_at is not None:
+        return today
+    return deadline(calendar, today, part.working_days)
+
+
+def apology_text(dossier: Dossier, part: Part, agency_name: str, today: date, new_date: date) -> str:
+    """The "Phiếu xin lỗi và hẹn lại ngày trả kết quả" an agency owes for a missed deadline under the one-stop-shop
+    mechanism (Decree 61/2018/NĐ-CP as amended by Decree 107/2021/NĐ-CP; see the service README for what was
+    confirmed): it names the dossier, the deadline missed, apologises and gives the new date for the result."""
     due = part.due_date.strftime("%d/%m/%Y") if part.due_date else ""
     return (
         f"{agency_name}\n"
-        f"THƯ XIN LỖI\n"
+        f"PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ\n"
         f"Kính gửi: Ông/Bà người nộp hồ sơ {dossier.code}.\n"
         f"Hồ sơ {dossier.code} ({dossier.procedure_name} — {part.title}) có hạn giải quyết ngày {due} "
         f"nhưng đến ngày {today.strftime('%d/%m/%Y')} chưa được giải quyết đúng hạn.\n"
-        f"Cơ quan xin lỗi Ông/Bà vì sự chậm trễ này và sẽ thông báo ngày hẹn trả kết quả mới "
-        f"ngay khi hồ sơ được giải quyết.\n"
+        f"Cơ quan xin lỗi Ông/Bà vì sự chậm trễ này và hẹn lại ngày trả kết quả là ngày "
+        f"{new_date.strftime('%d/%m/%Y')}.\n"
         f"(Theo quy định tại Nghị định số 61/2018/NĐ-CP, được sửa đổi, bổ sung bởi Nghị định số 107/2021/NĐ-CP.)"
     )
+
+
+def apology_for(dossier: Dossier, part: Part, calendar: WorkingCalendar, now: datetime) -> Apology:
+    """The letter owed for ``part`` at ``now``, with its new appointment date."""
+    today = local_date(now)
+    new_date = new_appointment(part, calendar, today)
+    return Apology(apology_text(dossier, part, part.agency_id, today, new_date), now, new_date)
 
 
 @dataclass

@@ -153,7 +153,7 @@ def _value_problem(kind: Kind, value: str) -> str | None:
     elif kind is Kind.PERSONAL_ID:
         return format_problem(value)
     elif kind is Kind.ATTACHMENT and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", value):
-        return "must be an attachment id of the documents block"
+        return "must be the id of a file uploaded with UploadDossierAttachment"
     return None
 
 

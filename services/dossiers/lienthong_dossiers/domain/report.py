@@ -43,6 +43,8 @@ class LateRow:
     waited_in: PartState
     officer_id: str
     completed: bool
+    #: The new appointment date of the part's apology letter (None before the letter is issued).
+    new_appointment_date: date | None = None
 
 
 HEADER = ("agency_id", "procedure_code", "period", "received", "on_time", "late", "average_working_days")

@@ -21,7 +21,9 @@ log = logging.getLogger("lienthong.dossiers")
 
 @dataclass(frozen=True)
 class Caller:
-    """A citizen (``pid`` from their token) or an agency's client (``agency_id`` from the token)."""
+    """A citizen (``pid`` from their token), an agency's client that sees the agency's whole inbox (kind
+    ``agency``: its token carries ``dossiers.dossiers.process``), or an officer's client (kind ``officer``: only
+    ``dossiers.parts.officer``), which sees and acts only on the parts assigned to it (officer id = client id)."""
 
     kind: str
     agency_id: str = ""
@@ -34,8 +36,20 @@ class Caller:
         return cls("citizen", actor="citizen", pid=pid)
 
     @classmethod
-    def agency(cls, agency_id: str, client_id: str, operator: bool = False) -> Caller:
-        return cls("agency", agency_id=agency_id, actor=client_id or agency_id, operator=operator)
+    def agency(
+        cls, agency_id: str, client_id: str, operator: bool = False, whole_agency: bool = True
+    ) -> Caller:
+        kind = "agency" if whole_agency else "officer"
+        return cls(kind, agency_id=agency_id, actor=client_id or agency_id, operator=operator)
+
+    @property
+    def officer(self) -> bool:
+        """Restricted to the parts assigned to this client."""
+        return self.kind == "officer"
+
+    def sees(self, part: Part) -> bool:
+        """Whether this agency-side caller may see ``part``: its agency's, and assigned to it for an officer."""
+        return part.agency_id == self.agency_id and (not self.officer or part.officer_id == self.actor)
 
 
 @dataclass(frozen=True)
@@ -91,8 +105,9 @@ async def visible(
     *,
     for_update: bool = False,
 ) -> Dossier:
-    """The dossier as ``caller`` may see it (a citizen: their own; an agency: its own parts), with the read
-    logged; NOT_FOUND for everyone else, the same answer as for an id that never existed."""
+    """The dossier as ``caller`` may see it (a citizen: their own; an agency: its own parts; an officer: its
+    agency's part when it is assigned to them), with the read logged; NOT_FOUND for everyone else, the same
+    answer as for an id that never existed."""
     if not dossier_id:
         raise invalid("dossier_id", "is required")
     dossier = await uow.dossiers.get(dossier_id[:64], for_update=for_update)
@@ -104,8 +119,11 @@ async def visible(
             raise not_found()
         seen = dossier
     else:
-        if not any(p.agency_id == caller.agency_id for p in dossier.parts):
-            log.warning("dossier access refused", extra={"action": action, "agency": caller.agency_id})
+        if not any(caller.sees(p) for p in dossier.parts):
+            log.warning(
+                "dossier access refused",
+                extra={"action": action, "agency": caller.agency_id, "kind": caller.kind},
+            )
             raise not_found()
         seen = dossier.seen_by_agency(caller.agency_id)
     await uow.dossiers.log_access(dossier.id, caller.kind, caller.actor, caller.agency_id, action, now)

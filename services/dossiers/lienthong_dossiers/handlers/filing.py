@@ -14,6 +14,7 @@ from lienthong_runtime.paging import decode_keyset, encode_keyset
 from ..domain.calendar import local_date
 from ..domain.dossiers import Dossier, HistoryEntry, Part, PartState, receive, supplied
 from ..domain.procedures import check_code, check_form
+from .attachments import check_owned
 from .context import Caller, Deps, notice, visible, working_calendar
 from .ports import DossiersUnitOfWork
 
@@ -54,6 +55,7 @@ async def file(
             raise NotFound("no such procedure", reason="PROCEDURE_NOT_FOUND")
         spec = procedure.spec
         clean = check_form(spec, form)
+        await check_owned(uow, caller, spec, clean)
         calendar = await working_calendar(uow, deps)
         dossier_code = deps.new_code(local_date(now).year)
         while await uow.dossiers.code_taken(dossier_code):
@@ -137,7 +139,9 @@ async def supply(
             )
         procedure = await uow.procedures.get(dossier.procedure_code, dossier.procedure_version)
         assert procedure is not None
-        merged = {**dossier.form, **check_form(procedure.spec, form, partial=True)}
+        added = check_form(procedure.spec, form, partial=True)
+        await check_owned(uow, caller, procedure.spec, added)
+        merged = {**dossier.form, **added}
         dossier = replace(dossier, form=merged)
         await uow.dossiers.save_dossier(dossier)
         calendar = await working_calendar(uow, deps)

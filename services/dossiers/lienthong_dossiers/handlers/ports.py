@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from lienthong_runtime.uow import UnitOfWork
 
+from ..domain.attachments import Attachment
 from ..domain.dossiers import Apology, Dossier, Part, PartState
 from ..domain.procedures import Procedure
 from ..domain.report import LateRow, ReportQuery, ReportRow
@@ -34,6 +35,8 @@ class InboxQuery:
     state: PartState | None
     after: tuple[str, str] | None  # (due-or-empty sort key, part id)
     limit: int
+    #: Only the parts assigned to this officer (an officer's client); empty: the agency's whole inbox.
+    officer_id: str = ""
 
 
 class DossierRepository(abc.ABC):
@@ -129,10 +132,31 @@ class RegistryReader(abc.ABC):
         """The disclosed fields (registry field name -> text; dates as YYYY-MM-DD)."""
 
 
+class AttachmentRepository(abc.ABC):
+    """Citizens' uploads: content sealed in pieces, the owner kept as a blind index of their personal ID."""
+
+    @abc.abstractmethod
+    async def add(
+        self, attachment: Attachment, owner_pid: str, pieces: Sequence[bytes], now: datetime
+    ) -> None: ...
+
+    @abc.abstractmethod
+    async def owned(self, ids: Sequence[str], owner_pid: str) -> set[str]:
+        """Those of ``ids`` that ``owner_pid`` uploaded."""
+
+    @abc.abstractmethod
+    async def get(self, attachment_id: str) -> Attachment | None: ...
+
+    @abc.abstractmethod
+    async def content(self, attachment_id: str) -> list[bytes]:
+        """The pieces of the content, unsealed, in order."""
+
+
 class DossiersUnitOfWork(UnitOfWork):
     source = "dossiers"
     procedures: ProcedureRepository
     dossiers: DossierRepository
+    attachments: AttachmentRepository
     reports: ReportRepository
     calendar: CalendarRepository
     ledger: EventLedger

@@ -7,17 +7,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from lienthong_runtime.errors import FailedPrecondition, invalid
+from lienthong_runtime.errors import FailedPrecondition, PermissionDenied, invalid
 from lienthong_runtime.paging import decode_cursor, encode_cursor
 
 from ..domain.calendar import WorkingCalendar, local_date
 from ..domain.dossiers import (
-    Apology,
     Dossier,
     DossierState,
     Part,
     PartState,
-    apology_text,
+    apology_for,
     ask_supplement,
     complete,
     move,
@@ -50,10 +49,12 @@ async def inbox(
     after = (str(cursor[0]), str(cursor[1])) if cursor else None
     now = deps.clock()
     async with uow:
-        rows = list(await uow.dossiers.inbox(InboxQuery(caller.agency_id, state, after, size + 1)))
+        officer = caller.actor if caller.officer else ""
+        query = InboxQuery(caller.agency_id, state, after, size + 1, officer_id=officer)
+        rows = list(await uow.dossiers.inbox(query))
         for d, _ in rows[:size]:
             await uow.dossiers.log_access(
-                d.id, "agency", caller.actor, caller.agency_id, "ListAgencyInbox", now
+                d.id, caller.kind, caller.actor, caller.agency_id, "ListAgencyInbox", now
             )
     more = len(rows) > size
     rows = rows[:size]
@@ -83,7 +84,7 @@ async def _act(
         apology = None
         if part.completed_at is not None and part.late_on(local_date(now)) and not part.apologies:
             # Completed after its deadline and the sweep had not apologised yet: the letter goes with the result.
-            apology = Apology(apology_text(full, part, part.agency_id, local_date(now)), now)
+            apology = apology_for(full, part, calendar, now)
             await uow.dossiers.add_apology(part, apology)
             part = replace(part, apologies=(apology,))
         full = full.with_part(part)
@@ -99,7 +100,15 @@ async def _act(
 async def assign(
     uow: DossiersUnitOfWork, deps: Deps, caller: Caller, dossier_id: str, officer: str
 ) -> Dossier:
+    """The agency (its whole-inbox client) assigns its part to an officer: the officer id is the client id of the
+    officer's own client, which then sees and acts on this part only. An officer cannot (re)assign."""
     officer = _text(officer, "officer_id", limit=64)
+    if caller.officer:
+        raise PermissionDenied(
+            "only the agency's one-stop-shop client (dossiers.dossiers.process) assigns parts",
+            reason="SCOPE_MISSING",
+            metadata={"missing_scopes": "dossiers.dossiers.process"},
+        )
 
     def change(part: Part, calendar: WorkingCalendar, now: datetime) -> Part:
         if part.state not in (PartState.RECEIVED, PartState.PROCESSING):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..domain.calendar import local_date
-from ..domain.dossiers import Apology, apology_text
-from .context import Deps, notice
+from ..domain.dossiers import apology_for
+from .context import Deps, notice, working_calendar
 from .ports import DossiersUnitOfWork
 
 BATCH = 200
@@ -26,9 +26,10 @@ async def apologise_overdue(uow_factory: Callable[[], DossiersUnitOfWork], deps:
             dossier = await uow.dossiers.get(dossier_id, for_update=True)
             if dossier is None:
                 continue
+            calendar = await working_calendar(uow, deps)
             for part in dossier.parts:
                 if part.completed_at is None and part.late_on(today) and not part.apologies:
-                    apology = Apology(apology_text(dossier, part, part.agency_id, today), now)
+                    apology = apology_for(dossier, part, calendar, now)
                     await uow.dossiers.add_apology(part, apology)
                     notice(uow, dossier, part, now, apology=apology.text)
                     issued += 1

@@ -214,12 +214,14 @@ class HistoryEntry(_message.Message):
     def __init__(self, state: _Optional[_Union[PartState, str]] = ..., actor: _Optional[str] = ..., agency_id: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class ApologyLetter(_message.Message):
-    __slots__ = ("text", "issue_time")
+    __slots__ = ("text", "issue_time", "new_appointment_date")
     TEXT_FIELD_NUMBER: _ClassVar[int]
     ISSUE_TIME_FIELD_NUMBER: _ClassVar[int]
+    NEW_APPOINTMENT_DATE_FIELD_NUMBER: _ClassVar[int]
     text: str
     issue_time: _timestamp_pb2.Timestamp
-    def __init__(self, text: _Optional[str] = ..., issue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    new_appointment_date: _date_pb2.Date
+    def __init__(self, text: _Optional[str] = ..., issue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., new_appointment_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
 
 class DossierPart(_message.Message):
     __slots__ = ("part_id", "agency_id", "title", "state", "processing_working_days", "due_date", "officer_id", "reason", "result_document_id", "history", "apologies", "receive_time", "complete_time")
@@ -522,7 +524,7 @@ class GetOnTimeReportResponse(_message.Message):
     def __init__(self, rows: _Optional[_Iterable[_Union[OnTimeRow, _Mapping]]] = ..., csv: _Optional[str] = ...) -> None: ...
 
 class LateDossier(_message.Message):
-    __slots__ = ("dossier_id", "code", "part_id", "agency_id", "procedure_code", "due_date", "waited_in", "officer_id", "completed")
+    __slots__ = ("dossier_id", "code", "part_id", "agency_id", "procedure_code", "due_date", "waited_in", "officer_id", "completed", "new_appointment_date")
     DOSSIER_ID_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
     PART_ID_FIELD_NUMBER: _ClassVar[int]
@@ -532,6 +534,7 @@ class LateDossier(_message.Message):
     WAITED_IN_FIELD_NUMBER: _ClassVar[int]
     OFFICER_ID_FIELD_NUMBER: _ClassVar[int]
     COMPLETED_FIELD_NUMBER: _ClassVar[int]
+    NEW_APPOINTMENT_DATE_FIELD_NUMBER: _ClassVar[int]
     dossier_id: str
     code: str
     part_id: str
@@ -541,7 +544,8 @@ class LateDossier(_message.Message):
     waited_in: PartState
     officer_id: str
     completed: bool
-    def __init__(self, dossier_id: _Optional[str] = ..., code: _Optional[str] = ..., part_id: _Optional[str] = ..., agency_id: _Optional[str] = ..., procedure_code: _Optional[str] = ..., due_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., waited_in: _Optional[_Union[PartState, str]] = ..., officer_id: _Optional[str] = ..., completed: _Optional[bool] = ...) -> None: ...
+    new_appointment_date: _date_pb2.Date
+    def __init__(self, dossier_id: _Optional[str] = ..., code: _Optional[str] = ..., part_id: _Optional[str] = ..., agency_id: _Optional[str] = ..., procedure_code: _Optional[str] = ..., due_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., waited_in: _Optional[_Union[PartState, str]] = ..., officer_id: _Optional[str] = ..., completed: _Optional[bool] = ..., new_appointment_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
 
 class ListLateDossiersRequest(_message.Message):
     __slots__ = ("page_size", "page_token", "agency_id")
@@ -580,3 +584,55 @@ class SetMakeUpDaysResponse(_message.Message):
     working_days: _containers.RepeatedCompositeFieldContainer[_date_pb2.Date]
     days_off: _containers.RepeatedCompositeFieldContainer[_date_pb2.Date]
     def __init__(self, year: _Optional[int] = ..., working_days: _Optional[_Iterable[_Union[_date_pb2.Date, _Mapping]]] = ..., days_off: _Optional[_Iterable[_Union[_date_pb2.Date, _Mapping]]] = ...) -> None: ...
+
+class DossierAttachmentHeader(_message.Message):
+    __slots__ = ("file_name", "content_type")
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    file_name: str
+    content_type: str
+    def __init__(self, file_name: _Optional[str] = ..., content_type: _Optional[str] = ...) -> None: ...
+
+class UploadDossierAttachmentRequest(_message.Message):
+    __slots__ = ("header", "chunk")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    header: DossierAttachmentHeader
+    chunk: bytes
+    def __init__(self, header: _Optional[_Union[DossierAttachmentHeader, _Mapping]] = ..., chunk: _Optional[bytes] = ...) -> None: ...
+
+class DossierAttachment(_message.Message):
+    __slots__ = ("attachment_id", "file_name", "content_type", "size_bytes", "sha256")
+    ATTACHMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    attachment_id: str
+    file_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    def __init__(self, attachment_id: _Optional[str] = ..., file_name: _Optional[str] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ...) -> None: ...
+
+class UploadDossierAttachmentResponse(_message.Message):
+    __slots__ = ("attachment",)
+    ATTACHMENT_FIELD_NUMBER: _ClassVar[int]
+    attachment: DossierAttachment
+    def __init__(self, attachment: _Optional[_Union[DossierAttachment, _Mapping]] = ...) -> None: ...
+
+class GetDossierAttachmentRequest(_message.Message):
+    __slots__ = ("dossier_id", "attachment_id")
+    DOSSIER_ID_FIELD_NUMBER: _ClassVar[int]
+    ATTACHMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    dossier_id: str
+    attachment_id: str
+    def __init__(self, dossier_id: _Optional[str] = ..., attachment_id: _Optional[str] = ...) -> None: ...
+
+class GetDossierAttachmentResponse(_message.Message):
+    __slots__ = ("attachment", "chunk")
+    ATTACHMENT_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    attachment: DossierAttachment
+    chunk: bytes
+    def __init__(self, attachment: _Optional[_Union[DossierAttachment, _Mapping]] = ..., chunk: _Optional[bytes] = ...) -> None: ...

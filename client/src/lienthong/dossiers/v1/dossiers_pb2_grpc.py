@@ -36,7 +36,8 @@ class DossiersServiceStub:
     own deadline; the dossier is complete when every part is.
 
     Isolation: a citizen (token with `citizen.self`) sees only dossiers they filed; an agency sees only dossiers
-    with a part addressed to it, and of those only its own parts. Anyone else gets NOT_FOUND with reason
+    with a part addressed to it, and of those only its own parts; an officer (a client of the agency whose token
+    has `dossiers.parts.officer` but not `dossiers.dossiers.process`) sees only the parts assigned to it. Anyone else gets NOT_FOUND with reason
     DOSSIER_NOT_FOUND, on every RPC naming a dossier, exactly as for an id that never existed. Every read is
     written to the dossier's access log.
     """
@@ -91,6 +92,16 @@ class DossiersServiceStub:
                 '/lienthong.dossiers.v1.DossiersService/SupplyDossier',
                 request_serializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.SupplyDossierRequest.SerializeToString,
                 response_deserializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.SupplyDossierResponse.FromString,
+                _registered_method=True)
+        self.UploadDossierAttachment = channel.stream_unary(
+                '/lienthong.dossiers.v1.DossiersService/UploadDossierAttachment',
+                request_serializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.UploadDossierAttachmentRequest.SerializeToString,
+                response_deserializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.UploadDossierAttachmentResponse.FromString,
+                _registered_method=True)
+        self.GetDossierAttachment = channel.unary_stream(
+                '/lienthong.dossiers.v1.DossiersService/GetDossierAttachment',
+                request_serializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.GetDossierAttachmentRequest.SerializeToString,
+                response_deserializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.GetDossierAttachmentResponse.FromString,
                 _registered_method=True)
         self.GetDossier = channel.unary_unary(
                 '/lienthong.dossiers.v1.DossiersService/GetDossier',
@@ -155,7 +166,8 @@ class DossiersServiceServicer:
     own deadline; the dossier is complete when every part is.
 
     Isolation: a citizen (token with `citizen.self`) sees only dossiers they filed; an agency sees only dossiers
-    with a part addressed to it, and of those only its own parts. Anyone else gets NOT_FOUND with reason
+    with a part addressed to it, and of those only its own parts; an officer (a client of the agency whose token
+    has `dossiers.parts.officer` but not `dossiers.dossiers.process`) sees only the parts assigned to it. Anyone else gets NOT_FOUND with reason
     DOSSIER_NOT_FOUND, on every RPC naming a dossier, exactly as for an id that never existed. Every read is
     written to the dossier's access log.
     """
@@ -236,22 +248,44 @@ class DossiersServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UploadDossierAttachment(self, request_iterator, context):
+        """Uploads one file of the calling citizen for an ATTACHMENT component: a header first, then the content in
+        chunks of at most 1 MiB (INVALID_ARGUMENT with reason ATTACHMENT_TOO_LARGE past the service's limit). Sealed at
+        rest and owned by the citizen: FileDossier and SupplyDossier accept as an attachment value only an id the
+        caller uploaded (INVALID_ARGUMENT with reason ATTACHMENT_NOT_FOUND otherwise, for a made-up id and another
+        citizen's alike).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDossierAttachment(self, request, context):
+        """Streams the content of an attachment named in the form of a dossier the caller sees (its agency, or the
+        officer its part is assigned to); NOT_FOUND for anyone else and for an id not in the dossier's form.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetDossier(self, request, context):
-        """Returns a dossier as the calling agency sees it: only the parts addressed to it.
+        """Returns a dossier as the calling agency sees it: only the parts addressed to it. An officer's client (no
+        `dossiers.dossiers.process`) sees only a part assigned to it: NOT_FOUND otherwise, here and in every RPC below.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListAgencyInbox(self, request, context):
-        """The calling agency's inbox: dossier parts addressed to it, oldest deadline first.
+        """The calling agency's inbox: dossier parts addressed to it, oldest deadline first (for an officer's client,
+        only the parts assigned to it).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def AssignDossier(self, request, context):
-        """Assigns the calling agency's part to one of its officers; a received part moves to processing.
+        """Assigns the calling agency's part to one of its officers (`officer_id` is the client id of the officer's own
+        client, which then sees and acts on the part); a received part moves to processing.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -360,6 +394,16 @@ def add_DossiersServiceServicer_to_server(servicer, server):
                     request_deserializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.SupplyDossierRequest.FromString,
                     response_serializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.SupplyDossierResponse.SerializeToString,
             ),
+            'UploadDossierAttachment': grpc.stream_unary_rpc_method_handler(
+                    servicer.UploadDossierAttachment,
+                    request_deserializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.UploadDossierAttachmentRequest.FromString,
+                    response_serializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.UploadDossierAttachmentResponse.SerializeToString,
+            ),
+            'GetDossierAttachment': grpc.unary_stream_rpc_method_handler(
+                    servicer.GetDossierAttachment,
+                    request_deserializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.GetDossierAttachmentRequest.FromString,
+                    response_serializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.GetDossierAttachmentResponse.SerializeToString,
+            ),
             'GetDossier': grpc.unary_unary_rpc_method_handler(
                     servicer.GetDossier,
                     request_deserializer=lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.GetDossierRequest.FromString,
@@ -429,7 +473,8 @@ class DossiersService:
     own deadline; the dossier is complete when every part is.
 
     Isolation: a citizen (token with `citizen.self`) sees only dossiers they filed; an agency sees only dossiers
-    with a part addressed to it, and of those only its own parts. Anyone else gets NOT_FOUND with reason
+    with a part addressed to it, and of those only its own parts; an officer (a client of the agency whose token
+    has `dossiers.parts.officer` but not `dossiers.dossiers.process`) sees only the parts assigned to it. Anyone else gets NOT_FOUND with reason
     DOSSIER_NOT_FOUND, on every RPC naming a dossier, exactly as for an id that never existed. Every read is
     written to the dossier's access log.
     """
@@ -667,6 +712,60 @@ class DossiersService:
             '/lienthong.dossiers.v1.DossiersService/SupplyDossier',
             lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.SupplyDossierRequest.SerializeToString,
             lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.SupplyDossierResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadDossierAttachment(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/lienthong.dossiers.v1.DossiersService/UploadDossierAttachment',
+            lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.UploadDossierAttachmentRequest.SerializeToString,
+            lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.UploadDossierAttachmentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDossierAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/lienthong.dossiers.v1.DossiersService/GetDossierAttachment',
+            lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.GetDossierAttachmentRequest.SerializeToString,
+            lienthong_dot_dossiers_dot_v1_dot_dossiers__pb2.GetDossierAttachmentResponse.FromString,
             options,
             channel_credentials,
             insecure,

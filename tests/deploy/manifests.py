@@ -94,6 +94,11 @@ def migrate_choices() -> set[str]:
     return set(_subparser("migrate")._actions[1].choices or ()) - {"all"}
 
 
+@cache
+def partitions_choices() -> set[str]:
+    return set(_subparser("partitions")._actions[1].choices or ()) - {"all"}
+
+
 def _subparser(command: str) -> Any:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")

@@ -21,6 +21,7 @@ from .manifests import (
     host_port,
     is_file_variant,
     migrate_choices,
+    partitions_choices,
     render,
     required_fields,
     secret_fields,
@@ -57,9 +58,10 @@ def test_every_process_is_deployed_everywhere():
 
 @pytest.mark.parametrize(("source", "workload"), WORKLOADS, ids=IDS)
 def test_command_is_one_the_cli_accepts(source, workload):
-    verb, service = workload.command
-    assert verb in ("serve", "migrate")
-    assert service in (serve_choices() if verb == "serve" else migrate_choices())
+    verb, service = workload.command[:2]
+    choices = {"serve": serve_choices, "migrate": migrate_choices, "partitions": partitions_choices}
+    assert verb in choices
+    assert service in choices[verb]()
 
 
 @pytest.mark.parametrize(("source", "workload"), WORKLOADS, ids=IDS)

@@ -10,6 +10,7 @@ from lienthong.documents.v1 import documents_pb2_grpc
 from lienthong_runtime.auth import require_agency
 from lienthong_runtime.errors import invalid
 from lienthong_runtime.paging import page_size
+from lienthong_runtime.timestamps import datetime_of
 
 from . import grpc_convert as conv
 from .domain.signatures import ReceivePolicy
@@ -121,8 +122,8 @@ class DocumentsService(documents_pb2_grpc.DocumentsServiceServicer):
             "status": conv.status_of(request.status, required=False),
             "sender_code": request.sender_code.strip().upper(),
             "urgency": conv.urgency_of(request.urgency, "urgency", required=False),
-            "start": conv.from_ts(request, "start_time"),
-            "end": conv.from_ts(request, "end_time"),
+            "start": datetime_of(request, "start_time"),
+            "end": datetime_of(request, "end_time"),
         }
         docs, token = await reading.inbox(
             *self._deps(), _caller(), filters, page_size(request.page_size), request.page_token

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
-
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from lienthong.common.v1 import date_pb2
 from lienthong.documents.v1 import documents_pb2 as pb
 from lienthong_runtime.errors import invalid
+from lienthong_runtime.timestamps import optional_timestamp as ts
 
 from .domain.directory import DirectoryAgency
 from .domain.documents import Attachment, Confidentiality, Document, Metadata, Recipient, Relation, Urgency
 from .domain.signatures import SignatureCheck
 from .domain.status import Recall, Status
-
-
-def ts(value: datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
-
-
-def from_ts(message: Any, name: str) -> datetime | None:
-    return getattr(message, name).ToDatetime(tzinfo=UTC) if message.HasField(name) else None
 
 
 def directory_agency(a: DirectoryAgency, *, own: bool) -> pb.DirectoryAgency:

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from google.protobuf.timestamp_pb2 import Timestamp
+from datetime import date
 
 from lienthong.common.v1 import date_pb2
 from lienthong.dossiers.v1 import dossiers_pb2 as pb
 from lienthong_runtime.errors import invalid
+from lienthong_runtime.timestamps import optional_timestamp as ts
 
 from .domain.attachments import Attachment
 from .domain.dossiers import Dossier, Part, PartState
 from .domain.procedures import Component, Kind, Level, PartSpec, Procedure, Spec
 from .domain.report import LateRow, ReportRow
-
-
-def ts(moment: datetime | None) -> Timestamp | None:
-    if moment is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
 
 
 def pb_date(day: date | None) -> date_pb2.Date | None:

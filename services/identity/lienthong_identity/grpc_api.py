@@ -9,6 +9,7 @@ from lienthong.identity.v1 import identity_pb2_grpc
 from lienthong_runtime.auth import require_agency
 from lienthong_runtime.config import trusted_proxies
 from lienthong_runtime.paging import page_size
+from lienthong_runtime.timestamps import datetime_of
 
 from . import grpc_convert as conv
 from .grpc_citizens import CitizenRpcs
@@ -238,8 +239,8 @@ class IdentityService(CitizenRpcs, identity_pb2_grpc.IdentityServiceServicer):
             self._caller(context),
             action=request.action,
             outcome=conv.outcome_of(request.outcome),
-            start=conv.from_ts(request, "start_time"),
-            end=conv.from_ts(request, "end_time"),
+            start=datetime_of(request, "start_time"),
+            end=datetime_of(request, "end_time"),
             size=page_size(request.page_size),
             token=request.page_token,
         )

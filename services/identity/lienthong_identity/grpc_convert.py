@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from lienthong.identity.v1 import identity_pb2 as pb
 from lienthong_runtime.auth import current_principal
 from lienthong_runtime.forwarded import TrustedProxies
 from lienthong_runtime.interceptors import current_request_id
+from lienthong_runtime.timestamps import optional_timestamp as ts
 
 from .domain.agencies import Agency, AgencyKind, AgencyState
 from .domain.audit import AuditEvent, Caller, Outcome
 from .domain.clients import Client, ClientKey, ClientState
 from .domain.keys import SigningKey
 from .handlers.tokens import IssuedToken
-
-
-def ts(value: datetime | float | None) -> Timestamp | None:
-    if value is None or value == 0:
-        return None
-    stamp = Timestamp()
-    if isinstance(value, datetime):
-        stamp.FromDatetime(value)
-    else:
-        stamp.FromNanoseconds(int(value * 1e9))
-    return stamp
-
-
-def from_ts(message: Any, field: str) -> datetime | None:
-    return getattr(message, field).ToDatetime(tzinfo=UTC) if message.HasField(field) else None
 
 
 def source_ip(context: Any, proxies: TrustedProxies) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from lienthong.payment.v1 import payment_pb2 as pb
 from lienthong.payment.v1 import payment_pb2_grpc
 from lienthong_runtime.auth import require_agency
+from lienthong_runtime.timestamps import datetime_of
 
 from . import grpc_mapping as to
 from .domain.lifecycle import StartOptions
@@ -53,8 +54,8 @@ class PaymentService(payment_pb2_grpc.PaymentServiceServicer):
     ) -> pb.SearchPaymentsResponse:
         query = payments.Search(
             states=to.states_of(list(request.states)),
-            start=to.time_of(request, "create_time_start"),
-            end=to.time_of(request, "create_time_end"),
+            start=datetime_of(request, "create_time_start"),
+            end=datetime_of(request, "create_time_end"),
             reference=request.reference,
             page_size=request.page_size,
             page_token=request.page_token,

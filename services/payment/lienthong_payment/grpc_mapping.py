@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from google.protobuf.timestamp_pb2 import Timestamp
-
 from lienthong.common.v1 import date_pb2
 from lienthong.payment.v1 import payment_pb2 as pb
 from lienthong_runtime.errors import invalid
+from lienthong_runtime.timestamps import optional_timestamp as ts
 
 from .domain.lifecycle import SANDBOX, VNPAY, NextAction
 from .domain.payment import Payment, PaymentState, Transition
@@ -23,18 +22,6 @@ PROVIDER_ENUMS: dict[str, Any] = {name: number for number, name in PROVIDER_NAME
 def enum_value(value: int) -> Any:
     """A domain enum's number as the generated enum type (the numbers are the contract's)."""
     return value
-
-
-def ts(moment: datetime | None) -> Timestamp | None:
-    if moment is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
-
-
-def time_of(message: pb.SearchPaymentsRequest, field: str) -> datetime | None:
-    return getattr(message, field).ToDatetime(tzinfo=UTC) if message.HasField(field) else None
 
 
 def provider_name(value: int, default: str) -> str:

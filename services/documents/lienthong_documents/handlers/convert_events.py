@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from google.protobuf.timestamp_pb2 import Timestamp
-
 from lienthong.documents.v1 import events_pb2
 
 from ..domain.directory import DirectoryAgency
-
-
-def timestamp(value: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
 
 
 def recipient_event(agency: DirectoryAgency) -> events_pb2.DocumentRecipient:

@@ -6,12 +6,12 @@ from dataclasses import replace
 
 from lienthong.documents.v1 import events_pb2
 from lienthong_runtime.errors import FailedPrecondition
+from lienthong_runtime.timestamps import timestamp
 
 from ..domain.directory import DirectoryAgency
 from ..domain.documents import Recipient
 from ..domain.status import Recall, Status, advance
 from .context import Caller, Context, member, visible
-from .convert_events import timestamp
 from .ports import DocumentsUnitOfWork
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from lienthong.documents.v1 import events_pb2
 from lienthong_runtime.errors import AlreadyExists, FailedPrecondition, NotFound, invalid
+from lienthong_runtime.timestamps import timestamp
 
 from ..domain.codes import normalise_code
 from ..domain.directory import DirectoryAgency
@@ -25,7 +26,7 @@ from ..domain.documents import (
 )
 from ..domain.status import Recall, Status
 from .context import Caller, Context, as_member, member, not_found, visible
-from .convert_events import recipient_event, timestamp
+from .convert_events import recipient_event
 from .ports import DocumentsUnitOfWork
 
 MAX_REASON = 2000

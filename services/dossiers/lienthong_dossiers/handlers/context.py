@@ -7,10 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from google.protobuf.timestamp_pb2 import Timestamp
-
 from lienthong.dossiers.v1 import events_pb2
 from lienthong_runtime.errors import invalid
+from lienthong_runtime.timestamps import timestamp as _ts
 
 from ..domain.calendar import WorkingCalendar
 from ..domain.dossiers import Dossier, Part, not_found
@@ -67,12 +66,6 @@ class Deps:
 async def working_calendar(uow: DossiersUnitOfWork, deps: Deps) -> WorkingCalendar:
     make_up, days_off = await uow.calendar.days()
     return WorkingCalendar(deps.holidays, make_up, days_off)
-
-
-def _ts(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
 
 
 def notice(uow: DossiersUnitOfWork, dossier: Dossier, part: Part, now: datetime, apology: str = "") -> None:

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from lienthong.identity.v1 import events_pb2
 from lienthong_runtime.errors import NotFound, PermissionDenied, invalid
+from lienthong_runtime.timestamps import timestamp
 
 from ..domain.agencies import Agency, AgencyKind, AgencyState, new_agency, reason_text
 from ..domain.audit import Caller
@@ -13,7 +14,7 @@ from ..domain.clients import Client
 from ..domain.scopes import agency_grantable, check_grant, check_scopes, grantable, is_operator
 from . import idempotency
 from .clients import add_client
-from .context import Context, timestamp
+from .context import Context
 from .ports import IdentityUnitOfWork
 
 ADMIN_SCOPE = "identity.agencies.admin"

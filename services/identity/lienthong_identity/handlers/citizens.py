@@ -11,6 +11,7 @@ from lienthong.identity.v1 import events_pb2
 from lienthong_runtime.auth import Principal
 from lienthong_runtime.errors import Unauthenticated, invalid
 from lienthong_runtime.ids import new_id
+from lienthong_runtime.timestamps import timestamp
 
 from ..domain.audit import Caller
 from ..domain.citizens import (
@@ -24,7 +25,7 @@ from ..domain.citizens import (
 from ..domain.personal_id import parse_personal_id
 from ..domain.scopes import CITIZEN_SCOPE
 from ..domain.tokens import new_refresh_token, refresh_token_hash
-from .context import Context, timestamp
+from .context import Context
 from .login_throttle import LoginThrottle
 from .ports import IdentityUnitOfWork
 from .tokens import IssuedToken, mint, revoke_access

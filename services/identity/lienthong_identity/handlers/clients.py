@@ -12,6 +12,7 @@ from datetime import datetime
 
 from lienthong.identity.v1 import events_pb2
 from lienthong_runtime.errors import NotFound, PermissionDenied, invalid
+from lienthong_runtime.timestamps import timestamp
 
 from ..domain.agencies import Agency, display_name, reason_text
 from ..domain.assertions import parse_public_jwk
@@ -19,7 +20,7 @@ from ..domain.audit import Caller
 from ..domain.clients import Client, ClientKey, ClientState, new_client_id, new_secret, overlap_window
 from ..domain.scopes import check_scopes, client_ceiling
 from . import idempotency
-from .context import Context, timestamp
+from .context import Context
 from .ports import IdentityUnitOfWork
 
 

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from google.protobuf.timestamp_pb2 import Timestamp
-
 from lienthong_runtime.auth import RevocationState, TokenVerifier
 from lienthong_runtime.crypto import BlindIndex, Keyring
 from lienthong_runtime.errors import DomainError
@@ -94,13 +92,3 @@ class Context:
                     )
                 )
             raise
-
-
-def timestamp(value: datetime | float) -> Timestamp:
-    """A protobuf Timestamp from a datetime or epoch seconds."""
-    stamp = Timestamp()
-    if isinstance(value, datetime):
-        stamp.FromDatetime(value)
-    else:
-        stamp.FromNanoseconds(int(value * 1e9))
-    return stamp

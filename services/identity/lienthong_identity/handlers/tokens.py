@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 from lienthong.identity.v1 import events_pb2
 from lienthong_runtime.auth import Principal, issued_at
 from lienthong_runtime.errors import PermissionDenied, Unauthenticated, invalid
+from lienthong_runtime.timestamps import timestamp
 
 from ..domain.assertions import verify_assertion
 from ..domain.audit import Caller
 from ..domain.scopes import CITIZEN_SCOPE, client_ceiling, requested_scopes
 from ..domain.tokens import TOKEN_ENDPOINT_PATH, access_claims, looks_like_refresh_token, refresh_token_hash
-from .context import Context, timestamp
+from .context import Context
 from .ports import IdentityUnitOfWork
 
 

@@ -5,7 +5,8 @@ each with the environment its compose service has, rewritten for one host: conta
 127.0.0.1 and free ports chosen now, ``*_FILE`` secrets come from ``make-secrets.sh`` (database URLs replaced
 by one fresh PostgreSQL database per service), the bus is the local NATS JetStream, Redis the local one, and
 mailpit is replaced by notify's own mail sink (``.eml`` files in ``mail_dir``). ``lienthong migrate`` runs
-first, as the compose migration services do. See distributed.py for the controls (kill, restart, ...).
+first, as the compose migration services do. See distributed.py for the controls (kill, restart, ...) and
+planning.py for where each process runs.
 
 A journey plugs in with the endpoints and helpers of ``DistributedPlatform``::
 

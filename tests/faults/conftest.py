@@ -16,14 +16,9 @@ from pathlib import Path
 import pytest
 
 from lienthong_cli.services import BUILDING_BLOCKS
-from tests.deploy.distributed import (
-    DEPLOY,
-    GATEWAY_REPLICAS,
-    DistributedPlatform,
-    create_database,
-    migrate_all,
-    plan_processes,
-)
+from tests.deploy.distributed import DistributedPlatform, create_database, migrate_all
+from tests.deploy.manifests import DEPLOY
+from tests.deploy.planning import GATEWAY_REPLICAS, plan_processes
 
 from . import infra
 

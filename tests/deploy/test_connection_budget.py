@@ -38,12 +38,18 @@ def _prod_max_replicas() -> int:
     raise AssertionError("the prod overlay sets no maxReplicas")
 
 
+def test_every_block_with_a_database_is_in_the_budget() -> None:
+    from lienthong_cli.services import BUILDING_BLOCKS, SERVICES
+
+    assert set(budget.SERVICES) == {name for name in BUILDING_BLOCKS if SERVICES[name].migrates}
+
+
 def test_per_process_numbers_are_the_settings() -> None:
     text = _section()
     per = {s: budget.connections_per_replica(s, budget.load(s))["primary"] for s in budget.SERVICES}
     engine = DEFAULT_POOL_SIZE + DEFAULT_MAX_OVERFLOW
-    assert _number(r"identity, notify and documents (\d+) each", text) == per["identity"] == engine
-    assert per["notify"] == per["documents"] == engine
+    assert _number(r"identity, notify, documents and dossiers (\d+) each", text) == per["identity"] == engine
+    assert per["notify"] == per["documents"] == per["dossiers"] == engine
     assert _number(r"\((?:the runtime's engine, )?(\d+) \+ \d+ overflow\)", text) == DEFAULT_POOL_SIZE
     assert _number(r"payment (\d+) \(`LIENTHONG_PAYMENT_DATABASE_POOL_SIZE`", text) == per["payment"]
     registry = budget.load("registry")

@@ -5,7 +5,7 @@ replicas multiply it. Without a pooler PostgreSQL's ``max_connections`` must hol
 transaction mode the services' connections end at PgBouncer and PostgreSQL sees at most ``default_pool_size``
 per database and PgBouncer instance.
 
-    python -m tools.capacity.budget registry=20 payment=10 identity=6 notify=4 documents=4 \
+    python -m tools.capacity.budget registry=20 payment=10 identity=6 notify=4 documents=4 dossiers=4 \
         [--pgbouncer-pool 40 --pgbouncers 2]
 
 reads the settings from the environment (``LIENTHONG_<SERVICE>_*``), as the services do.
@@ -20,7 +20,7 @@ from typing import Any
 
 from lienthong_runtime.db import DEFAULT_MAX_OVERFLOW, DEFAULT_POOL_SIZE
 
-SERVICES = ("identity", "registry", "payment", "notify", "documents")
+SERVICES = ("identity", "registry", "payment", "notify", "documents", "dossiers")
 #: Connections PostgreSQL keeps for superusers, migrations and operators beside the services.
 RESERVED = 10
 
@@ -39,7 +39,7 @@ def connections_per_replica(service: str, settings: Any) -> dict[str, int]:
         from lienthong_payment.bootstrap import pool_split
 
         return {"primary": sum(pool_split(settings.database_pool_size))}
-    # identity, notify and documents: one engine with the runtime's default pool
+    # identity, notify, documents and dossiers: one engine with the runtime's default pool
     return {"primary": DEFAULT_POOL_SIZE + DEFAULT_MAX_OVERFLOW}
 
 

@@ -147,8 +147,7 @@ class FakeRegistryUnitOfWork(InMemoryUnitOfWork, RegistryUnitOfWork):
     """The registry's tables as dicts; a rollback restores them. ``fail_write_entries`` makes the commit's
     access-log append fail (as a dead connection does), to show that nothing of the write survives."""
 
-    # "outbox" too: the base writes staged events before ``_commit``, which fails here when asked to.
-    state = ("records", "versions", "keys", "policy_rows", "log", "outbox")
+    state = ("records", "versions", "keys", "policy_rows", "log")
     access_log: FakeAccessLogEntries
 
     def __init__(self, index: CitizenIndex) -> None:

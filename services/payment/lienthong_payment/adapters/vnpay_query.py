@@ -73,10 +73,6 @@ def vnp_time(moment: datetime) -> str:
     return moment.astimezone(GMT7).strftime("%Y%m%d%H%M%S")
 
 
-def _gmt7(moment: datetime) -> str:
-    return vnp_time(moment)
-
-
 def querydr_request(merchant: Merchant, payment: Payment, secret: bytes) -> dict[str, str]:
     created = parse_qs(urlsplit(payment.redirect_url).query).get("vnp_CreateDate", [""])[0]
     body = {
@@ -86,8 +82,8 @@ def querydr_request(merchant: Merchant, payment: Payment, secret: bytes) -> dict
         "vnp_TmnCode": merchant.tmn_code,
         "vnp_TxnRef": payment.id,
         "vnp_OrderInfo": f"Query {payment.id}",
-        "vnp_TransactionDate": created or _gmt7(payment.create_time),
-        "vnp_CreateDate": _gmt7(datetime.now(UTC)),
+        "vnp_TransactionDate": created or vnp_time(payment.create_time),
+        "vnp_CreateDate": vnp_time(datetime.now(UTC)),
         "vnp_IpAddr": "127.0.0.1",
     }
     body["vnp_SecureHash"] = checksum(secret, body, REQUEST_FIELDS)

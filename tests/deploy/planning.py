@@ -40,6 +40,12 @@ def _ephemeral_range() -> tuple[int, int]:
         return 32768, 60999
 
 
+#: Ports this test process already handed out. A platform plans about twenty ports before any process binds
+#: one, so without this two of them could draw the same free port (seen: documents' HTTP port, "address
+#: already in use", in a full run).
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
     """A free port BELOW the ephemeral range. A port the kernel hands out for port 0 is an ephemeral one, and a
     client that keeps reconnecting to it while its server is down (the gateway, after a kill -9) can end up
@@ -47,12 +53,15 @@ def free_port() -> int:
     low, _ = _ephemeral_range()
     for _ in range(200):
         port = random.randrange(max(1024, low - 12000), low)
+        if port in _HANDED_OUT:  # free now, but promised to a process that has not bound it yet
+            continue
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return port
+        _HANDED_OUT.add(port)
+        return port
     raise RuntimeError("no free port below the ephemeral range")
 
 

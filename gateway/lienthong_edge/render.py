@@ -37,12 +37,21 @@ _AUDIT_FORMAT = (
 
 
 def route_map(routes: Mapping[str, Route], groups: Mapping[frozenset[str], str]) -> str:
-    """``/pkg.Service/Method rule:class:block`` lines; rule ``p`` public, ``n`` none (refused), else a group."""
+    """``/pkg.Service/Method rule:class:block:scope`` lines; rule ``p`` public, ``n`` none (refused), else a scope
+    group; ``scope`` the one scope the method needs, empty when it needs none or several (see
+    :func:`lienthong_edge.rules.scope_rules`)."""
     lines = []
     for path, route in sorted(routes.items()):
         rule = route.rule
         kind = "n" if rule is None else "p" if rule.public else groups[rule.scopes]
-        lines.append(f"{path} {kind}:{route.method_class[0]}:{route.block}")
+        needed = ""
+        if rule is not None and not rule.public:
+            for scope in rule.scopes:  # a field of this line, and a word the engine finds in the scope claim
+                if not scope or ":" in scope or any(c.isspace() for c in scope):
+                    raise ValueError(f"{path}: scope {scope!r} is empty or holds ':' or a space")
+            if len(rule.scopes) == 1:
+                (needed,) = rule.scopes
+        lines.append(f"{path} {kind}:{route.method_class[0]}:{route.block}:{needed}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -132,8 +141,8 @@ def render(
         f"    nbthread {edge.threads}",
         *([f"    localpeer {edge.peer_name}"] if edge.peer_name else []),
         "    tune.bufsize 32768",
-        # Every pattern the rules match is one string or a map (a tree): the match cache would hash each sample
-        # for nothing.
+        # Every pattern the rules match is one string, a map (a tree) or a short JIT-compiled regex (request id,
+        # needed scope): the match cache would hash each sample for little or nothing.
         "    tune.pattern.cache-size 0",
     ]
     if edge.audit_log == "stdout":

@@ -5,8 +5,11 @@ gateway's order (``lienthong_gateway.auth`` then ``ratelimit``), each refusal na
 Every rule after the first refusal is skipped (``!why``), so a call pays only for the checks it reaches. HAProxy
 evaluates every rule's condition in order (there is no jump), so each rule starts with its cheapest test that
 fails on the common path: a remembered token (``known``) stops at the first term of the header and signature
-rules, a call of one class or scope group at the first term of the others'. An admitted call is native HAProxy
-(no Lua on that path); temporaries are ``req.`` variables, so the ``txn.`` list every rule probes stays short.
+rules, a call of one class at the first term of the other's limit rules, a call of any but a multi-scope group at
+the first term of that group's scope rules. Where one rule can serve every call, the varying part comes from the
+route map instead (the scope a method needs is its fourth field, see :func:`scope_rules`). An admitted call is
+native HAProxy (no Lua on that path); temporaries are ``req.`` variables, so the ``txn.`` list every rule probes
+stays short.
 """
 
 from __future__ import annotations
@@ -145,24 +148,41 @@ def scope_groups(rules: Mapping[str, frozenset[str]]) -> dict[frozenset[str], st
     return {scopes: f"g{index}" for index, scopes in enumerate(distinct)}
 
 
-def scope_rules(groups: Mapping[frozenset[str], str]) -> list[str]:
-    """For each scope set and each subset the token may lack, the ``missing_scopes`` the gateway reports
-    (sorted, space separated); scopes match whole words of the ``scope`` claim.
+#: ``req.sc`` is ``"<needed scope>  <scope claim> "``: the method's one needed scope (the route map's fourth field,
+#: empty for a method of several scopes), two spaces, the claim, a space. The needed scope is present when it
+#: comes again as a whole word of the claim, `` <scope> ``, hence a backreference; a named one, because HAProxy
+#: compiles ACL regexes without numbered captures (PCRE2_NO_AUTO_CAPTURE). ``[^ ]+`` followed by a space takes
+#: exactly the first word. A leading space (no single scope needed) always matches; ``(?s)`` lets ``.`` cross a
+#: newline in the claim, so words are split on spaces only, as the multi-scope groups' `` <scope> `` tests do.
+NEEDED_SCOPE_PRESENT = r"'(?s)^(?: |(?<need>[^ ]+) .* \k<need> )'"
 
-    Each rule tests its group first (one string compare, so an admitted call passes over the other groups'
-    rules cheaply); a group of several scopes first tests whether all are present, and only a token that lacks
-    one goes through the subsets."""
-    rules = [f'http-request set-var-fmt(req.sc) " %[var(req.scope)] " if {ON} !public']
+
+def scope_rules(groups: Mapping[frozenset[str], str]) -> list[str]:
+    """The scope check: every scope of the method as a whole word of the ``scope`` claim, else ``txn.miss`` holds
+    the ``missing_scopes`` the gateway reports (sorted, space separated) and the call is refused (``scope``).
+
+    A method of one scope (nearly every method of the contract) carries it in the route map's fourth field
+    (:func:`lienthong_edge.render.route_map`), so one rule checks them all (:data:`NEEDED_SCOPE_PRESENT`) and an
+    admitted call passes a fixed handful of scope rules, not one per scope group. Only a group of several scopes
+    has rules of its own (none when the contract has no such group), each testing its group first (one string
+    compare that stops every other call): whether all its scopes are present (`` <scope> `` in ``req.sc``, whose
+    claim part is padded with spaces), then, only for a token that lacks one, which subset it lacks."""
+    needed = "var(req.route),field(4,:)"
+    rules = [
+        f'http-request set-var-fmt(req.sc) "%[{needed}]  %[var(req.scope)] " if {ON} !public',
+        f"http-request set-var(txn.miss) {needed} if {ON} !public !{{ var(req.sc) -m reg {NEEDED_SCOPE_PRESENT} }}",
+    ]
     for scopes, group in sorted(groups.items(), key=lambda item: item[1]):
+        if len(scopes) < 2:
+            continue
         ordered = sorted(scopes)
         words = {scope: f'{{ var(req.sc) -m sub " {scope} " }}' for scope in ordered}
         this = f"{{ var(req.rule) -m str {group} }}"
-        if len(ordered) > 1:
-            rules.append(
-                "http-request set-var(req.lack) bool(1) if "
-                + " || ".join(f"{this} {ON} !{words[scope]}" for scope in ordered)
-            )
-            this += " { var(req.lack) -m bool }"
+        rules.append(
+            "http-request set-var(req.lack) bool(1) if "
+            + " || ".join(f"{this} {ON} !{words[scope]}" for scope in ordered)
+        )
+        this += " { var(req.lack) -m bool }"
         for size in range(1, len(ordered) + 1):
             for lacking in combinations(ordered, size):
                 checks = " ".join(("!" if scope in lacking else "") + words[scope] for scope in ordered)

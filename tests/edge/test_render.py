@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,16 +42,60 @@ def test_every_contract_method_has_its_rule_in_the_route_map(tmp_path: Path) -> 
     routes = dict(line.split(" ", 1) for line in files["routes.map"].splitlines())
     assert set(routes) == set(contract_methods())
     config = files["haproxy.cfg"]
+    several = 0
     for path, route in contract_routes().items():
-        rule, klass, block = routes[path].split(":")
+        rule, klass, block, needed = routes[path].split(":")
         assert block == route.block and klass == route.method_class[0]
         assert route.rule is not None
+        group_lines = [
+            line for line in config.splitlines() if f"if {{ var(req.rule) -m str {rule} }}" in line
+        ]
         if route.rule.public:
-            assert rule == "p"
-        else:  # the group's checks name each scope as a whole word, and one of them finds it lacking
-            lines = [line for line in config.splitlines() if f"if {{ var(req.rule) -m str {rule} }}" in line]
+            assert (rule, needed) == ("p", "")
+        elif len(route.rule.scopes) == 1:  # checked by the one rule for every method of one scope
+            assert {needed} == route.rule.scopes and not group_lines
+        else:  # the group's own checks name each scope as a whole word, and one of them finds it lacking
+            several += 1
+            assert needed == ""
             for scope in route.rule.scopes:
-                assert any(f'!{{ var(req.sc) -m sub " {scope} " }}' in line for line in lines)
+                assert any(f'!{{ var(req.sc) -m sub " {scope} " }}' in line for line in group_lines)
+    assert several, "the contract has a method of several scopes (documents' ImportEdxml)"
+
+
+def _scope_lines(config: str) -> list[str]:
+    return [line.strip() for line in config.splitlines() if "req.sc)" in line or "txn.miss" in line]
+
+
+def test_methods_of_one_scope_share_one_rule_and_only_groups_of_several_have_their_own(
+    tmp_path: Path,
+) -> None:
+    """The admitted path walks a fixed handful of scope rules, however many scope groups the contract has."""
+    routes = contract_routes()
+    config = render(load_settings(), _edge(tmp_path), routes)["haproxy.cfg"]
+    single = [line for line in _scope_lines(config) if "-m reg" in line]
+    assert single == [
+        "http-request set-var(txn.miss) var(req.route),field(4,:) if !why !public "
+        "!{ var(req.sc) -m reg '(?s)^(?: |(?<need>[^ ]+) .* \\k<need> )' }"
+    ]
+    several = {
+        r.rule.scopes for r in routes.values() if r.rule and not r.rule.public and len(r.rule.scopes) > 1
+    }
+    subsets = sum(2 ** len(scopes) - 1 for scopes in several)
+    # claim, the one-scope check, then per group of several: all present?, each lacking subset; the refusal
+    assert len(_scope_lines(config)) == 2 + len(several) * 1 + subsets + 1
+    one_scope = {p: r for p, r in routes.items() if r.rule and (r.rule.public or len(r.rule.scopes) == 1)}
+    only_single = _scope_lines(render(load_settings(), _edge(tmp_path), one_scope)["haproxy.cfg"])
+    assert len(only_single) == 3 and not any("req.lack" in line for line in only_single)
+
+
+@pytest.mark.parametrize("scope", ["registry:citizens.read", "registry.citizens read", ""])
+def test_a_scope_the_route_map_cannot_carry_is_refused_at_render(tmp_path: Path, scope: str) -> None:
+    routes = contract_routes()
+    route = routes[GET_CITIZEN]
+    assert route.rule is not None
+    bad = replace(route, rule=replace(route.rule, scopes=frozenset({scope})))
+    with pytest.raises(ValueError, match="scope"):
+        render(load_settings(), _edge(tmp_path), {**routes, GET_CITIZEN: bad})
 
 
 def _check(folder: Path, files: dict[str, str], edge: EdgeSettings) -> subprocess.CompletedProcess[str]:

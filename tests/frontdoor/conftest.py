@@ -24,6 +24,7 @@ from lienthong_edge.agent import Agent, EngineKeys, EngineRevocations
 from lienthong_edge.process import engine
 from lienthong_edge.runtime_api import RuntimeApi
 from lienthong_gateway.bootstrap import load_settings
+from lienthong_gateway.routing import BLOCKS
 from lienthong_runtime.events import connect_bus
 from lienthong_runtime.testing import TokenMint
 from tests.gateway.conftest import GENEROUS, run_gateway
@@ -68,7 +69,7 @@ class EchoUpstream:
     @property
     def upstreams(self) -> dict[str, list[str]]:
         target = f"127.0.0.1:{self.port}"
-        return {block: [target] for block in ("identity", "registry", "payment", "notify")}
+        return {block: [target] for block in BLOCKS}
 
     async def stop(self) -> None:
         if self.server is not None:

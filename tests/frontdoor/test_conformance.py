@@ -198,6 +198,59 @@ async def test_a_method_of_two_scopes_reports_each_missing_one(
     assert door.upstream.calls == 0
 
 
+@pytest.mark.parametrize(
+    "scopes",
+    [
+        [READ + "only"],
+        ["x" + READ],
+        [READ + ".all"],
+        ["registry.citizens"],
+        ["registry.citizens.rea", "d"],
+        [f"{READ}x {READ[:-1]}"],
+        [],
+    ],
+    ids=["suffixed", "prefixed", "a longer scope", "a shorter one", "split in two", "near misses", "none"],
+)
+async def test_a_scope_that_only_contains_the_needed_one_is_refused(
+    door: Door, mint: TokenMint, scopes: list[str]
+) -> None:
+    error = await _refusal(door, "Bearer " + mint.token(scopes))
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED, (door.kind, error.details())
+    info = _info(_details(error))
+    assert (info.reason, info.metadata["missing_scopes"]) == ("SCOPE_MISSING", READ)
+    assert door.upstream.calls == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "scopes"),
+    [
+        (GET_CITIZEN, [READ]),
+        (GET_CITIZEN, [READ, "other.scope", "more.scope"]),
+        (GET_CITIZEN, ["other.scope", READ, "more.scope"]),
+        (GET_CITIZEN, ["other.scope", "more.scope", READ]),
+        (GET_CITIZEN, [READ + "only", "x" + READ, READ]),  # near misses before the word itself
+        (GET_CITIZEN, ["", "other.scope", "", READ]),  # runs of spaces between the words
+        (IMPORT_EDXML, ["documents.send", READ, "documents.exchange"]),
+        (IMPORT_EDXML, ["documents.exchange", "documents.send"]),
+    ],
+    ids=[
+        "alone",
+        "first",
+        "middle",
+        "last",
+        "after near misses",
+        "extra spaces",
+        "two, apart",
+        "two, together",
+    ],
+)
+async def test_the_needed_scopes_pass_at_any_place_in_the_claim(
+    door: Door, mint: TokenMint, method: str, scopes: list[str]
+) -> None:
+    assert await door.call(method, b"w", mint.metadata(scopes)) == b"ok:w"
+    assert door.upstream.calls == 1
+
+
 async def test_valid_token_passes_and_public_methods_need_none(door: Door, mint: TokenMint) -> None:
     ok = await door.call(GET_CITIZEN, b"hello", mint.metadata([READ, "other.scope"]))
     assert ok == b"ok:hello"

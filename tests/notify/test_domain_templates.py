@@ -32,6 +32,47 @@ def test_conditional_text_shown_only_for_yes_or_true():
     assert render(t, {"vip": "no", "name": "An"})[1] == "AB"
 
 
+def test_parentheses_around_and_next_to_a_placeholder_stay_literal():
+    for text, shown in [
+        ("Biên lai (((reference)))", "Biên lai (REF-1)"),
+        ("((reference)))", "REF-1)"),
+        ("(((reference))", "(REF-1"),
+        ("((((reference))))", "((REF-1))"),
+        ("Cơ quan (mã ((reference))).", "Cơ quan (mã REF-1)."),
+    ]:
+        t = make(text)
+        assert t.placeholders == ("reference",), text
+        assert render(t, {"reference": "REF-1"})[1] == shown
+        assert template_problems(Channel.SMS, "x", "", text) == []
+
+
+def test_conditional_text_in_literal_parentheses_is_shown_or_hidden_whole():
+    t = make("Hẹn ((date))((late?? (trễ hạn))).")
+    assert t.placeholders == ("date", "late")
+    assert render(t, {"date": "01/12", "late": "yes"})[1] == "Hẹn 01/12 (trễ hạn)."
+    assert render(t, {"date": "01/12", "late": "no"})[1] == "Hẹn 01/12."
+    wrapped = make("A((vip??(((name)))))B")
+    assert wrapped.placeholders == ("name", "vip")
+    assert render(wrapped, {"vip": "yes", "name": "An"})[1] == "A(An)B"
+    assert render(wrapped, {"vip": "no", "name": "An"})[1] == "AB"
+    sad = make("((vip??:( tiếc))")  # an unmatched "(" in the text does not swallow the closing "))"
+    assert render(sad, {"vip": "yes"})[1] == ":( tiếc"
+
+
+def test_malformed_and_too_deeply_nested_placeholders_are_problems_of_their_field():
+    assert template_problems(Channel.EMAIL, "x", "S ((a(b)))", "ok") == [
+        ("subject", "placeholder name 'a(b)' is not valid")
+    ]
+    assert template_problems(Channel.SMS, "x", "", "(())")[0][0] == "body"
+    assert template_problems(Channel.SMS, "x", "", "((x") == []  # never closed: literal text
+    deep = "((a??" * 1000 + "x" + "))" * 1000  # 7,001 characters; rendering it would exhaust the stack
+    assert template_problems(Channel.EMAIL, "x", "s", deep) == [
+        ("body", "placeholders are nested more than 10 deep")
+    ]
+    ten = "((a??" * 9 + "((x))" + "))" * 9
+    assert template_problems(Channel.EMAIL, "x", "s", ten) == []
+
+
 def test_missing_and_unexpected_personalisation_are_listed_by_name():
     t = make("((a)) ((b))")
     problems = check_personalisation(t.placeholders, {"a": "1", "c": "3", "d": "4"})

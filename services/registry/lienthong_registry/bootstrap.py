@@ -146,7 +146,7 @@ def compose(
         services,
         bus,
         engine,
-        background=[relay.run] + ([replicas.run] if replicas is not None else []),
+        background=[relay.run, *([replicas.run] if replicas is not None else [])],
         on_stop=[writer.close, close],
     )
 

@@ -21,7 +21,7 @@ from .handlers.audit import verify_chain
 SHOWN_ERRORS = 20
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp = subparsers.add_parser("import", help="bulk-import citizen records from CSV or JSON lines")
     imp.add_argument("file", type=Path)
     imp.add_argument("--agency", required=True, help="agency id recorded as the author of version 1")

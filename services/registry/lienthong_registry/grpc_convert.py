@@ -57,7 +57,7 @@ def citizen_in(c: pb.Citizen, prefix: str = "citizen.") -> Citizen:
     """A domain record from a request (not yet validated; dates and enums are checked for shape)."""
 
     def addr(name: str) -> Address | None:
-        return address_in(getattr(c, name)) if c.HasField(name) else None  # type: ignore[arg-type]
+        return address_in(getattr(c, name)) if c.HasField(name) else None
 
     return Citizen(
         personal_id=c.personal_id,
@@ -165,7 +165,7 @@ def entry_out(e: AccessLogEntry, personal_id: str = "", *, chain_verified: bool 
         agency_id=e.agency_id,
         agency_name=e.agency_name,
         client_id=e.client_id,
-        action=int(e.action),  # type: ignore[arg-type]
+        action=pb.AccessAction.Name(e.action),  # the stubs take the enum or its name, not an int
         purpose=e.purpose,
         legal_basis=e.legal_basis,
         fields_disclosed=list(e.fields),

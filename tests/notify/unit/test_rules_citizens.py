@@ -123,7 +123,7 @@ async def test_a_payment_receipt_goes_once_with_the_agency_template_or_the_built
         ("agency-a", "payer@example.vn"),
         ("agency-b", "x@example.vn"),
     ]
-    assert rows[0].subject == "Biên lai HS-9" and "HS-9" in rows[1].subject
+    assert rows[0].subject == "Biên lai HS-9" and rows[1].subject == "Biên lai thanh toán (HS-9)"
     assert rows[0].body == "Đã nhận 1.250.000 ₫." and rows[1].template_id == "builtin-payment-receipt"
 
 

@@ -3,12 +3,15 @@
 A conditional block is shown when the value of ``flag`` is "yes" or "true" (any case); its text may contain
 placeholders of its own. The personalisation must name every placeholder of the template (conditional flags
 included) and nothing else; :func:`check_personalisation` lists the offending names.
+
+Parentheses next to a placeholder stay literal text: ``(((reference)))`` renders as ``(REF-1)``, ``((a)))`` as
+``A)`` (see :func:`_opening` and :func:`_closing` for the exact rule).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,6 +23,7 @@ NAME = re.compile(r"^[\w .-]{1,100}$")
 TRUE_VALUES = frozenset({"yes", "true"})
 MAX_BODY = {Channel.EMAIL: 10_000, Channel.SMS: 918}
 MAX_SUBJECT = 500
+MAX_NESTING = 10  # conditional text inside conditional text; rendering recurses once per level
 
 
 @dataclass(frozen=True)
@@ -39,26 +43,68 @@ class TemplateVersion:
 
 
 Token = str | tuple[str, "str | None"]
+PAREN = re.compile(r"[()]")
+
+
+def _run(text: str, k: int, char: str) -> int:
+    """How many ``char`` in a row from ``k``."""
+    end = k
+    while end < len(text) and text[end] == char:
+        end += 1
+    return end - k
+
+
+def _opening(text: str, i: int) -> int:
+    """Where the next ``((`` at or after ``i`` opens a placeholder (-1: none). It is the last two of a run of
+    ``(``: the ones before are literal."""
+    start = text.find("((", i)
+    return start if start < 0 else start + _run(text, start, "(") - 2
+
+
+def _closing(text: str, k: int) -> tuple[int, int]:
+    """Index of the ``))`` that closes the placeholder whose content starts at ``k`` (-1: never closed), and how
+    deeply placeholders nest in it (1: none inside).
+
+    It is the first ``))`` that closes no nested placeholder; any ``)`` after it are literal. Except: in a run
+    of more ``)`` than that, the extra ones first close the literal ``(`` the content opened, so the whole of
+    ``((late?? (trễ hạn)))`` is the conditional, shown as `` (trễ hạn)`` or not at all."""
+    unclosed = [0]  # literal "(" of the content not closed yet, per nesting level
+    deepest = 1
+    while (found := PAREN.search(text, k)) is not None:
+        k = found.start()
+        if text.startswith("((", k):
+            run = _run(text, k, "(")
+            unclosed[-1] += run - 2
+            unclosed.append(0)
+            deepest = max(deepest, len(unclosed))
+            k += run
+        elif text.startswith("))", k):
+            k += min(unclosed.pop(), _run(text, k, ")") - 2)
+            if not unclosed:
+                return k, deepest
+            k += 2
+        else:
+            unclosed[-1] = unclosed[-1] + 1 if text[k] == "(" else max(unclosed[-1] - 1, 0)
+            k += 1
+    return -1, deepest
+
+
+def _spans(text: str) -> Iterator[tuple[int, int, int]]:
+    """(start, end, depth) of each outermost placeholder, ``text[start:end + 2]`` being its ``((...))``."""
+    i = 0
+    while (start := _opening(text, i)) >= 0:
+        end, depth = _closing(text, start + 2)
+        if end < 0:
+            return  # an unclosed "((" and all after it are literal text
+        yield start, end, depth
+        i = end + 2
 
 
 def _tokens(text: str) -> list[Token]:
-    """Literal text and (name, conditional text or None) for each ``((...))``, honouring nesting."""
+    """Literal text and (name, conditional text or None) for each outermost placeholder."""
     out: list[Token] = []
     i = 0
-    while (start := text.find("((", i)) >= 0:
-        depth, k, end = 0, start + 2, -1
-        while k < len(text):
-            if text.startswith("((", k):
-                depth, k = depth + 1, k + 2
-            elif text.startswith("))", k):
-                if depth == 0:
-                    end = k
-                    break
-                depth, k = depth - 1, k + 2
-            else:
-                k += 1
-        if end < 0:
-            break
+    for start, end, _ in _spans(text):
         out.append(text[i:start])
         name, sep, conditional = text[start + 2 : end].partition("??")
         out.append((name.strip(), conditional if sep else None))
@@ -99,9 +145,13 @@ def template_problems(channel: Channel, name: str, subject: str, body: str) -> l
         problems.append(("subject", "must be empty for an SMS template"))
     if not body.strip():
         problems.append(("body", "is required"))
-    for used in placeholders(subject, body):
-        if not NAME.match(used):
-            problems.append(("body", f"placeholder name {used!r} is not valid"))
+    for which, text in (("subject", subject), ("body", body)):
+        if max((depth for *_, depth in _spans(text)), default=0) > MAX_NESTING:
+            problems.append((which, f"placeholders are nested more than {MAX_NESTING} deep"))
+            continue
+        problems += [
+            (which, f"placeholder name {n!r} is not valid") for n in sorted(_names(text)) if not NAME.match(n)
+        ]
     return problems
 
 

@@ -27,7 +27,7 @@ CONSUMER = "notify"
 RECEIPT_TEMPLATE = "payment_receipt"
 PAYMENT_SUCCEEDED = payment_events.PaymentSucceeded.DESCRIPTOR.full_name
 
-DEFAULT_SUBJECT = "Biên lai thanh toán ((reference))"
+DEFAULT_SUBJECT = "Biên lai thanh toán (((reference)))"  # reads "Biên lai thanh toán (REF-1)"
 DEFAULT_BODY = (
     "Kính gửi Quý khách,\n\n"
     "Cơ quan đã nhận khoản thanh toán ((amount)) cho: ((description)).\n"

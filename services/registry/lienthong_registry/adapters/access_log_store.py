@@ -21,6 +21,11 @@ BULK_IMPORT_ACTOR = "bulk-import"
 _APPEND_LOCK = 0x4C54_5245_4741_4C4F
 
 
+def _dialect(db: AsyncSession | AsyncConnection) -> str:
+    """The database's dialect name: a connection has one, a session asks the engine it is bound to."""
+    return db.dialect.name if isinstance(db, AsyncConnection) else db.get_bind().dialect.name
+
+
 def _entry(row: Any) -> AccessLogEntry:
     return AccessLogEntry(
         id=row.id,
@@ -142,16 +147,16 @@ async def append(session: AsyncSession, entries: list[AccessLogEntry]) -> list[A
     """Through SQLAlchemy (SQLite, or PostgreSQL inside a caller's transaction): read the head, chain after it,
     move it on condition that it did not move (:class:`ChainMoved` otherwise), insert. On SQLite the engine's
     BEGIN IMMEDIATE holds the database write lock, which serialises writers."""
-    row = (await session.execute(select(head.c.sequence, head.c.entry_hash, head.c.time_us))).first()
-    if row is None:
-        last = (
-            await session.execute(
-                select(t.c.sequence, t.c.entry_hash, t.c.time_us).order_by(t.c.sequence.desc()).limit(1)
-            )
-        ).first()
-        row = last or GENESIS
-        await session.execute(insert(head).values(id=1, sequence=row[0], entry_hash=row[1], time_us=row[2]))
-    tail: Tail = (row[0], row[1], row[2])
+    found = (await session.execute(select(head.c.sequence, head.c.entry_hash, head.c.time_us))).first()
+    if found is not None:
+        tail: Tail = (found[0], found[1], found[2])
+    else:
+        newest = select(t.c.sequence, t.c.entry_hash, t.c.time_us).order_by(t.c.sequence.desc()).limit(1)
+        last = (await session.execute(newest)).first()
+        tail = (last[0], last[1], last[2]) if last is not None else GENESIS
+        await session.execute(
+            insert(head).values(id=1, sequence=tail[0], entry_hash=tail[1], time_us=tail[2])
+        )
     linked = chain(entries, *tail)
     last_sequence, last_hash, last_time = _tail_of(linked)
     moved = await session.execute(
@@ -199,10 +204,9 @@ async def versions_without_write_entry(session: AsyncSession | AsyncConnection, 
     Entries name the record by ``subject`` (the hex of the record's blind index), not by version, so this counts
     per record: versions beyond the number of WRITE entries are missing ones. Versions loaded by the operator's
     bulk import (actor ``bulk-import``) are not written to the access log, by design, and are not counted."""
-    dialect = session.get_bind().dialect.name
     hex_index = (
         func.encode(citizen_versions.c.pid_index, "hex")
-        if dialect == "postgresql"
+        if _dialect(session) == "postgresql"
         else func.lower(func.hex(citizen_versions.c.pid_index))
     )
     versions = (

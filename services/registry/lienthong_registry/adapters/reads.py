@@ -52,7 +52,7 @@ class SqlCitizenReads(CitizenReads):
 
         if self.replicas is None:  # the hot path: no closure, no routing
             return await self.store.find(self.reading, personal_id)
-        return await on_standby(  # type: ignore[no-any-return]
+        return await on_standby(
             self.replicas, caller, standby, lambda: self.store.find(self.reading, personal_id)
         )
 
@@ -67,7 +67,7 @@ class SqlCitizenReads(CitizenReads):
             async with self.reading() as conn:
                 return await query(conn)
 
-        return await on_standby(self.replicas, caller, standby, primary)  # type: ignore[no-any-return]
+        return await on_standby(self.replicas, caller, standby, primary)
 
     async def household(
         self, caller: CallerKey, household_id: str, after: HouseholdCursor | None, limit: int

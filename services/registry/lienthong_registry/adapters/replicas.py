@@ -16,8 +16,9 @@ import contextlib
 import itertools
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -26,6 +27,7 @@ from lienthong_runtime.db import async_url, create_engine
 from .pg_reader import PgReader
 
 log = logging.getLogger("lienthong.registry.replicas")
+T = TypeVar("T")
 
 PRIMARY_LSN = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint AS lsn"
 STANDBY_LSN = (
@@ -176,7 +178,12 @@ def caller_key(agency_id: str, client_id: str) -> CallerKey:
     return (agency_id, client_id)
 
 
-async def on_standby(router: ReplicaRouter | None, caller: CallerKey, read: Any, fallback: Any) -> Any:
+async def on_standby(
+    router: ReplicaRouter | None,
+    caller: CallerKey,
+    read: Callable[[Standby], Awaitable[T]],
+    fallback: Callable[[], Awaitable[T]],
+) -> T:
     """``await read(standby)`` on a standby chosen for ``caller``; ``await fallback()`` (the primary) when none
     is fresh or the standby fails."""
     standby = router.pick(caller) if router is not None else None

@@ -255,6 +255,10 @@ async def run(ctx: BenchContext) -> list[Result]:
             result.metrics["audit_lines"] = float(audited)
         if "via HAProxy" in result.name and "no checks" not in result.name:
             result.notes.append("goal: ratio_to_direct >= 0.80, haproxy CPU <= 150 us/call")
+        if result.name.endswith("(own cores)"):
+            result.notes.append(
+                "upstream pinned to one CPU in every path; load generator and proxy on the others"
+            )
     try:  # the registry part starts PostgreSQL-backed servers: on a loaded machine it may time out, and the
         # figures above must not be lost with it
         return results + await _registry(ctx, mint)

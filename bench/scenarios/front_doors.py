@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import BenchContext, Result, wait_for_health
-from bench.scenarios.gateway_proxy import METHOD, READ_SCOPE, _request, _start_nginx
+from bench.scenarios.gateway_proxy import METHOD, READ_SCOPE, _request, _start_nginx, stop_when_done
 
 ROUNDS = 3
 #: The production default (EdgeSettings.check_interval_ms), not the tests' faster one.
@@ -123,14 +123,7 @@ async def _plain_haproxy(ctx: BenchContext, upstream: str) -> tuple[str, int]:
     conf = ctx.tmp_dir / "plain-haproxy.cfg"
     conf.write_text(PLAIN_HAPROXY.format(port=port, upstream=upstream))
     proc = await asyncio.create_subprocess_exec(binary, "-f", str(conf))
-
-    async def stop() -> None:
-        with contextlib.suppress(ProcessLookupError):
-            proc.terminate()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(proc.wait(), 5)
-
-    ctx.add_cleanup(stop)
+    stop_when_done(ctx, proc)
     target = f"127.0.0.1:{port}"
     await wait_for_health(target, timeout_s=15)
     return target, proc.pid
@@ -242,10 +235,7 @@ async def run(ctx: BenchContext) -> list[Result]:
         placement = _placement()
         if placement is not None:
             proxies = [
-                pid
-                for name, (_, pids, _) in paths.items()
-                for role, pid in pids.items()
-                if role != "upstream"
+                pid for _, pids, _ in paths.values() for role, pid in pids.items() if role != "upstream"
             ]
             with _own_cores(upstream.pid, proxies, placement):
                 results += await _compare(ctx, "GetCitizen", paths, _request(), ROUNDS, suffix=" (own cores)")

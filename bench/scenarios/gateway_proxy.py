@@ -140,6 +140,18 @@ http {{
 """
 
 
+def stop_when_done(ctx: BenchContext, proc: asyncio.subprocess.Process, sig: int = signal.SIGTERM) -> None:
+    """Send ``sig`` to a proxy started outside ``ctx.start_server`` when the scenario ends; wait up to 5 s."""
+
+    async def stop() -> None:
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(sig)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(proc.wait(), 5)
+
+    ctx.add_cleanup(stop)
+
+
 async def _start_nginx(ctx: BenchContext, upstream: str) -> tuple[str, int]:
     """nginx in front of ``upstream``; returns (target, worker pid)."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -151,14 +163,7 @@ async def _start_nginx(ctx: BenchContext, upstream: str) -> tuple[str, int]:
     proc = await asyncio.create_subprocess_exec(
         nginx, "-c", str(conf), "-p", str(tmp), "-e", str(tmp / "err.log")
     )
-
-    async def stop() -> None:
-        with contextlib.suppress(ProcessLookupError):
-            proc.send_signal(signal.SIGQUIT)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(proc.wait(), 5)
-
-    ctx.add_cleanup(stop)
+    stop_when_done(ctx, proc, signal.SIGQUIT)
     target = f"127.0.0.1:{port}"
     await wait_for_health(target, timeout_s=15)
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()

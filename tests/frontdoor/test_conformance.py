@@ -20,6 +20,7 @@ from google.protobuf import timestamp_pb2
 from google.rpc import error_details_pb2, status_pb2
 
 from lienthong.identity.v1 import events_pb2 as identity_events
+from lienthong_gateway.routing import contract_routes
 from lienthong_runtime.testing import TokenMint
 
 from .conftest import Door, open_door
@@ -248,6 +249,33 @@ async def test_the_needed_scopes_pass_at_any_place_in_the_claim(
     door: Door, mint: TokenMint, method: str, scopes: list[str]
 ) -> None:
     assert await door.call(method, b"w", mint.metadata(scopes)) == b"ok:w"
+    assert door.upstream.calls == 1
+
+
+def _one_method_of_one_scope_per_block() -> list[tuple[str, str]]:
+    """(method, its scope): the first method of each building block whose rule needs exactly one scope, from the
+    contract, so a block added to the contract (dossiers, documents...) is in this check without editing it."""
+    picked: dict[str, tuple[str, str]] = {}
+    for path, route in sorted(contract_routes().items()):
+        rule = route.rule
+        if rule is not None and not rule.public and len(rule.scopes) == 1:
+            picked.setdefault(route.block, (path, next(iter(rule.scopes))))
+    return [picked[block] for block in sorted(picked)]
+
+
+BLOCK_METHODS = _one_method_of_one_scope_per_block()
+
+
+@pytest.mark.parametrize(("method", "scope"), BLOCK_METHODS, ids=[m.split("/")[1] for m, _ in BLOCK_METHODS])
+async def test_every_block_admits_its_scope_and_refuses_without_it(
+    door: Door, mint: TokenMint, method: str, scope: str
+) -> None:
+    error = await _refusal(door, "Bearer " + mint.token([READ if scope != READ else "other.scope"]), method)
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED, (door.kind, method, error.details())
+    info = _info(_details(error))
+    assert (info.reason, info.metadata["missing_scopes"]) == ("SCOPE_MISSING", scope)
+    assert door.upstream.calls == 0
+    assert await door.call(method, b"b", mint.metadata([scope])) == b"ok:b"
     assert door.upstream.calls == 1
 
 

@@ -74,7 +74,7 @@ migrate: $(STAMP) ## Apply every service's migrations to the databases in LIENTH
 bench: $(STAMP) ## Benchmarks: echo baseline, then every scenario as a ratio of it
 	$(PY) -m bench $(BENCH_ARGS)
 
-CAPACITY_SCENARIOS ?= registry_load payment_create notify_smtp front_doors identity_tokens documents_exchange
+CAPACITY_SCENARIOS ?= registry_load payment_create notify_smtp front_doors identity_tokens documents_exchange dossiers_filing
 .PHONY: capacity
 capacity: $(STAMP) ## Capacity model: the scenarios it needs with --json, then docs/CAPACITY.md recomputed from them
 	$(PY) -m bench --json bench/results/capacity.json --only $(CAPACITY_SCENARIOS) $(BENCH_ARGS)

@@ -115,3 +115,14 @@ def test_the_documents_block_is_priced_from_its_send_row_and_a_second_bench_file
     doc.write_text(f"{model.BEGIN}\n{model.END}\n")
     assert model.main([str(first), str(second), "--write", str(doc)]) == 0
     assert "| rows written per document sent | 7.5 | documents: send" in doc.read_text()
+
+
+def test_the_dossiers_block_is_priced_from_its_filing_row() -> None:
+    filing = {"name": "dossiers: FileDossier (PG)", "cpu_us_per_call": 5000.0}
+    m = model.measures({"baseline": BENCH["baseline"], "results": [*BENCH["results"], filing]})
+    assert (m["dossier_cpu"].value, m["dossier_cpu"].source) == (5000.0, "dossiers: FileDossier (PG)")
+    assume = model.parse_assumptions(["mix_dossier=0.01"])
+    nation = model.compute(m, assume)["nation"]
+    # One FileDossier per dossier: its CPU times the dossier share of the peak.
+    assert math.isclose(nation["pods"]["dossiers"][0], assume["peak_calls_per_s"] * 0.01 * 5e-3)
+    assert model.compute(model.measures(BENCH), assume)["nation"]["pods"]["dossiers"] == (None, None)

@@ -41,8 +41,13 @@ ASSUMPTIONS: dict[str, tuple[float, str]] = {
         "share of calls that send an official document between agencies (2 RPCs each; about 47 million documents "
         "a year at the other defaults)",
     ),
+    "mix_dossier": (
+        0.0005,
+        "share of calls that file a citizen's dossier for a public service (one FileDossier each; about 47 million "
+        "dossiers a year at the other defaults)",
+    ),
     "mix_other": (
-        0.199,
+        0.1985,
         "other calls, priced as a registry read (CPU and an access-log entry): conservative",
     ),
     "cpu_target": (0.6, "CPU utilisation a pod is planned at (headroom for bursts and a lost zone)"),
@@ -80,6 +85,11 @@ MEASURES: dict[str, tuple[str, str, str]] = {
         r"^documents: send",
         "cpu_us_per_call",
         "documents upload+send (4 KiB attachment), CPU us per document",
+    ),
+    "dossier_cpu": (
+        r"^dossiers: FileDossier",
+        "cpu_us_per_call",
+        "dossiers FileDossier, CPU us per dossier filed",
     ),
     "haproxy_cpu": (r"via HAProxy$", "cpu_us_per_call[haproxy]", "HAProxy front door, CPU us per call"),
     "citizen_bytes": (r"^registry bulk import", "bytes_per_citizen_record", "bytes per citizen record"),
@@ -138,6 +148,7 @@ def compute(m: dict[str, Measure], assume: dict[str, float]) -> dict[str, Any]:
         "notify": (m["notify_accept_cpu"].value, assume["mix_notification"]),
         "notify-worker": (m["notify_deliver_cpu"].value, assume["mix_notification"]),
         "documents": ((m["document_cpu"].value or 0) / 2 or None, assume["mix_document"]),
+        "dossiers": (m["dossier_cpu"].value, assume["mix_dossier"]),
         "haproxy": (m["haproxy_cpu"].value, 1.0),
     }
     out: dict[str, Any] = {}
